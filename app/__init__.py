@@ -1,0 +1,80 @@
+"""Application factory of 信访工作专家会商与法律审查平台."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.config import BASE_DIR, CONFIGS, Config
+from app.extensions import bootstrap, csrf, db, login_manager, migrate
+
+
+def create_app(config: str | type | dict | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app. ``config`` is a config name ('testing'…), a Config class, or a dict of
+    overrides applied on top of the environment's config (as in the Flask tutorial);
+    ``overrides`` are applied last."""
+    app = Flask(
+        __name__,
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "app" / "static"),
+        instance_path=str(Config.INSTANCE_DIR),
+    )
+    if isinstance(config, str):
+        app.config.from_object(CONFIGS[config])
+    elif isinstance(config, type):
+        app.config.from_object(config)
+    else:
+        import os
+
+        app.config.from_object(CONFIGS[os.environ.get("APP_ENV", "development")])
+        if isinstance(config, dict):
+            app.config.update(config)
+    app.config.update(overrides or {})
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+
+    from app import web
+
+    web.init_app(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from app import dbsetup
+    from app.db_types import render_migration_type
+
+    db.init_app(app)
+    dbsetup.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True,
+                    compare_type=True, render_item=render_migration_type)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+
+    from app import models  # noqa: F401  (registers every table on the metadata)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.experts import bp as experts_bp
+    from app.main import bp as main_bp
+
+    csrf.exempt(api_bp)  # bearer-token API: no cookies, so no CSRF (api.md)
+    for bp in (main_bp, auth_bp, experts_bp, admin_bp, api_bp):
+        app.register_blueprint(bp)
+
+
+def _register_cli(app: Flask) -> None:
+    from app.audit.cli import audit_cli
+    from app.cli import seed_cli, users_cli
+
+    app.cli.add_command(users_cli)
+    app.cli.add_command(seed_cli)
+    app.cli.add_command(audit_cli)

@@ -1,0 +1,2 @@
+"""Routes: being written."""
+from app.admin import bp  # noqa: F401

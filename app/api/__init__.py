@@ -1,0 +1,7 @@
+"""HTTP API v1 (../shared/api.md): bearer-token auth, JSON errors, one module per feature."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from app.api import core, auth, experts, orgs, taxonomy, users, openapi  # noqa: E402,F401

@@ -1,0 +1,69 @@
+"""Errors raised by services and mapped to HTTP by the web layer.
+
+API responses use the contract's shape ``{"error": {"code", "message", "details"}}``; the UI
+shows ``message`` (always Chinese) to the user.
+"""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    status = 400
+    code = "bad_request"
+    message = "请求无效"
+
+    def __init__(self, message: str | None = None, *, code: str | None = None, details: dict | None = None):
+        super().__init__(message or self.message)
+        self.message = message or self.message
+        if code:
+            self.code = code
+        self.details = details or {}
+
+    def to_dict(self) -> dict:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+class BadRequest(AppError):
+    status, code, message = 400, "bad_request", "请求格式错误"
+
+
+class Unauthorized(AppError):
+    status, code, message = 401, "unauthorized", "未登录或令牌无效"
+
+
+class Forbidden(AppError):
+    status, code, message = 403, "forbidden", "无权执行此操作"
+
+
+class NotFound(AppError):
+    status, code, message = 404, "not_found", "对象不存在"
+
+
+class Conflict(AppError):
+    status, code, message = 409, "conflict", "状态冲突"
+
+
+class TooLarge(AppError):
+    status, code, message = 413, "too_large", "上传文件过大"
+
+
+class UnsupportedType(AppError):
+    status, code, message = 415, "unsupported_media_type", "不支持的文件类型"
+
+
+class ValidationFailed(AppError):
+    """422; ``details`` maps each bad field to a Chinese message."""
+
+    status, code, message = 422, "validation_error", "数据校验未通过"
+
+    def __init__(self, fields: dict[str, str] | None = None, message: str | None = None, *,
+                 code: str | None = None, details: dict | None = None):
+        fields = fields or {}
+        if message is None and fields:
+            message = "数据校验未通过：" + "；".join(f"{k}：{v}" for k, v in fields.items())
+        super().__init__(message, code=code, details=details if details is not None else dict(fields))
+        self.fields = fields
+
+
+class RateLimited(AppError):
+    status, code, message = 429, "rate_limited", "尝试次数过多，请稍后再试"

@@ -1,0 +1,2 @@
+"""Routes: being written."""
+from app.experts import bp  # noqa: F401

@@ -1,0 +1,93 @@
+"""Web-wide wiring: the user loader, error pages, security headers and template helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from app.errors import AppError
+from app.extensions import db, login_manager
+from app.timeutil import local
+from expert_pool import codes, regions
+
+ERROR_TITLES = {
+    400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "页面不存在", 405: "不支持的请求方式",
+    409: "操作冲突", 413: "上传文件过大", 415: "不支持的文件类型", 422: "数据校验未通过", 429: "操作过于频繁",
+    500: "系统错误",
+}
+
+# Every asset is served by this server; nothing may load from another host.
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+       "font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_app(app: Flask) -> None:
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from app.auth.models import User
+
+        try:
+            user = db.session.get(User, int(user_id))
+        except (TypeError, ValueError):
+            return None
+        return user if user is not None and user.is_active else None
+
+    @app.errorhandler(AppError)
+    def handle_app_error(err: AppError):
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(err.to_dict()), err.status
+        return render_template("errors/error.html", status=err.status, title=ERROR_TITLES.get(err.status, "出错了"),
+                               message=err.message), err.status
+
+    @app.errorhandler(CSRFError)
+    def handle_csrf(err):
+        flash("页面已过期或表单校验失败，请重新提交。", "danger")
+        return redirect(request.referrer or url_for("main.index"))
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def handle_too_large(err):
+        mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        message = f"上传文件超过 {mb} MB 上限"
+        if _wants_json():
+            return jsonify({"error": {"code": "too_large", "message": message, "details": {"max_mb": mb}}}), 413
+        return render_template("errors/error.html", status=413, title=ERROR_TITLES[413], message=message), 413
+
+    @app.errorhandler(HTTPException)
+    def handle_http(err: HTTPException):
+        if _wants_json():
+            code = {404: "not_found", 405: "method_not_allowed"}.get(err.code, "http_error")
+            return jsonify({"error": {"code": code, "message": ERROR_TITLES.get(err.code, err.name), "details": {}}}), err.code
+        return render_template("errors/error.html", status=err.code, title=ERROR_TITLES.get(err.code, err.name),
+                               message=""), err.code
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(err: Exception):
+        app.logger.exception("unhandled error")
+        db.session.rollback()
+        if _wants_json():
+            return jsonify({"error": {"code": "internal_error", "message": "系统内部错误，请联系管理员", "details": {}}}), 500
+        return render_template("errors/error.html", status=500, title=ERROR_TITLES[500], message="系统内部错误，请联系管理员"), 500
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.path.startswith("/api/") or request.endpoint not in (None, "static", "bootstrap.static"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.context_processor
+    def inject_codes():
+        return {"codes": codes, "regions": regions}
+
+    @app.template_filter("localtime")
+    def localtime(value, fmt: str = "%Y-%m-%d %H:%M"):
+        return local(value).strftime(fmt) if value else ""

@@ -1,0 +1,153 @@
+"""Recusal screening (回避审查): which pool experts may be drawn for a case.
+
+``screen(experts, case, today, policy)`` splits experts into draw :class:`Candidate`s and
+:class:`Exclusion`s. Every excluded expert gets exactly **one** reason: the first that applies
+in :data:`REASON_PRECEDENCE`:
+
+1. ``inactive`` – status is not ``active`` (suspended or retired: not in the pool at all).
+2. ``term_expired`` – ``term_end`` is before ``today``, or before the meeting day when a
+   meeting window is known (the term must cover the meeting).
+3. ``same_employer`` – the expert's employer is a case organization (handling, lead or
+   cooperating) or an ancestor of one of them through ``case.org_parents``.
+4. ``declared_conflict`` – the expert declared a conflict with a case organization or one of
+   its ancestors, with a petitioner (names compared after :func:`normalize_name`), or with the
+   case itself.
+5. ``prior_involvement`` – the expert sat on an earlier consultation of the same case.
+6. ``low_rating`` – rated at least ``policy.min_ratings`` times with an average below
+   ``policy.rating_floor``.
+7. ``over_capacity`` – ``open_consultations >= max_open_consultations``.
+8. ``unavailable`` – an unavailability interval overlaps the meeting window (only screened
+   when the case has a meeting window; half-open intervals, back-to-back is fine).
+9. ``specialty_mismatch`` – specialties are required and the expert has none of them.
+
+Status and term come first because they mean the expert is not in the pool at all; then the
+conflict-of-interest grounds (what the recusal record is about); then quality, workload and
+availability, which change over time; the specialty fit of an otherwise eligible expert last.
+
+The screen is a single O(n) pass (set look-ups per expert; per-expert work is proportional to
+that expert's own declarations), so 10,000 experts take a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from datetime import date
+
+from expert_pool.model import (
+    Candidate,
+    CaseContext,
+    DrawPolicy,
+    Exclusion,
+    ExpertRecord,
+)
+from expert_pool.timeutil import to_shanghai
+
+REASON_PRECEDENCE: tuple[str, ...] = (
+    "inactive",
+    "term_expired",
+    "same_employer",
+    "declared_conflict",
+    "prior_involvement",
+    "low_rating",
+    "over_capacity",
+    "unavailable",
+    "specialty_mismatch",
+)
+
+_DOTS = str.maketrans({c: "·" for c in "•‧∙・･．.・"})
+
+
+def normalize_name(name: str) -> str:
+    """Canonical form of a person's name for conflict matching.
+
+    NFKC (full-width → half-width), all whitespace removed (including U+3000), the middle-dot
+    variants of transliterated names unified to ``·``, case folded. ``" 张 三 "`` → ``"张三"``,
+    ``"阿依古丽•买买提"`` → ``"阿依古丽·买买提"``.
+    """
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(text.split()).translate(_DOTS)
+    return text.casefold()
+
+
+def screen(
+    experts: Iterable[ExpertRecord],
+    case: CaseContext,
+    today: date,
+    policy: DrawPolicy | None = None,
+) -> tuple[list[Candidate], list[Exclusion]]:
+    """Screen ``experts`` for ``case``.
+
+    Returns ``(candidates, exclusions)``, both sorted by expert id. Raises ``ValueError`` when
+    an expert id appears twice (the draw relies on unique ids).
+    """
+    policy = policy or DrawPolicy()
+    orgs = case.org_ids_with_ancestors()
+    case_id = case.case_id
+    petitioners = frozenset(normalize_name(n) for n in case.petitioner_names)
+    prior = case.prior_expert_ids
+    required = case.required_specialties
+    floor = policy.rating_floor
+    min_ratings = policy.min_ratings
+
+    window_start = case.meeting_start
+    window_end = case.meeting_end if case.meeting_end is not None else window_start
+    term_ref = today
+    if window_start is not None:
+        term_ref = max(today, to_shanghai(window_start).date())
+    instant = window_start is not None and window_start == window_end
+
+    candidates: list[Candidate] = []
+    exclusions: list[Exclusion] = []
+    seen: set[int] = set()
+    add_candidate = candidates.append
+    add_exclusion = exclusions.append
+
+    for e in experts:
+        eid = e.id
+        if eid in seen:
+            raise ValueError(f"duplicate expert id {eid}")
+        seen.add(eid)
+
+        reason = None
+        if e.status != "active":
+            reason = "inactive"
+        elif e.term_end is not None and e.term_end < term_ref:
+            reason = "term_expired"
+        elif e.employer_org_id is not None and e.employer_org_id in orgs:
+            reason = "same_employer"
+        elif (
+            (e.conflict_org_ids and not orgs.isdisjoint(e.conflict_org_ids))
+            or (case_id is not None and case_id in e.conflict_case_ids)
+            or (e.conflict_person_names and petitioners
+                and not petitioners.isdisjoint(map(normalize_name, e.conflict_person_names)))
+        ):
+            reason = "declared_conflict"
+        elif eid in prior:
+            reason = "prior_involvement"
+        elif (e.rating_avg is not None and e.rating_count >= min_ratings
+              and e.rating_avg < floor):
+            reason = "low_rating"
+        elif e.open_consultations >= e.max_open_consultations:
+            reason = "over_capacity"
+        elif window_start is not None and e.unavailability and _busy(
+            e.unavailability, window_start, window_end, instant
+        ):
+            reason = "unavailable"
+        elif required and required.isdisjoint(e.specialties):
+            reason = "specialty_mismatch"
+
+        if reason is None:
+            add_candidate(Candidate(eid, e.specialties, e.recent_load))
+        else:
+            add_exclusion(Exclusion(eid, reason))
+
+    candidates.sort(key=lambda c: c.expert_id)
+    exclusions.sort(key=lambda x: x.expert_id)
+    return candidates, exclusions
+
+
+def _busy(intervals, start, end, instant: bool) -> bool:
+    if instant:
+        return any(s <= start < e for s, e in intervals)
+    return any(s < end and start < e for s, e in intervals)

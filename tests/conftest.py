@@ -1,0 +1,186 @@
+"""Shared fixtures: the app on SQLite or PostgreSQL (TEST_DATABASE_URL), a clean database per
+test, factories for organizations, users and experts, and sign-in helpers for UI and API.
+
+The schema is built by running the Alembic migrations, so every test run also tests them.
+Under pytest-xdist each worker gets its own SQLite file or PostgreSQL schema.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import tempfile
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from app.extensions import db as _db
+
+PASSWORD = "Passw0rd-test"
+
+
+def _database_url(worker: str) -> str:
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if url.startswith("postgres"):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        schema = f"test_{worker}"
+        admin = create_engine(url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        admin.dispose()
+        sep = "&" if "?" in url else "?"
+        return f"{url}{sep}options=-csearch_path%3D{schema}"
+    path = os.path.join(tempfile.mkdtemp(prefix=f"xf-test-{worker}-"), "test.db")
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def app():
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    url = _database_url(worker)
+    application = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url,
+                                         "INSTANCE_DIR": tempfile.mkdtemp(prefix="xf-inst-")})
+    with application.app_context():
+        from flask_migrate import upgrade
+
+        upgrade()
+    yield application
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request, app):
+    """Empty every table after each test (cheaper than rebuilding the schema)."""
+    if "app" not in request.fixturenames and "client" not in request.fixturenames:
+        yield
+        return
+    ctx = app.app_context()
+    ctx.push()
+    yield
+    _db.session.rollback()
+    _db.session.remove()
+    tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f'DELETE FROM "{table}"'))
+    ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+_seq = itertools.count(1)
+
+
+class Factory:
+    """Creates committed rows with sensible defaults; keyword arguments override them."""
+
+    def org(self, name=None, kind="petition_office", tier="municipal", region_code="320100", parent=None, **kw):
+        from app.orgs.models import Organization
+
+        org = Organization(name=name or f"测试单位{next(_seq)}", kind=kind, tier=tier, region_code=region_code,
+                           parent_id=parent.id if parent else None, **kw)
+        _db.session.add(org)
+        _db.session.commit()
+        return org
+
+    def user(self, role="officer", organization=None, expert=None, username=None, password=PASSWORD, **kw):
+        from app.auth.models import User
+
+        user = User(username=username or f"{role}{next(_seq)}", display_name=kw.pop("display_name", "测试用户"),
+                    role=role, organization_id=organization.id if organization else None,
+                    expert_id=expert.id if expert else None, **kw)
+        user.set_password(password)
+        _db.session.add(user)
+        _db.session.commit()
+        return user
+
+    def expert(self, name=None, tier="municipal", region_code="320100", specialties=("administrative_law",), **kw):
+        from app.experts.models import Expert
+
+        n = next(_seq)
+        expert = Expert(name=name or f"专家{n}", tier=tier, region_code=region_code,
+                        employer=kw.pop("employer", "南京大学法学院"), title=kw.pop("title", "教授"),
+                        phone=kw.pop("phone", f"139{n:08d}"), email=kw.pop("email", f"e{n}@example.cn"),
+                        status=kw.pop("status", "active"), term_end=kw.pop("term_end", date(2028, 12, 31)),
+                        max_open_consultations=kw.pop("max_open_consultations", 3), **kw)
+        expert.specialties = list(specialties)
+        _db.session.add(expert)
+        _db.session.commit()
+        return expert
+
+
+@pytest.fixture
+def factory(app):
+    return Factory()
+
+
+@pytest.fixture
+def world(factory):
+    """A small deployment: national office; 江苏 and 浙江 provincial offices; 南京 and 杭州
+    municipal offices; an agency in 南京; one user per role; experts in several pools."""
+    from types import SimpleNamespace
+
+    f = factory
+    national = f.org("国家信访局", tier="national", region_code="000000")
+    js = f.org("江苏省信访局", tier="provincial", region_code="320000", parent=national)
+    zj = f.org("浙江省信访局", tier="provincial", region_code="330000", parent=national)
+    nj = f.org("南京市信访局", tier="municipal", region_code="320100", parent=js)
+    hz = f.org("杭州市信访局", tier="municipal", region_code="330100", parent=zj)
+    agency = f.org("南京市住房保障和房产局", kind="handling_agency", tier="municipal", region_code="320100", parent=None)
+    e_nj = f.expert("王建国", tier="municipal", region_code="320100")
+    e_hz = f.expert("李秀英", tier="municipal", region_code="330100", specialties=("civil_law",))
+    e_js = f.expert("陈志强", tier="provincial", region_code="320000", specialties=("labor_law",))
+    e_nat = f.expert("赵文华", tier="national", region_code="000000", specialties=("petition_policy",))
+    return SimpleNamespace(
+        national=national, js=js, zj=zj, nj=nj, hz=hz, agency=agency,
+        e_nj=e_nj, e_hz=e_hz, e_js=e_js, e_nat=e_nat,
+        admin=f.user("admin", username="admin1"),
+        officer_nj=f.user("officer", nj, username="officer_nj"),
+        officer_hz=f.user("officer", hz, username="officer_hz"),
+        officer_js=f.user("officer", js, username="officer_js"),
+        officer_nat=f.user("officer", national, username="officer_nat"),
+        agency_user=f.user("agency", agency, username="agency_nj"),
+        expert_user=f.user("expert", expert=e_nj, username="expert_nj"),
+    )
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in through the real form."""
+
+    def do(user, password=PASSWORD):
+        resp = client.post("/login", data={"username": user.username, "password": password})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        return resp
+
+    return do
+
+
+@pytest.fixture
+def api(client):
+    """api(user) → headers with a fresh bearer token for ``user``."""
+
+    def headers_for(user, password=PASSWORD):
+        resp = client.post("/api/v1/auth/token", json={"username": user.username, "password": password})
+        assert resp.status_code == 201, resp.get_json()
+        return {"Authorization": f"Bearer {resp.get_json()['token']}"}
+
+    return headers_for
