@@ -106,6 +106,20 @@ from expert_pool.model import (
     count_by_reason,
 )
 
+__all__ = [
+    "ALGORITHM",
+    "SCALE",
+    "Verification",
+    "covers",
+    "draw_additional_reserves",
+    "draw_panel",
+    "inclusion_probabilities",
+    "new_seed",
+    "replacement_for",
+    "verify",
+    "verify_additional_reserves",
+]
+
 ALGORITHM = "pps-systematic-sha256/v1"
 SCALE_BITS = 48
 SCALE = 1 << SCALE_BITS

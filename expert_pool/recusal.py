@@ -43,6 +43,8 @@ from expert_pool.model import (
 )
 from expert_pool.timeutil import to_shanghai
 
+__all__ = ["REASON_PRECEDENCE", "normalize_name", "screen"]
+
 REASON_PRECEDENCE: tuple[str, ...] = (
     "inactive",
     "term_expired",

@@ -33,12 +33,39 @@ import lunardate
 from expert_pool.errors import InvalidScheduleRequest
 from expert_pool.timeutil import SHANGHAI, ensure_aware, to_shanghai
 
+__all__ = [
+    "FALLBACK_WARNING",
+    "MAX_SLOT_RANGE_DAYS",
+    "OFFICE_BLOCKS",
+    "DayInfo",
+    "MeetingProblem",
+    "add_working_days",
+    "calendar_warning",
+    "check_meeting",
+    "day_info",
+    "fallback_day_info",
+    "fallback_warning",
+    "find_slots",
+    "is_working_day",
+    "official_calendar_known",
+    "statutory_holidays",
+    "within_office_hours",
+    "working_days_between",
+]
+
 OFFICE_BLOCKS: tuple[tuple[time, time], ...] = ((time(9, 0), time(12, 0)),
                                                  (time(14, 0), time(17, 30)))
 MAX_SLOT_RANGE_DAYS = 366
 
 FALLBACK_WARNING = ("该年度国务院放假调休安排尚未公布，按周一至周五并扣除法定节假日计算，"
                     "调休上班日未计入")
+
+
+def fallback_warning(years: Iterable[int]) -> str:
+    """:data:`FALLBACK_WARNING` naming the years, e.g. ``"2027年度国务院放假调休安排尚未公布，…"``."""
+    return FALLBACK_WARNING.replace("该", "、".join(str(y) for y in years), 1)
+
+
 LUNAR_UNKNOWN_WARNING = "该年度超出农历推算范围，仅扣除公历法定节假日"
 
 HOLIDAY_NAMES_ZH: dict[str, str] = {
@@ -111,7 +138,7 @@ def fallback_day_info(d: date) -> DayInfo:
     """The fallback rule for any year: Monday–Friday minus the statutory holidays."""
     holidays, lunar_known = _statutory_holidays(d.year)
     name = holidays.get(d)
-    warning = f"{d.year}年度：{FALLBACK_WARNING}"
+    warning = fallback_warning([d.year])
     if not lunar_known:
         warning += f"；{LUNAR_UNKNOWN_WARNING}"
     return DayInfo(day=d, is_working_day=d.weekday() < 5 and name is None, official=False,
@@ -157,7 +184,7 @@ def calendar_warning(date_from: date, date_to: date) -> str | None:
              if not official_calendar_known(y)]
     if not years:
         return None
-    return f"{'、'.join(str(y) for y in years)}年度：{FALLBACK_WARNING}"
+    return fallback_warning(years)
 
 
 def add_working_days(start: date, days: int) -> date:
@@ -223,8 +250,7 @@ def _merged(busy: Mapping[int, Iterable[Sequence]]) -> tuple[list[datetime], lis
     ends: list[datetime] = []
     for s, e in spans:
         if ends and s <= ends[-1]:
-            if e > ends[-1]:
-                ends[-1] = e
+            ends[-1] = max(ends[-1], e)
         else:
             starts.append(s)
             ends.append(e)
@@ -314,7 +340,7 @@ def check_meeting(
     if not within_office_hours(start, end):
         problems.append(MeetingProblem(
             "outside_office_hours", "会商时间须在办公时间内（9:00—12:00，14:00—17:30）。"))
-    for expert_id in sorted((busy or {})):
+    for expert_id in sorted(busy or {}):
         reasons: list[str] = []
         for s, e, reason in map(_interval, busy[expert_id]):
             if s < end and start < e and reason not in reasons:
