@@ -47,3 +47,13 @@ def seed_demo_command(expert_count: int, quiet: bool) -> None:
         click.echo("demo data already present; nothing to do")
     elif not quiet:
         click.echo(f"demo data loaded: {expert_count} experts")
+
+
+@seed_cli.command("logins")
+def seed_logins_command() -> None:
+    """Print the demo sign-ins (what `make run` shows)."""
+    from app.seed.demo import DEMO_LOGINS
+
+    click.echo("Demo sign-ins (演示账号):")
+    for username, password, role, note in DEMO_LOGINS:
+        click.echo(f"  {username:<18} {password:<16} {role:<8} {note}")
