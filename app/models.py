@@ -4,3 +4,8 @@ from app.audit.models import AuditEntry  # noqa: F401
 from app.auth.models import ApiToken, LoginAttempt, User  # noqa: F401
 from app.experts.models import ConflictDeclaration, Expert, ExpertSpecialty, Unavailability  # noqa: F401
 from app.orgs.models import Organization  # noqa: F401
+from app.cases.models import Attachment, Case, Petitioner  # noqa: F401
+from app.consultations.models import Consultation, Escalation, ExpertRating, PanelDraw, PanelMember  # noqa: F401
+from app.meetings.models import Meeting, MeetingAttendance  # noqa: F401
+from app.notifications.models import Notification, OutboxEmail  # noqa: F401
+from app.sequences import Sequence  # noqa: F401
