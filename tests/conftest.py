@@ -21,26 +21,32 @@ from app.extensions import db as _db
 PASSWORD = "Passw0rd-test"
 
 
-def _database_url(worker: str) -> str:
+def _pg_admin_url() -> str:
+    return "postgresql+psycopg://" + os.environ["TEST_DATABASE_URL"].split("://", 1)[1]
+
+
+def _database_url(worker: str) -> tuple[str, str | None]:
+    """A fresh database for this test process: a PostgreSQL schema of its own (so parallel
+    runs and xdist workers never collide) or a temporary SQLite file. Returns (url, schema)."""
     url = os.environ.get("TEST_DATABASE_URL", "")
     if url.startswith("postgres"):
-        url = "postgresql+psycopg://" + url.split("://", 1)[1]
-        schema = f"test_{worker}"
+        url = _pg_admin_url()
+        schema = f"test_{worker}_{os.getpid()}"
         admin = create_engine(url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         admin.dispose()
         sep = "&" if "?" in url else "?"
-        return f"{url}{sep}options=-csearch_path%3D{schema}"
+        return f"{url}{sep}options=-csearch_path%3D{schema}", schema
     path = os.path.join(tempfile.mkdtemp(prefix=f"xf-test-{worker}-"), "test.db")
-    return f"sqlite:///{path}"
+    return f"sqlite:///{path}", None
 
 
 @pytest.fixture(scope="session")
 def app():
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    url = _database_url(worker)
+    url, schema = _database_url(worker)
     application = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url,
                                          "INSTANCE_DIR": tempfile.mkdtemp(prefix="xf-inst-")})
     with application.app_context():
@@ -48,6 +54,14 @@ def app():
 
         upgrade()
     yield application
+    with application.app_context():
+        _db.session.remove()
+        _db.engine.dispose()
+    if schema:
+        admin = create_engine(_pg_admin_url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture(autouse=True)
