@@ -64,7 +64,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret-key"
+    SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = "sqlite://"  # tests/conftest.py sets the real one (SQLite or PostgreSQL)
     WTF_CSRF_ENABLED = False  # the UI tests that need CSRF switch it back on explicitly
     PASSWORD_MIN_LENGTH = 10

@@ -106,7 +106,7 @@ def update_user(actor, user: User, payload: dict) -> User:
     db.session.flush()
     old, new = audit.changes(before, user.to_dict())
     if data.password:
-        new["password"] = "（已重置）"
+        new["password"] = "（已重置）"  # noqa: S105 (a label, not a secret)
     if new:
         audit.record("update", "user", user.id, f"修改用户 {user.username}", before=old, after=new)
     return user

@@ -12,7 +12,12 @@ from sqlalchemy.orm import selectinload
 from app.audit import service as audit
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.experts import permissions as perm
-from app.experts.models import ConflictDeclaration, Expert, ExpertSpecialty, Unavailability
+from app.experts.models import (
+    ConflictDeclaration,
+    Expert,
+    ExpertSpecialty,
+    Unavailability,
+)
 from app.experts.schemas import ConflictIn, ExpertIn, UnavailabilityIn
 from app.extensions import db
 from app.orgs.models import Organization
@@ -151,7 +156,8 @@ def add_conflict(user, expert: Expert, payload: dict) -> ConflictDeclaration:
     row = ConflictDeclaration(expert=expert, created_by_id=getattr(user, "id", None), **data.model_dump())
     db.session.add(row)
     db.session.flush()
-    audit.record("create", "conflict", row.id, f"专家 {expert.name} 申报回避：{data.reason}", after=row.to_dict(), subject=f"expert:{expert.id}")
+    audit.record("create", "conflict", row.id, f"专家 {expert.name} 申报回避：{data.reason}", after=row.to_dict(),
+                 subject=f"expert:{expert.id}")
     return row
 
 
@@ -161,7 +167,8 @@ def delete_conflict(user, expert: Expert, conflict_id: int) -> None:
     row = db.session.get(ConflictDeclaration, conflict_id)
     if row is None or row.expert_id != expert.id:
         raise NotFound("回避申报不存在")
-    audit.record("delete", "conflict", row.id, f"专家 {expert.name} 撤回回避申报", before=row.to_dict(), subject=f"expert:{expert.id}")
+    audit.record("delete", "conflict", row.id, f"专家 {expert.name} 撤回回避申报", before=row.to_dict(),
+                 subject=f"expert:{expert.id}")
     db.session.delete(row)
 
 
@@ -183,7 +190,8 @@ def add_unavailability(user, expert: Expert, payload: dict) -> Unavailability:
     row = Unavailability(expert=expert, start=times["start"], end=times["end"], reason=data.reason)
     db.session.add(row)
     db.session.flush()
-    audit.record("create", "unavailability", row.id, f"专家 {expert.name} 登记不可出席时段", after=row.to_dict(), subject=f"expert:{expert.id}")
+    audit.record("create", "unavailability", row.id, f"专家 {expert.name} 登记不可出席时段", after=row.to_dict(),
+                 subject=f"expert:{expert.id}")
     return row
 
 
@@ -193,7 +201,8 @@ def delete_unavailability(user, expert: Expert, row_id: int) -> None:
     row = db.session.get(Unavailability, row_id)
     if row is None or row.expert_id != expert.id:
         raise NotFound("不可出席时段不存在")
-    audit.record("delete", "unavailability", row.id, f"专家 {expert.name} 删除不可出席时段", before=row.to_dict(), subject=f"expert:{expert.id}")
+    audit.record("delete", "unavailability", row.id, f"专家 {expert.name} 删除不可出席时段", before=row.to_dict(),
+                 subject=f"expert:{expert.id}")
     db.session.delete(row)
 
 
