@@ -63,11 +63,16 @@ def _register_blueprints(app: Flask) -> None:
     from app.admin import bp as admin_bp
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
+    from app.cases import bp as cases_bp
+    from app.consultations import bp as consultations_bp
     from app.experts import bp as experts_bp
     from app.main import bp as main_bp
+    from app.meetings import bp as meetings_bp
+    from app.notifications import bp as notifications_bp
 
     csrf.exempt(api_bp)  # bearer-token API: no cookies, so no CSRF (api.md)
-    for bp in (main_bp, auth_bp, experts_bp, admin_bp, api_bp):
+    blueprints = (main_bp, auth_bp, experts_bp, cases_bp, consultations_bp, meetings_bp, notifications_bp, admin_bp, api_bp)
+    for bp in blueprints:
         app.register_blueprint(bp)
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from app.api import core, auth, experts, orgs, taxonomy, users, openapi  # noqa: E402,F401
+from app.api import auth, core, experts, openapi, orgs, taxonomy, users  # noqa: F401

@@ -1,0 +1,1 @@
+"""API routes of this feature (being written)."""

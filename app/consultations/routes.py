@@ -1,0 +1,3 @@
+"""Web routes of this feature (being written)."""
+
+from app.consultations import bp  # noqa: F401
