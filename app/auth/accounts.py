@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -25,6 +26,7 @@ class UserIn(BaseModel):
     username: str = Field(min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     password: str = Field(min_length=1, max_length=128)
     display_name: str = Field(default="", max_length=64)
+    email: str = Field(default="", max_length=120)
     role: Literal["admin", "officer", "agency", "expert"]
     organization_id: int | None = None
     expert_id: int | None = None
@@ -35,6 +37,7 @@ class UserPatch(BaseModel):
 
     password: str | None = Field(default=None, max_length=128)
     display_name: str | None = Field(default=None, max_length=64)
+    email: str | None = Field(default=None, max_length=120)
     organization_id: int | None = None
     is_active: bool | None = None
 
@@ -64,6 +67,15 @@ def _check_links(role: str, organization_id: int | None, expert_id: int | None, 
         raise ValidationFailed(errors)
 
 
+def _valid_email(value: str) -> str:
+    if not value:
+        return ""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValidationFailed({"email": "邮箱格式不正确"}) from None
+
+
 def create_user(actor, payload: dict) -> User:
     """``actor`` None means the command line (trusted)."""
     if actor is not None and getattr(actor, "role", None) != "admin":
@@ -75,7 +87,8 @@ def create_user(actor, payload: dict) -> User:
     _check_links(data.role, data.organization_id, data.expert_id)
     if db.session.execute(select(User.id).where(User.username == data.username)).first():
         raise Conflict("用户名已存在", code="duplicate", details={"username": "用户名已存在"})
-    user = User(username=data.username, display_name=data.display_name or data.username, role=data.role,
+    email = _valid_email(data.email)
+    user = User(username=data.username, display_name=data.display_name or data.username, role=data.role, email=email,
                 organization_id=data.organization_id, expert_id=data.expert_id)
     user.set_password(data.password)
     db.session.add(user)
@@ -96,6 +109,8 @@ def update_user(actor, user: User, payload: dict) -> User:
         user.set_password(data.password)
     if data.display_name:
         user.display_name = data.display_name
+    if data.email is not None:
+        user.email = _valid_email(data.email)
     if "organization_id" in payload:
         _check_links(user.role, data.organization_id, user.expert_id, user.id)
         user.organization_id = data.organization_id

@@ -20,6 +20,7 @@ class User(UserMixin, db.Model):
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     display_name: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str] = mapped_column(String(120), default="")
     role: Mapped[str] = mapped_column(String(16), index=True)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
     expert_id: Mapped[int | None] = mapped_column(ForeignKey("experts.id"), unique=True)
@@ -33,6 +34,11 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot sign in
         return bool(self.is_active_flag)
+
+    @property
+    def notification_email(self) -> str:
+        """Where e-mail notifications go: the account's address, else the linked expert's."""
+        return self.email or (self.expert.email if self.expert is not None else "")
 
     @property
     def role_label(self) -> str:
@@ -50,6 +56,7 @@ class User(UserMixin, db.Model):
             "id": self.id,
             "username": self.username,
             "display_name": self.display_name,
+            "email": self.email,
             "role": self.role,
             "organization_id": self.organization_id,
             "expert_id": self.expert_id,
