@@ -88,6 +88,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 from math import ceil
 
 from expert_pool.errors import (
@@ -208,6 +209,17 @@ def _weight(load: int) -> Fraction:
 
 def _pi_by_load(counts: Mapping[int, int], n: int, cap: Fraction) -> dict[int, Fraction]:
     """Exact capped-PPS inclusion probability per recent-load value (``counts``: load → units)."""
+    return dict(_pi_by_load_cached(tuple(sorted(counts.items())), n, cap))
+
+
+@lru_cache(maxsize=256)
+def _pi_by_load_cached(classes: tuple[tuple[int, int], ...], n: int,
+                       cap: Fraction) -> tuple[tuple[int, Fraction], ...]:
+    counts = dict(classes)
+    return tuple(_compute_pi_by_load(counts, n, cap).items())
+
+
+def _compute_pi_by_load(counts: Mapping[int, int], n: int, cap: Fraction) -> dict[int, Fraction]:
     total = sum(counts.values())
     if n == 0:
         return dict.fromkeys(counts, Fraction(0))
@@ -382,7 +394,7 @@ def _exact_cover(
             mk = mask_of(c)
             if mk:
                 outside.setdefault(mk, []).append(c)
-    items = {mk: 0 for mk in member_masks}
+    items = dict.fromkeys(member_masks, 0)
     for mk in outside:
         items.setdefault(mk, 1)
     # Drop dominated items: q ⊆ p with cost(p) <= cost(q), p != q.
@@ -634,7 +646,7 @@ def replacement_for(
     before = required - covers(panel, required)
     staying = [m for m in panel if m.expert_id != declined_id]
     for rid in reserve_ids:
-        if rid in candidates and before <= required - covers(staying + [candidates[rid]],
+        if rid in candidates and before <= required - covers([*staying, candidates[rid]],
                                                               required):
             return rid
     return reserve_ids[0]

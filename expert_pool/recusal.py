@@ -40,6 +40,8 @@ from expert_pool.model import (
     DrawPolicy,
     Exclusion,
     ExpertRecord,
+    make_candidate,
+    make_exclusion,
 )
 from expert_pool.timeutil import to_shanghai
 
@@ -57,7 +59,7 @@ REASON_PRECEDENCE: tuple[str, ...] = (
     "specialty_mismatch",
 )
 
-_DOTS = str.maketrans({c: "·" for c in "•‧∙・･．.・"})
+_DOTS = str.maketrans(dict.fromkeys("•‧∙・･．.・", "·"))
 
 
 def normalize_name(name: str) -> str:
@@ -99,54 +101,58 @@ def screen(
         term_ref = max(today, to_shanghai(window_start).date())
     instant = window_start is not None and window_start == window_end
 
-    candidates: list[Candidate] = []
-    exclusions: list[Exclusion] = []
-    seen: set[int] = set()
-    add_candidate = candidates.append
-    add_exclusion = exclusions.append
+    # One comprehension per reason, in precedence order; ``setdefault`` keeps the first reason.
+    experts = experts if isinstance(experts, (list, tuple)) else list(experts)
+    ids = {e.id for e in experts}
+    if len(ids) != len(experts):
+        seen: set[int] = set()
+        dup = next(e.id for e in experts if e.id in seen or seen.add(e.id))
+        raise ValueError(f"duplicate expert id {dup}")
+    reasons: dict[int, str] = {}
 
-    for e in experts:
-        eid = e.id
-        if eid in seen:
-            raise ValueError(f"duplicate expert id {eid}")
-        seen.add(eid)
+    def mark(hits: Iterable[int], reason: str) -> None:
+        for eid in hits:
+            reasons.setdefault(eid, reason)
 
-        reason = None
-        if e.status != "active":
-            reason = "inactive"
-        elif e.term_end is not None and e.term_end < term_ref:
-            reason = "term_expired"
-        elif e.employer_org_id is not None and e.employer_org_id in orgs:
-            reason = "same_employer"
-        elif (
-            (e.conflict_org_ids and not orgs.isdisjoint(e.conflict_org_ids))
-            or (case_id is not None and case_id in e.conflict_case_ids)
-            or (e.conflict_person_names and petitioners
-                and not petitioners.isdisjoint(map(normalize_name, e.conflict_person_names)))
-        ):
-            reason = "declared_conflict"
-        elif eid in prior:
-            reason = "prior_involvement"
-        elif (e.rating_avg is not None and e.rating_count >= min_ratings
-              and e.rating_avg < floor):
-            reason = "low_rating"
-        elif e.open_consultations >= e.max_open_consultations:
-            reason = "over_capacity"
-        elif window_start is not None and e.unavailability and _busy(
-            e.unavailability, window_start, window_end, instant
-        ):
-            reason = "unavailable"
-        elif required and required.isdisjoint(e.specialties):
-            reason = "specialty_mismatch"
+    mark([e.id for e in experts if e.status != "active"], "inactive")
+    mark([e.id for e in experts if e.term_end is not None and e.term_end < term_ref],
+         "term_expired")
+    if orgs:
+        mark([e.id for e in experts if e.employer_org_id in orgs], "same_employer")
+    mark([e.id for e in experts
+          if (e.conflict_org_ids or e.conflict_person_names or e.conflict_case_ids)
+          and _declared(e, orgs, case_id, petitioners)], "declared_conflict")
+    mark([eid for eid in prior if eid in ids], "prior_involvement")
+    mark([e.id for e in experts if e.rating_count >= min_ratings
+          and e.rating_avg is not None and e.rating_avg < floor], "low_rating")
+    mark([e.id for e in experts if e.open_consultations >= e.max_open_consultations],
+         "over_capacity")
+    if window_start is not None:
+        mark([e.id for e in experts
+              if e.unavailability and _busy(e.unavailability, window_start, window_end, instant)],
+             "unavailable")
+    if required:
+        mark([e.id for e in experts if required.isdisjoint(e.specialties)], "specialty_mismatch")
 
-        if reason is None:
-            add_candidate(Candidate(eid, e.specialties, e.recent_load))
-        else:
-            add_exclusion(Exclusion(eid, reason))
-
-    candidates.sort(key=lambda c: c.expert_id)
-    exclusions.sort(key=lambda x: x.expert_id)
+    candidates = [make_candidate(e.id, e.specialties, e.recent_load)
+                  for e in experts if e.id not in reasons]
+    candidates.sort(key=_expert_id)
+    exclusions = [make_exclusion(eid, reason) for eid, reason in sorted(reasons.items())]
     return candidates, exclusions
+
+
+def _expert_id(c: Candidate) -> int:
+    return c.expert_id
+
+
+def _declared(e: ExpertRecord, orgs: frozenset[int], case_id: int | None,
+              petitioners: frozenset[str]) -> bool:
+    return bool(
+        (e.conflict_org_ids and not orgs.isdisjoint(e.conflict_org_ids))
+        or (case_id is not None and case_id in e.conflict_case_ids)
+        or (e.conflict_person_names and petitioners
+            and not petitioners.isdisjoint(map(normalize_name, e.conflict_person_names)))
+    )
 
 
 def _busy(intervals, start, end, instant: bool) -> bool:
