@@ -81,7 +81,7 @@ def build_document() -> dict:
                     "schema": {"$ref": "#/components/schemas/Error"}}}})
             paths.setdefault(path, {})[method.lower()] = op
     return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",  # 3.1: JSON Schema 2020-12, which is what pydantic emits
         "info": {"title": "信访工作专家会商与法律审查平台 API", "version": "1.0.0",
                  "description": "契约见 shared/api.md。除获取令牌外，所有请求须带 Authorization: Bearer <token>。"},
         "servers": [{"url": "/api/v1"}],

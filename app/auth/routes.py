@@ -15,7 +15,9 @@ from app.extensions import db
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative redirects after sign-in (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    # A backslash counts as a slash in browsers ("/\\evil.example" is "//evil.example").
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target \
+            and not urlsplit(target).netloc:
         return target
     return url_for("main.index")
 
