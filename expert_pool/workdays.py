@@ -156,25 +156,33 @@ def statutory_holidays(year: int) -> dict[date, str]:
 
 @lru_cache(maxsize=64)
 def _statutory_holidays(year: int) -> tuple[dict[date, str], bool]:
-    days: dict[date, str] = {date(year, 1, 1): "元旦"}
+    days: dict[date, str] = {}
+
+    def add(d: date, name: str) -> None:
+        # Holidays can coincide (Mid-Autumn on 1 October in 2031): the day is named for both.
+        days[d] = f"{days[d]}、{name}" if d in days else name
+
+    add(date(year, 1, 1), "元旦")
     lunar_known = True
     try:
         new_year = lunardate.LunarDate(year, 1, 1).to_solar_date()
         for offset in range(-1, 3):  # eve, 1st, 2nd, 3rd day of the first lunar month
-            days[new_year + timedelta(days=offset)] = "春节"
-        days[lunardate.LunarDate(year, 5, 5).to_solar_date()] = "端午节"
-        days[lunardate.LunarDate(year, 8, 15).to_solar_date()] = "中秋节"
+            add(new_year + timedelta(days=offset), "春节")
+        add(lunardate.LunarDate(year, 5, 5).to_solar_date(), "端午节")
+        add(lunardate.LunarDate(year, 8, 15).to_solar_date(), "中秋节")
     except ValueError:
         lunar_known = False
     try:
         terms = chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30))
-        days.update({d: "清明节" for d, term in terms if term == "清明"})
+        for d, term in terms:
+            if term == "清明":
+                add(d, "清明节")
     except NotImplementedError:
         lunar_known = False
-    days[date(year, 5, 1)] = days[date(year, 5, 2)] = "劳动节"
-    for day in (1, 2, 3):
-        # Mid-Autumn may fall on 1–3 October; the date is a holiday either way.
-        days.setdefault(date(year, 10, day), "国庆节")
+    for d in (date(year, 5, 1), date(year, 5, 2)):
+        add(d, "劳动节")
+    for d in (date(year, 10, 1), date(year, 10, 2), date(year, 10, 3)):
+        add(d, "国庆节")
     return days, lunar_known
 
 
