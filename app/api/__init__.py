@@ -4,4 +4,16 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from app.api import auth, core, experts, openapi, orgs, taxonomy, users  # noqa: F401
+from app.api import (  # noqa: F401
+    auth,
+    cases,
+    consultations,
+    core,
+    experts,
+    meetings,
+    notifications,
+    openapi,
+    orgs,
+    taxonomy,
+    users,
+)

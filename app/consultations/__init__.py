@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 
-from app.consultations import routes  # noqa: E402,F401
+from app.consultations import routes  # noqa: F401

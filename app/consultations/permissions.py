@@ -1,0 +1,79 @@
+"""Who may see and act on a consultation (domain.md, Roles).
+
+- admin: everything.
+- agency: consultations of its own organization's cases.
+- officer: sees those whose case lies in the office's jurisdiction or that its office staffs
+  (after an escalation); acts (accept, return, draw, schedule, rate) only when its office is
+  the staffing office.
+- expert: only consultations they are invited to or sit on.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, false, or_, select, true
+
+from app.auth.jurisdiction import is_admin, officer_jurisdiction
+from app.cases.models import Case
+from app.consultations.models import Consultation, PanelMember
+
+VISIBLE_MEMBER_STATUSES = ("invited", "accepted")
+
+
+def is_panel_expert(user, consultation: Consultation) -> bool:
+    if getattr(user, "role", None) != "expert" or user.expert_id is None:
+        return False
+    return any(m.expert_id == user.expert_id and m.status in VISIBLE_MEMBER_STATUSES for m in consultation.members)
+
+
+def can_view_consultation(user, consultation: Consultation) -> bool:
+    role = getattr(user, "role", None)
+    if is_admin(user):
+        return True
+    if role == "agency":
+        return consultation.case.handling_org_id == user.organization_id
+    if role == "expert":
+        return is_panel_expert(user, consultation)
+    jur = officer_jurisdiction(user)
+    if jur is None:
+        return False
+    return consultation.office_id == user.organization_id or jur.covers(consultation.case.region_code)
+
+
+def can_staff(user, consultation: Consultation) -> bool:
+    """Accept/return, draw, escalate, schedule, rate: the staffing office's officers (and admin)."""
+    if is_admin(user):
+        return True
+    return officer_jurisdiction(user) is not None and consultation.office_id == user.organization_id
+
+
+def can_request_for_case(user, case: Case) -> bool:
+    """Agencies for their own cases; officers for cases in their jurisdiction; admins."""
+    if is_admin(user):
+        return True
+    if getattr(user, "role", None) == "agency":
+        return case.handling_org_id == user.organization_id
+    jur = officer_jurisdiction(user)
+    return jur is not None and jur.covers(case.region_code)
+
+
+def can_amend(user, consultation: Consultation) -> bool:
+    """The requester side amends a returned request: the owning agency or an officer in jurisdiction."""
+    return can_request_for_case(user, consultation.case)
+
+
+def visible_consultations_clause(user):
+    if is_admin(user):
+        return true()
+    role = getattr(user, "role", None)
+    if role == "agency":
+        return Consultation.case_id.in_(select(Case.id).where(Case.handling_org_id == user.organization_id))
+    if role == "expert":
+        if user.expert_id is None:
+            return false()
+        return exists().where(and_(PanelMember.consultation_id == Consultation.id, PanelMember.expert_id == user.expert_id,
+                                   PanelMember.status.in_(VISIBLE_MEMBER_STATUSES)))
+    jur = officer_jurisdiction(user)
+    if jur is None:
+        return false()
+    in_region = Consultation.case_id.in_(select(Case.id).where(Case.region_code.startswith(jur.prefix)))
+    return or_(Consultation.office_id == user.organization_id, in_region)
