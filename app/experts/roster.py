@@ -188,18 +188,33 @@ def row_to_payload(values: dict[str, str]) -> tuple[dict, dict[str, str]]:
     return payload, errors
 
 
+@dataclass
+class _Checked:
+    rows: list[tuple[int, ExpertIn]]
+    errors: list[RowError]
+    fields: tuple[str, ...] = ()  # the roster fields the file has columns for
+    existing: dict[tuple[str, str], Expert] = field(default_factory=dict)
+
+
 def validate_rows(user, table: list[list[str]]) -> tuple[list[tuple[int, ExpertIn]], list[RowError]]:
+    checked = _check_table(user, table)
+    return checked.rows, checked.errors
+
+
+def _check_table(user, table: list[list[str]]) -> _Checked:
+    """Validate every row, then check permissions against the experts the rows match."""
     errors: list[RowError] = []
     if not table or not any(c for c in table[0]):
-        return [], [RowError(1, "表头", "文件为空或缺少表头行")]
+        return _Checked([], [RowError(1, "表头", "文件为空或缺少表头行")])
     headers = [h.strip().lstrip("\ufeff") for h in table[0]]
     missing = [h for h in REQUIRED_HEADERS if h not in headers]
     if missing:
-        return [], [RowError(1, h, "缺少该列") for h in missing]
+        return _Checked([], [RowError(1, h, "缺少该列") for h in missing])
     body = table[1:]
     if len(body) > MAX_ROWS:
-        return [], [RowError(1, "表头", f"单个名册最多 {MAX_ROWS} 行")]
+        return _Checked([], [RowError(1, "表头", f"单个名册最多 {MAX_ROWS} 行")])
     index = {h: i for i, h in enumerate(headers) if h}
+    fields = tuple(f for h, f in COLUMNS if h in index)
     good: list[tuple[int, ExpertIn]] = []
     seen: dict[tuple[str, str], int] = {}
     for offset, cells in enumerate(body):
@@ -216,8 +231,6 @@ def validate_rows(user, table: list[list[str]]) -> tuple[list[tuple[int, ExpertI
                 header = HEADER_OF.get(str(err["loc"][0]) if err["loc"] else "", "")
                 if header and header not in row_errors:
                     row_errors[header] = _message(err)
-        if data is not None and not perm.can_manage_pool(user, data.tier, data.region_code):
-            row_errors.setdefault("层级", "无权管理该层级或该辖区的专家库")
         if data is not None and not row_errors:
             key = (data.tier, data.phone)
             if key in seen:
@@ -228,7 +241,49 @@ def validate_rows(user, table: list[list[str]]) -> tuple[list[tuple[int, ExpertI
             errors.extend(RowError(row_no, h, m) for h, m in row_errors.items())
         else:
             good.append((row_no, data))
-    return good, errors
+    existing = _existing_by_key([(d.tier, d.phone) for _, d in good])
+    allowed: list[tuple[int, ExpertIn]] = []
+    for row_no, data in good:
+        problem = _permission_problem(user, data, existing.get((data.tier, data.phone)), fields)
+        if problem:
+            errors.append(RowError(row_no, *problem))
+        else:
+            allowed.append((row_no, data))
+    errors.sort(key=lambda e: e.row)  # stable: a row's errors keep their column order
+    return _Checked(allowed, errors, fields, existing)
+
+
+def _permission_problem(user, data: ExpertIn, expert: Expert | None, fields: tuple[str, ...]) -> tuple[str, str] | None:
+    """(column, message) when ``user`` may not apply this row. The matched expert (same tier and
+    mobile) must be in the user's pool as well as the row's new values; a row that changes
+    nothing is fine for any expert the user can see, so an officer's own export imports back."""
+    if expert is not None:
+        if perm.can_manage_expert(user, expert) and perm.can_manage_pool(user, data.tier, data.region_code):
+            return None
+        if perm.can_view_expert(user, expert) and not _changes(expert, data, fields):
+            return None
+        if not perm.can_manage_expert(user, expert):
+            return "手机", "本层级专家库中已有使用该手机号码的专家，但不在您管理的专家库内，无权修改"
+    if perm.can_manage_pool(user, data.tier, data.region_code):
+        return None
+    tier = perm.managed_tier(user)
+    if tier is not None and data.tier != tier:
+        return "层级", f"无权管理{POOL_TIERS.get(tier, tier)}级以外的专家库"
+    return "行政区划代码", "无权管理该辖区的专家库"
+
+
+def _changes(expert: Expert, data: ExpertIn, fields: tuple[str, ...]) -> dict[str, tuple]:
+    """Fields of the file whose values differ from the expert's: {field: (old, new)}."""
+    current = expert.to_dict()
+    incoming = data.model_dump(mode="json")
+    out = {}
+    for fname in fields:
+        old, new = current[fname], incoming[fname]
+        if fname == "specialties":
+            old, new = sorted(old), sorted(new)
+        if old != new:
+            out[fname] = (current[fname], incoming[fname])
+    return out
 
 
 # ---------------------------------------------------------------- import / export
@@ -237,39 +292,40 @@ def import_roster(user, filename: str, stream: BinaryIO) -> ImportResult:
     if not perm.can_list_pool(user):
         raise Forbidden("无权导入专家名册")
     table = read_table(filename, stream)
-    rows, errors = validate_rows(user, table)
-    result = ImportResult(errors=errors)
-    if errors:
+    checked = _check_table(user, table)
+    result = ImportResult(errors=checked.errors)
+    if checked.errors:
         return result
-    existing = _existing_by_key([(d.tier, d.phone) for _, d in rows])
     audit_entries = []
     new_experts = []
-    for _, data in rows:
-        expert = existing.get((data.tier, data.phone))
+    for _, data in checked.rows:
+        expert = checked.existing.get((data.tier, data.phone))
         if expert is None:
             expert = Expert()
-            _apply(expert, data)
+            _apply(expert, data, EDITABLE)
             new_experts.append(expert)
             continue
-        before = {k: expert.to_dict()[k] for k in EDITABLE}
-        _apply(expert, data)
-        after = {k: expert.to_dict()[k] for k in EDITABLE}
-        old, new = audit.changes(before, after)
-        if new:
-            expert.version += 1
-            result.updated += 1
-            audit_entries.append({"action": "update", "object_type": "expert", "object_id": expert.id,
-                                  "summary": f"名册导入修改专家 {expert.name}", "before": old, "after": new})
-        else:
+        changed = _changes(expert, data, checked.fields)
+        if not changed:
             result.unchanged += 1
+            continue
+        # Only the file's columns change: a roster has no column for the linked organization,
+        # and a file without, say, 邮箱 leaves e-mail addresses as they are.
+        before = {k: expert.to_dict()[k] for k in EDITABLE}
+        _apply(expert, data, checked.fields)
+        expert.version += 1
+        result.updated += 1
+        old, new = audit.changes(before, {k: expert.to_dict()[k] for k in EDITABLE})
+        audit_entries.append(dict(action="update", object_type="expert", object_id=expert.id,
+                                  summary=f"名册导入修改专家 {expert.name}", before=old, after=new))
     db.session.add_all(new_experts)
     db.session.flush()
     result.created = len(new_experts)
-    audit_entries += [{"action": "create", "object_type": "expert", "object_id": e.id,
-                       "summary": f"名册导入新增专家 {e.name}", "after": e.to_dict()} for e in new_experts]
-    audit_entries.append({"action": "import", "object_type": "roster", "summary": f"导入专家名册 {filename}：{result.summary()}",
-                          "after": {"file": filename, "created": result.created, "updated": result.updated,
-                                    "unchanged": result.unchanged}})
+    audit_entries += [dict(action="create", object_type="expert", object_id=e.id, summary=f"名册导入新增专家 {e.name}",
+                           after=e.to_dict()) for e in new_experts]
+    audit_entries.append(dict(action="import", object_type="roster", summary=f"导入专家名册 {filename}：{result.summary()}",
+                              after={"file": filename, "created": result.created, "updated": result.updated,
+                                     "unchanged": result.unchanged}))
     audit.record_batch(audit_entries)
     return result
 
@@ -284,11 +340,12 @@ def _existing_by_key(keys: list[tuple[str, str]]) -> dict[tuple[str, str], Exper
     return found
 
 
-def _apply(expert: Expert, data: ExpertIn) -> None:
-    for fname in EDITABLE:
+def _apply(expert: Expert, data: ExpertIn, fields: tuple[str, ...]) -> None:
+    for fname in fields:
         if fname != "specialties":
             setattr(expert, fname, getattr(data, fname))
-    expert.specialties = data.specialties
+    if "specialties" in fields:
+        expert.specialties = data.specialties
 
 
 def expert_row(expert: Expert) -> list:
