@@ -317,15 +317,15 @@ def import_roster(user, filename: str, stream: BinaryIO) -> ImportResult:
         result.updated += 1
         old, new = audit.changes(before, {k: expert.to_dict()[k] for k in EDITABLE})
         audit_entries.append({"action": "update", "object_type": "expert", "object_id": expert.id,
-                                  "summary": f"名册导入修改专家 {expert.name}", "before": old, "after": new})
+                              "summary": f"名册导入修改专家 {expert.name}", "before": old, "after": new})
     db.session.add_all(new_experts)
     db.session.flush()
     result.created = len(new_experts)
     audit_entries += [{"action": "create", "object_type": "expert", "object_id": e.id, "summary": f"名册导入新增专家 {e.name}",
-                           "after": e.to_dict()} for e in new_experts]
+                       "after": e.to_dict()} for e in new_experts]
     audit_entries.append({"action": "import", "object_type": "roster", "summary": f"导入专家名册 {filename}：{result.summary()}",
-                              "after": {"file": filename, "created": result.created, "updated": result.updated,
-                                     "unchanged": result.unchanged}})
+                          "after": {"file": filename, "created": result.created, "updated": result.updated,
+                                    "unchanged": result.unchanged}})
     audit.record_batch(audit_entries)
     return result
 
