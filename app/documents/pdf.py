@@ -1,0 +1,62 @@
+"""The opinion as a GB/T 9704-2012 PDF (WeasyPrint).
+
+``render_pdf(doc)`` builds the document view, cuts the per-document fonts
+(:func:`app.documents.fonts.plan_fonts`), renders ``templates/pdf/opinion.html`` and lets
+WeasyPrint lay it out with a fetcher that refuses everything but the document's own fonts
+and template files. Issued opinions never change: store the bytes once and serve them.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+
+from weasyprint import HTML
+from weasyprint.formatting_structure.boxes import MarginBox
+from weasyprint.text.fonts import FontConfiguration
+
+from .fetcher import SafeURLFetcher
+from .fonts import fonts_dir, plan_fonts
+from .model import OpinionDocument
+from .preview import TEMPLATES_DIR, render_view
+from .structure import build_view
+
+PAGE_NUMBER_BOXES = ("@bottom-left", "@bottom-right", "@bottom-center")
+
+
+def render_pdf(doc: OpinionDocument, *, fonts: str | os.PathLike | None = None) -> bytes:
+    """Render the opinion to PDF bytes. ``fonts`` is the prepared fonts directory (default
+    ``$DOCUMENT_FONTS_DIR`` or ``instance/fonts``); unprepared, system fonts are used."""
+    view = build_view(doc)
+    directory = fonts_dir(fonts)
+    plan = plan_fonts(view.chars_by_role(), directory)
+    html = render_view(view, plan=plan, print_media=True)
+    fetcher = SafeURLFetcher(allowed_dirs=[TEMPLATES_DIR, directory], resources=plan.resources)
+    document = HTML(
+        string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher
+    ).render(font_config=FontConfiguration())
+    if document.pages:
+        # GB/T 9704: the page carrying the 版记 (the last one) has no page number.
+        _remove_page_number(document.pages[-1])
+    metadata = document.metadata
+    metadata.title = view.title
+    metadata.authors = [doc.issuing_body] if doc.issuing_body else []
+    metadata.lang = "zh-CN"
+    metadata.generator = "信访工作专家会商与法律审查平台"
+    if doc.date:
+        metadata.created = datetime(doc.date.year, doc.date.month, doc.date.day).isoformat()
+    # The per-document fonts hold exactly the printed characters: embed them whole rather
+    # than subsetting again. If some character had to come from a system font, let
+    # WeasyPrint subset (a system CJK font must never be embedded whole).
+    return document.write_pdf(full_fonts=plan.complete)
+
+
+def _remove_page_number(page) -> None:
+    box = getattr(page, "_page_box", None)
+    if box is None:  # pragma: no cover - WeasyPrint internals changed
+        return
+    box.children = [
+        child
+        for child in box.children
+        if not (isinstance(child, MarginBox) and child.at_keyword in PAGE_NUMBER_BOXES)
+    ]
