@@ -10,6 +10,7 @@ import pytest
 from app.audit.models import AuditEntry
 from app.cases.models import Case, Petitioner
 from app.consultations.models import Consultation, PanelDraw
+from app.experts.models import Expert
 from app.extensions import db
 
 SPECIALTIES = ("administrative_law", "land_property_law", "civil_law", "petition_policy")
@@ -89,7 +90,7 @@ def test_draw_verify_and_no_redraw(client, world, api, case, pool, factory):
     assert {"expert_id": conflicted.id, "reason": "declared_conflict"} in panel["draw"]["excluded"]
     drawn_specialties = set()
     for eid in members:
-        drawn_specialties |= set(next(e for e in pool if e.id == eid).specialties)
+        drawn_specialties |= set(db.session.get(Expert, eid).specialties)
     assert {"administrative_law", "land_property_law"} <= drawn_specialties
     verify = client.get(f"/api/v1/consultations/{c['id']}/panel/verify", headers=officer).get_json()
     assert verify["reproducible"] is True
