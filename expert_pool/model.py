@@ -59,16 +59,23 @@ class ExpertRecord:
     rating_count: int = 0
 
     def __post_init__(self) -> None:
-        for name in ("specialties", "conflict_org_ids", "conflict_person_names",
-                     "conflict_case_ids"):
-            _freeze(self, name)
-        if not isinstance(self.unavailability, tuple) or any(
-            s.tzinfo is None or e.tzinfo is None for s, e in self.unavailability
-        ):
+        # Inlined type checks: the web layer builds ~10,000 of these per draw.
+        if type(self.specialties) is not frozenset:
+            _freeze(self, "specialties")
+        if type(self.conflict_org_ids) is not frozenset:
+            _freeze(self, "conflict_org_ids")
+        if type(self.conflict_person_names) is not frozenset:
+            _freeze(self, "conflict_person_names")
+        if type(self.conflict_case_ids) is not frozenset:
+            _freeze(self, "conflict_case_ids")
+        spans = self.unavailability
+        if type(spans) is not tuple or (spans and any(
+            s.tzinfo is None or e.tzinfo is None for s, e in spans
+        )):
             object.__setattr__(
                 self,
                 "unavailability",
-                tuple((ensure_aware(s), ensure_aware(e)) for s, e in self.unavailability),
+                tuple((ensure_aware(s), ensure_aware(e)) for s, e in spans or ()),
             )
 
     def to_candidate(self) -> Candidate:

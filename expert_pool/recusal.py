@@ -24,8 +24,9 @@ Status and term come first because they mean the expert is not in the pool at al
 conflict-of-interest grounds (what the recusal record is about); then quality, workload and
 availability, which change over time; the specialty fit of an otherwise eligible expert last.
 
-The screen is a single O(n) pass (set look-ups per expert; per-expert work is proportional to
-that expert's own declarations), so 10,000 experts take a few milliseconds.
+The screen is O(n): one list comprehension per reason (set look-ups per expert; per-expert work
+is proportional to that expert's own declarations), about 15 ms of CPU for 10,000 experts on
+a 2-core VM, most of it allocating the result objects.
 """
 
 from __future__ import annotations
