@@ -152,7 +152,10 @@ def verify() -> VerifyResult:
     """Walk the chain in order; report the first entry altered, or after a removed one."""
     prev = GENESIS
     checked = 0
-    rows = db.session.execute(select(AuditEntry).order_by(AuditEntry.id)).scalars()
+    # populate_existing: check what the database holds now, not entries cached in this session
+    # (a caller that loaded entries earlier would otherwise be shown its own stale copies).
+    stmt = select(AuditEntry).order_by(AuditEntry.id).execution_options(populate_existing=True, yield_per=2000)
+    rows = db.session.execute(stmt).scalars()
     for entry in rows:
         checked += 1
         if entry.prev_hash != prev:
