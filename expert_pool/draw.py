@@ -20,11 +20,12 @@ consumed front to back. ``below(k)``: if ``k == 1`` return 0 without consuming b
 running weight sum exceeds ``x``. A *shuffle* is Fisher–Yates: for ``i = len-1 … 1`` swap
 ``i`` with ``below(i+1)``.
 
-**Random order.** ``order(L)`` sorts units by ``SHA256(f"{seed}|{L}|{expert_id}")`` (digest
-bytes compared big-endian, ties by id) — a uniformly random permutation.
+**Random order.** ``order(L)``: the ``i``-th unit in expert-id order gets as key the ``i``-th
+8-byte big-endian word of stream ``L`` (bytes ``8i … 8i+7``); units are sorted by key, ties by
+expert id — a uniformly random permutation.
 
 **1. Inclusion probabilities** (:func:`inclusion_probabilities`). Weight
-``w_i = 1/(1 + recent_load_i)``; cap ``C`` = ``policy.selection_cap`` read as an exact
+``w_i = 1/(1 + recent_load_i)`` (a negative load counts as 0); cap ``C`` = ``policy.selection_cap`` read as an exact
 decimal fraction. If ``n/N >= C`` every unit gets ``π_i = n/N`` (the pool is too small for the
 cap). Otherwise ``π_i = min(C, c·w_i)`` with ``c`` such that ``Σπ_i = n``: cap the
 largest-weight units one weight class at a time, ``c = (n − C·#capped) / Σ_uncapped w``,
@@ -50,9 +51,9 @@ a. *Greedy swaps.* Repeat: ``missing`` = uncovered part of ``T``; ``s`` = the mi
    is empty. Else ``incoming = weighted(pool by id, max(p_i, 1))``,
    ``outgoing = removable[below(len(removable))]``; the incoming expert takes the outgoing
    one's place in the draw order. Each swap covers at least one more specialty.
-b. *Exact search*, if (a) stops with something missing. Each unit's *mask* is its
-   specialties within ``T``. Items are the distinct non-empty masks; cost 0 if some member
-   has it, else 1. Items dominated by another item (subset mask, cost not higher) are
+b. *Exact search*, if (a) stops with something missing (same ``repair`` stream, continued).
+   Each unit's *mask* is its specialties within ``T``. Items are the distinct non-empty
+   masks; cost 0 if some member has it, else 1. Items dominated by another item (subset mask, cost not higher) are
    dropped. A depth-first branch-and-bound, always branching on the lowest-coded uncovered
    specialty and trying items by (cost, −newly covered, mask), finds the cover with the
    fewest cost-1 items using at most ``n`` items (first found wins on ties). If none exists
