@@ -1,0 +1,213 @@
+"""Case attachments: PDF, DOCX, JPG and PNG, recognised by their content, never by their name.
+
+Files are content-addressed under ``<INSTANCE_DIR>/files/<sha256[:2]>/<sha256>``: the upload is
+streamed to a temporary file (counting and hashing, refusing once over the size limit),
+checked, then renamed into place. The database row and its audit entry are committed together
+here — unlike the other services — because the file and the row must succeed or fail as one: a
+failed transaction removes a file it brought in, and deleting the last row that uses a file
+removes the file after the commit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from flask import current_app, send_file
+from sqlalchemy import func, select
+
+from app.audit import service as audit
+from app.cases import permissions as perm
+from app.cases.models import Attachment, Case
+from app.errors import Conflict, Forbidden, NotFound, TooLarge, UnsupportedType, ValidationFailed
+from app.extensions import db
+
+DEFAULT_MAX_MB = 10
+CHUNK = 64 * 1024
+
+
+@dataclass(frozen=True)
+class FileKind:
+    label: str
+    content_type: str
+    extensions: tuple[str, ...]
+
+
+PDF = FileKind("PDF", "application/pdf", (".pdf",))
+DOCX = FileKind("DOCX", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", (".docx",))
+JPEG = FileKind("JPG", "image/jpeg", (".jpg", ".jpeg"))
+PNG = FileKind("PNG", "image/png", (".png",))
+ALLOWED_TEXT = "PDF、Word（.docx）、JPG、PNG"
+
+
+def max_bytes() -> int:
+    return int(current_app.config.get("ATTACHMENT_MAX_MB", DEFAULT_MAX_MB) * 1024 * 1024)
+
+
+def max_mb() -> float:
+    return current_app.config.get("ATTACHMENT_MAX_MB", DEFAULT_MAX_MB)
+
+
+def files_dir() -> Path:
+    return Path(current_app.config["INSTANCE_DIR"]) / "files"
+
+
+def stored_path(sha256: str) -> Path:
+    return files_dir() / sha256[:2] / sha256
+
+
+def detect_kind(path: Path) -> FileKind | None:
+    """The kind of the file at ``path`` from its magic bytes (a DOCX is a ZIP holding
+    ``word/document.xml``), None for anything else."""
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"%PDF-"):
+        return PDF
+    if head.startswith(b"\xff\xd8\xff"):
+        return JPEG
+    if head == b"\x89PNG\r\n\x1a\n":
+        return PNG
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(path) as zf:
+                if "word/document.xml" in zf.namelist():
+                    return DOCX
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+    return None
+
+
+_UNSAFE = re.compile(r'[\\/:*?"<>|]+')
+
+
+def sanitize_filename(name: str, kind: FileKind | None = None) -> str:
+    """A safe display/download name that keeps Chinese: no directories, path separators,
+    control or reserved characters, no leading dots; the extension matches the content."""
+    name = unicodedata.normalize("NFC", name or "")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C")
+    name = _UNSAFE.sub("_", name)
+    name = re.sub(r"\s+", " ", name).strip().lstrip(".").strip()
+    stem, dot, ext = name.rpartition(".")
+    if not dot:
+        stem, ext = name, ""
+    ext = "." + ext.lower() if ext else ""
+    if kind is not None and ext not in kind.extensions:
+        ext = kind.extensions[0]  # a PDF named 报告.docx downloads as 报告.pdf
+    stem = stem.strip() or "附件"
+    return stem[: 200 - len(ext)] + ext
+
+
+def _receive(stream: BinaryIO, tmp_dir: Path) -> tuple[Path, str, int]:
+    """Copy ``stream`` into a temporary file; (path, sha256, size); TooLarge past the limit."""
+    limit = max_bytes()
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="upload-", dir=tmp_dir)
+    digest, size = hashlib.sha256(), 0
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge(f"附件不能超过 {max_mb():g} MB", details={"max_mb": max_mb()})
+                digest.update(chunk)
+                out.write(chunk)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name), digest.hexdigest(), size
+
+
+def add_attachment(user, case: Case, stream: BinaryIO | None, filename: str, description: str = "") -> Attachment:
+    """Check, store and record one upload; commits. 413 too large, 415 not an allowed type,
+    409 on a closed case; nothing is left behind on any failure."""
+    if not perm.can_manage_attachments(user, case):
+        raise Forbidden("无权为该信访事项上传附件")
+    if case.status == "closed":
+        raise Conflict("信访事项已办结，不能再上传附件", code="case_closed")
+    description = (description or "").strip()
+    if len(description) > 200:
+        raise ValidationFailed({"description": "说明不能超过 200 个字符"})
+    if stream is None:
+        raise ValidationFailed({"file": "请选择要上传的文件（字段名 file）"})
+    tmp, sha, size = _receive(stream, files_dir() / "tmp")
+    target = stored_path(sha)
+    created = False
+    try:
+        if size == 0:
+            raise ValidationFailed({"file": "文件为空"})
+        kind = detect_kind(tmp)
+        if kind is None:
+            raise UnsupportedType(f"只能上传 {ALLOWED_TEXT} 文件（按文件内容识别，与扩展名无关）",
+                                  details={"allowed": ["pdf", "docx", "jpg", "png"]})
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            os.replace(tmp, target)
+            created = True
+        row = Attachment(case_id=case.id, filename=sanitize_filename(filename, kind), content_type=kind.content_type,
+                         size=size, sha256=sha, description=description, uploaded_by_id=getattr(user, "id", None))
+        db.session.add(row)
+        db.session.flush()
+        audit.record("create", "attachment", row.id, f"上传附件《{row.filename}》（{kind.label}，{_size_text(size)}）",
+                     after=row.to_dict(), subject=f"case:{case.id}")
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        if created and not _referenced(sha):
+            target.unlink(missing_ok=True)
+        raise
+    finally:
+        tmp.unlink(missing_ok=True)
+    return row
+
+
+def get_attachment(case: Case, attachment_id: int) -> Attachment:
+    row = db.session.get(Attachment, attachment_id)
+    if row is None or row.case_id != case.id:
+        raise NotFound("附件不存在")
+    return row
+
+
+def download_response(row: Attachment):
+    """The file with its recorded type, ``attachment`` disposition with an RFC 5987
+    ``filename*`` (Chinese names survive) and ``nosniff``."""
+    path = stored_path(row.sha256)
+    if not path.is_file():
+        raise NotFound("附件文件缺失，请联系管理员")
+    response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.filename,
+                         max_age=0, etag=row.sha256)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def delete_attachment(user, case: Case, row: Attachment) -> None:
+    """Remove the row (audited, committed), then the file when no other row uses it."""
+    if not perm.can_manage_attachments(user, case):
+        raise Forbidden("无权删除该信访事项的附件")
+    if case.status == "closed":
+        raise Conflict("信访事项已办结，不能删除附件", code="case_closed")
+    sha = row.sha256
+    audit.record("delete", "attachment", row.id, f"删除附件《{row.filename}》", before=row.to_dict(),
+                 subject=f"case:{case.id}")
+    db.session.delete(row)
+    db.session.commit()
+    if not _referenced(sha):
+        stored_path(sha).unlink(missing_ok=True)
+
+
+def _referenced(sha: str) -> bool:
+    return db.session.execute(select(func.count()).select_from(Attachment).where(Attachment.sha256 == sha)).scalar_one() > 0
+
+
+def _size_text(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{max(size // 1024, 1)} KB"

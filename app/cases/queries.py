@@ -1,0 +1,112 @@
+"""Ledger listing: filters from query arguments, the visible-cases query, pagination."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.cases import permissions as perm
+from app.cases.models import CASE_STATUSES, Case, Petitioner
+from app.cases.schemas import today
+from app.errors import Forbidden, ValidationFailed
+from app.extensions import db
+from expert_pool import regions
+from expert_pool.codes import CATEGORIES
+
+TRUE_WORDS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
+
+
+@dataclass
+class CaseFilters:
+    status: str | None = None
+    category: str | None = None
+    region_code: str | None = None   # a region code: the region and everything inside it
+    overdue: bool | None = None
+    q: str | None = None
+
+    def as_args(self) -> dict[str, str]:
+        """Query-string form (for pager and export links)."""
+        out = {}
+        for key, value in asdict(self).items():
+            if value is None or value == "":
+                continue
+            out[key] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        return out
+
+
+def filters_from_args(args) -> CaseFilters:
+    """Parse ``?status=&category=&region_code=&overdue=&q=``; ValidationFailed naming bad ones."""
+    errors: dict[str, str] = {}
+    values = {k: (args.get(k) or "").strip() for k in ("status", "category", "region_code", "overdue", "q")}
+    filters = CaseFilters()
+    if values["status"]:
+        if values["status"] in CASE_STATUSES:
+            filters.status = values["status"]
+        else:
+            errors["status"] = "取值无效，可选：" + "、".join(CASE_STATUSES)
+    if values["category"]:
+        if values["category"] in CATEGORIES:
+            filters.category = values["category"]
+        else:
+            errors["category"] = f"未知的问题类别：{values['category']}"
+    if values["region_code"]:
+        problem = regions.validate(values["region_code"])
+        if problem:
+            errors["region_code"] = problem
+        else:
+            filters.region_code = values["region_code"]
+    if values["overdue"]:
+        if values["overdue"].lower() in TRUE_WORDS:
+            filters.overdue = TRUE_WORDS[values["overdue"].lower()]
+        else:
+            errors["overdue"] = "应为 true 或 false"
+    if values["q"]:
+        if len(values["q"]) > 100:
+            errors["q"] = "关键字不能超过 100 个字符"
+        else:
+            filters.q = values["q"]
+    if errors:
+        raise ValidationFailed(errors)
+    return filters
+
+
+def list_query(user, filters: CaseFilters | None = None):
+    """The cases ``user`` may see, filtered, newest first."""
+    if not getattr(user, "role", None):
+        raise Forbidden("无权查看信访事项台账")
+    filters = filters or CaseFilters()
+    stmt = select(Case).where(perm.visible_cases_clause(user))
+    if filters.status:
+        stmt = stmt.where(Case.status == filters.status)
+    if filters.category:
+        stmt = stmt.where(Case.category == filters.category)
+    if filters.region_code:
+        prefix = regions.prefix(filters.region_code)
+        if prefix:
+            stmt = stmt.where(Case.region_code.startswith(prefix))
+    if filters.overdue is True:
+        stmt = stmt.where(Case.due_date < today(), Case.status != "closed")
+    elif filters.overdue is False:
+        stmt = stmt.where(or_(Case.due_date.is_(None), Case.due_date >= today(), Case.status == "closed"))
+    if filters.q:
+        q = filters.q
+        stmt = stmt.where(or_(
+            Case.title.icontains(q, autoescape=True),
+            Case.case_number.icontains(q, autoescape=True),
+            Case.id.in_(select(Petitioner.case_id).where(Petitioner.name.icontains(q, autoescape=True))),
+        ))
+    return stmt.order_by(Case.created_at.desc(), Case.id.desc())
+
+
+def with_details(stmt):
+    """Eager-load what the list, the API and the export show of each case."""
+    return stmt.options(selectinload(Case.petitioners), selectinload(Case.cooperating_orgs),
+                        selectinload(Case.handling_org), selectinload(Case.lead_org))
+
+
+def paginate(stmt, page: int, per_page: int) -> tuple[list[Case], int]:
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    items = db.session.execute(with_details(stmt).limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    return list(items), total

@@ -1,0 +1,344 @@
+"""Use cases of the case ledger (台账). Each public function is one transaction's worth of work
+and checks permissions itself, so the UI and the API cannot drift apart; the caller commits
+(attachments excepted, see app.cases.attachments).
+
+Handling deadline (《信访工作条例》): ``due_date = accepted_on + 60 days``; it may be extended once
+by up to 30 days with a reason. The extension is kept as the difference between ``due_date`` and
+``accepted_on + 60`` (so a corrected acceptance date keeps it) and its reason in the audit log.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select, update
+
+from app.audit import service as audit
+from app.cases import idcard
+from app.cases import permissions as perm
+from app.cases.models import CASE_STATUSES, Case, Petitioner
+from app.cases.schemas import FIELD_LABELS, HANDLING_DAYS, CaseIn, CloseIn, ExtendIn, parse_nested, today
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.extensions import db
+from app.orgs.models import Organization
+from app.sequences import next_value
+from app.timeutil import SHANGHAI, iso
+
+EDITABLE = tuple(CaseIn.model_fields)
+SCALAR_FIELDS = tuple(f for f in EDITABLE if f not in ("cooperating_org_ids", "petitioners"))
+CLOSED = "closed"
+
+
+# ---------------------------------------------------------------- reading
+
+
+def get_visible_case(user, case_id: int) -> Case:
+    """The case, or NotFound when it does not exist or ``user`` may not see it (same 404)."""
+    case = db.session.get(Case, case_id)
+    if case is None or not perm.can_view_case(user, case):
+        raise NotFound("信访事项不存在")
+    return case
+
+
+def extended_days(case: Case) -> int:
+    """Days the deadline was extended by (0 when never extended or not yet accepted)."""
+    if case.accepted_on is None or case.due_date is None:
+        return 0
+    return max((case.due_date - case.accepted_on).days - HANDLING_DAYS, 0)
+
+
+def is_overdue(case: Case, on: date | None = None) -> bool:
+    return case.status != CLOSED and case.due_date is not None and case.due_date < (on or today())
+
+
+def days_left(case: Case, on: date | None = None) -> int | None:
+    return None if case.due_date is None else (case.due_date - (on or today())).days
+
+
+def can_extend(case: Case) -> bool:
+    return case.status != CLOSED and case.accepted_on is not None and extended_days(case) == 0
+
+
+def case_to_dict(case: Case, *, attachments: bool = True) -> dict:
+    """The API representation: every contract field, labels, the deadline and its state."""
+    data = {
+        "id": case.id,
+        "case_number": case.case_number,
+        "title": case.title,
+        "summary": case.summary,
+        "claims": case.claims,
+        "category": case.category,
+        "category_label": case.category_label,
+        "region_code": case.region_code,
+        "region_name": case.region_name,
+        "handling_org_id": case.handling_org_id,
+        "handling_org_name": case.handling_org.name if case.handling_org else None,
+        "lead_org_id": case.lead_org_id,
+        "cooperating_org_ids": [o.id for o in case.cooperating_orgs],
+        "petitioners": [p.to_dict() for p in case.petitioners],
+        "first_petition_date": _iso_date(case.first_petition_date),
+        "repeat_letters": case.repeat_letters,
+        "repeat_visits": case.repeat_visits,
+        "repeat_online": case.repeat_online,
+        "cross_flags": list(case.cross_flags or []),
+        "responsible_leader": case.responsible_leader,
+        "is_backlog": case.is_backlog,
+        "status": case.status,
+        "status_label": case.status_label,
+        "accepted_on": _iso_date(case.accepted_on),
+        "due_date": _iso_date(case.due_date),
+        "extended_days": extended_days(case),
+        "overdue": is_overdue(case),
+        "version": case.version,
+        "created_at": iso(case.created_at),
+        "updated_at": iso(case.updated_at),
+    }
+    if attachments:
+        data["attachments"] = [attachment_to_dict(a) for a in case.attachments]
+    return data
+
+
+def attachment_to_dict(row) -> dict:
+    return row.to_dict() | {"case_id": row.case_id, "created_at": iso(row.created_at),
+                            "download_url": f"/api/v1/cases/{row.case_id}/attachments/{row.id}"}
+
+
+def _iso_date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _editable_values(case: Case) -> dict:
+    """The current values in CaseIn's shape (for merging a PATCH and for change records)."""
+    values = {f: getattr(case, f) for f in SCALAR_FIELDS}
+    values["cross_flags"] = list(case.cross_flags or [])
+    values["cooperating_org_ids"] = [o.id for o in case.cooperating_orgs]
+    values["petitioners"] = [{k: p.to_dict()[k] for k in ("name", "id_number", "phone", "address")} for p in case.petitioners]
+    return values
+
+
+def _plain(values: dict) -> dict:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()}
+
+
+def audit_view(values: dict) -> dict:
+    """Values as written to the audit log: identity and phone numbers masked."""
+    out = _plain(values)
+    if "petitioners" in out:
+        out["petitioners"] = [
+            {"name": p["name"], "id_number": idcard.mask_id_number(p.get("id_number", "")),
+             "phone": idcard.mask_phone(p.get("phone", "")) if p.get("phone") else "", "address": p.get("address", "")}
+            for p in out["petitioners"]
+        ]
+    return out
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _check_organizations(data: CaseIn) -> dict[str, Organization]:
+    """The organizations named by ``data``; ValidationFailed naming each bad one."""
+    errors: dict[str, str] = {}
+    ids = {data.handling_org_id, *([data.lead_org_id] if data.lead_org_id else []), *data.cooperating_org_ids}
+    found = {o.id: o for o in db.session.execute(select(Organization).where(Organization.id.in_(ids))).scalars()}
+    handling = found.get(data.handling_org_id)
+    if handling is None:
+        errors["handling_org_id"] = "承办单位不存在"
+    elif handling.kind != "handling_agency":
+        errors["handling_org_id"] = f"承办单位应为有权处理机关，“{handling.name}”不是"
+    if data.lead_org_id is not None and data.lead_org_id not in found:
+        errors["lead_org_id"] = "牵头单位不存在"
+    for i, org_id in enumerate(data.cooperating_org_ids):
+        if org_id not in found:
+            errors[f"cooperating_org_ids[{i}]"] = f"配合单位 {org_id} 不存在"
+    if errors:
+        raise ValidationFailed(errors)
+    return found
+
+
+def _validate(user, payload: dict) -> tuple[CaseIn, dict[int, Organization]]:
+    data = parse_nested(CaseIn, payload)
+    orgs = _check_organizations(data)
+    if not perm.can_register_for(user, orgs[data.handling_org_id], data.region_code):
+        raise Forbidden(perm.register_denied_message(user))
+    return data, orgs
+
+
+def _due_date(accepted_on: date | None, extension: int = 0) -> date | None:
+    return accepted_on + timedelta(days=HANDLING_DAYS + extension) if accepted_on else None
+
+
+def _apply(case: Case, data: CaseIn, orgs: dict[int, Organization]) -> None:
+    for field in SCALAR_FIELDS:
+        setattr(case, field, getattr(data, field))
+    case.cross_flags = list(data.cross_flags)
+    case.cooperating_orgs = [orgs[i] for i in data.cooperating_org_ids]
+    rows = list(case.petitioners)
+    for i, p in enumerate(data.petitioners):
+        if i >= len(rows):
+            rows.append(Petitioner())
+        for key in ("name", "id_number", "phone", "address"):
+            setattr(rows[i], key, getattr(p, key))
+    case.petitioners = rows[: len(data.petitioners)]
+
+
+def create_case(user, payload: dict) -> Case:
+    """Register a case: validate, check the user may register it for that handling organization,
+    number it ``<region>-<year>-<n:05d>`` (gap-free per region and year) and audit it."""
+    if not perm.can_register_cases(user):
+        raise Forbidden("无权登记信访事项")
+    data, orgs = _validate(user, payload)
+    year = datetime.now(SHANGHAI).year
+    n = next_value(f"case:{data.region_code}:{year}")
+    case = Case(case_number=f"{data.region_code}-{year}-{n:05d}", status="registered",
+                created_by_id=getattr(user, "id", None), version=1)
+    _apply(case, data, orgs)
+    case.due_date = _due_date(data.accepted_on)
+    db.session.add(case)
+    db.session.flush()
+    audit.record("create", "case", case.id, f"登记信访事项 {case.case_number}《{case.title}》",
+                 after=audit_view(_editable_values(case) | {"case_number": case.case_number, "due_date": case.due_date}),
+                 subject=f"case:{case.id}")
+    return case
+
+
+def _check_version(case: Case, version) -> int:
+    if version is None:
+        raise ValidationFailed({"version": "必填：编辑前读取的版本号（用于检测并发修改）"})
+    if isinstance(version, bool) or not isinstance(version, int):
+        try:
+            version = int(str(version))
+        except ValueError:
+            raise ValidationFailed({"version": "应为整数"}) from None
+    if version != case.version:
+        raise stale(case)
+    return version
+
+
+def stale(case: Case) -> Conflict:
+    return Conflict("该信访事项已被他人修改，请刷新后在最新内容上重新修改", code="stale_version",
+                    details={"current_version": case.version, "current": case_to_dict(case, attachments=False)})
+
+
+def _bump_version(case: Case, expected: int) -> None:
+    """Raise the version only if nobody else did in the meantime (row-level check in SQL, so two
+    concurrent editors of the same version cannot both succeed)."""
+    result = db.session.execute(
+        update(Case).where(Case.id == case.id, Case.version == expected).values(version=expected + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.refresh(case)
+        raise stale(case)
+    case.version = expected + 1
+
+
+def _require_open(case: Case, doing: str) -> None:
+    if case.status == CLOSED:
+        raise Conflict(f"信访事项已办结，不能{doing}", code="case_closed", details={"status": case.status})
+
+
+def update_case(user, case: Case, payload: dict) -> Case:
+    """PATCH semantics: the given fields over the current values, validated as a whole.
+    ``payload["version"]`` must be the version read before editing (409 ``stale_version``)."""
+    if not perm.can_edit_case(user, case):
+        raise Forbidden("无权修改该信访事项")
+    if not isinstance(payload, dict):
+        raise ValidationFailed({"_": "请求体应为 JSON 对象"})
+    payload = dict(payload)
+    version = _check_version(case, payload.pop("version", None))
+    _require_open(case, "修改")
+    payload = _without_read_only(case, payload)
+    before = _editable_values(case)
+    data, orgs = _validate(user, before | payload)
+    extension = extended_days(case)
+    old, new = audit.changes(_plain(before), _plain(data.model_dump()))
+    if not new:
+        return case
+    _bump_version(case, version)
+    _apply(case, data, orgs)
+    case.due_date = _due_date(data.accepted_on, extension if data.accepted_on else 0)
+    db.session.flush()
+    labels = "、".join(FIELD_LABELS.get(k, k) for k in new)
+    audit.record("update", "case", case.id, f"修改信访事项 {case.case_number}：{labels}", before=audit_view(old),
+                 after=audit_view(new), subject=f"case:{case.id}")
+    return case
+
+
+def _without_read_only(case: Case, payload: dict) -> dict:
+    """Drop the read-only fields a client echoes back from GET unchanged (ids of petitioners
+    included); a read-only field sent with a different value is an error."""
+    current = case_to_dict(case)
+    errors: dict[str, str] = {}
+    out = {}
+    for key, value in payload.items():
+        if key in EDITABLE:
+            out[key] = value
+        elif key in current:
+            if value != current[key]:
+                errors[key] = "状态请通过办结等操作修改" if key == "status" else "只读字段，不能修改"
+        else:
+            out[key] = value  # unknown: CaseIn reports it
+    if isinstance(out.get("petitioners"), list):
+        out["petitioners"] = [{k: v for k, v in p.items() if k != "id"} if isinstance(p, dict) else p
+                              for p in out["petitioners"]]
+    if errors:
+        raise ValidationFailed(errors)
+    return out
+
+
+def extend_deadline(user, case: Case, payload: dict) -> Case:
+    """Extend the handling deadline once, by 1–30 days, with a reason."""
+    if not perm.can_edit_case(user, case):
+        raise Forbidden("无权延长该信访事项的办理期限")
+    data = parse_nested(ExtendIn, payload)
+    _require_open(case, "延期")
+    if case.accepted_on is None or case.due_date is None:
+        raise Conflict("尚未填写受理日期，没有可延长的办理期限", code="not_accepted")
+    if extended_days(case) > 0:
+        raise Conflict(f"办理期限已延长过 {extended_days(case)} 天，按《信访工作条例》只能延长一次",
+                       code="already_extended", details={"due_date": case.due_date.isoformat()})
+    before = case.due_date
+    _bump_version(case, case.version)
+    case.due_date = before + timedelta(days=data.days)
+    db.session.flush()
+    audit.record("extend", "case", case.id,
+                 f"办理期限延长 {data.days} 天（{before.isoformat()} → {case.due_date.isoformat()}）：{data.reason}",
+                 before={"due_date": before}, after={"due_date": case.due_date, "days": data.days, "reason": data.reason},
+                 subject=f"case:{case.id}")
+    return case
+
+
+def close_case(user, case: Case, payload: dict | None = None) -> Case:
+    """Mark the case 办结 (closed); closed cases cannot be edited."""
+    if not perm.can_edit_case(user, case):
+        raise Forbidden("无权办结该信访事项")
+    data = parse_nested(CloseIn, payload or {})
+    _require_open(case, "重复办结")
+    return set_status(case, CLOSED, f"信访事项办结{('：' + data.note) if data.note else ''}", action="close")
+
+
+def reopen_case(user, case: Case) -> Case:
+    """Admin only: undo a closure made by mistake."""
+    if not perm.can_reopen(user):
+        raise Forbidden("只有系统管理员可以恢复已办结的信访事项")
+    if case.status != CLOSED:
+        raise Conflict("信访事项未办结，无需恢复", code="not_closed")
+    return set_status(case, "registered", "恢复为已登记（撤销办结）", action="reopen")
+
+
+def set_status(case: Case, status: str, summary: str = "", action: str = "status", actor=None) -> Case:
+    """Move the case to ``status`` (for the consultation workflow: ``consulting``,
+    ``opinion_issued`` …), raising its version and writing a timeline entry. No permission
+    check: callers have checked theirs."""
+    if status not in CASE_STATUSES:
+        raise ValueError(f"unknown case status {status!r}")
+    if case.status == status:
+        return case
+    before = case.status
+    _bump_version(case, case.version)
+    case.status = status
+    db.session.flush()
+    audit.record(action, "case", case.id,
+                 summary or f"状态变更：{CASE_STATUSES.get(before, before)} → {CASE_STATUSES[status]}",
+                 before={"status": before}, after={"status": status}, actor=actor, subject=f"case:{case.id}")
+    return case
