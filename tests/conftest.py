@@ -38,7 +38,8 @@ def _database_url(worker: str) -> tuple[str, str | None]:
             conn.execute(text(f'CREATE SCHEMA "{schema}"'))
         admin.dispose()
         sep = "&" if "?" in url else "?"
-        return f"{url}{sep}options=-csearch_path%3D{schema}", schema
+        # synchronous_commit=off: the test database need not survive a crash, and commits get cheap.
+        return f"{url}{sep}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff", schema
     path = os.path.join(tempfile.mkdtemp(prefix=f"xf-test-{worker}-"), "test.db")
     return f"sqlite:///{path}", None
 
@@ -76,12 +77,10 @@ def _clean_tables(request, app):
     _db.session.rollback()
     _db.session.remove()
     tables = [t.name for t in reversed(_db.metadata.sorted_tables)]
+    # DELETE in dependency order: on small tables far cheaper than TRUNCATE on PostgreSQL.
     with _db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(text(f'DELETE FROM "{table}"'))
+        for table in tables:
+            conn.execute(text(f'DELETE FROM "{table}"'))
     ctx.pop()
 
 
