@@ -1,2 +1,190 @@
-"""Routes: being written."""
-from app.experts import bp  # noqa: F401
+"""Expert-pool pages: list, create, detail, edit and status changes.
+
+Handlers stay thin — parse → check access → call the service → render — and map service
+errors onto the form: per-field validation messages inline, a stale version or a duplicate
+mobile number as a message showing the other record's current values. Declarations
+(conflicts, unavailability) live in routes_declarations, roster import/export in routes_roster.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.errors import Conflict, Forbidden, ValidationFailed
+from app.experts import bp, presenters, services
+from app.experts import permissions as perm
+from app.experts.filters import filters_from_args
+from app.experts.forms import ExpertForm
+from app.experts.models import Expert
+from app.experts.routes_common import (PER_PAGE_CHOICES, int_arg, managed_tiers, organizations, render_detail,
+                                       require_pool_access, today)
+from app.extensions import db
+from expert_pool.codes import EXPERT_STATUSES
+
+FILTER_KEYS = ("tier", "region_code", "specialty", "status", "q")
+FILTER_LABELS = {"tier": "层级", "region_code": "行政区划", "specialty": "专业领域", "status": "状态", "q": "关键字"}
+STATUS_ACTIONS = {"suspended": "暂停", "active": "恢复", "retired": "退出"}
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page of the pool needs a signed-in user (anonymous → the sign-in page)."""
+
+
+@bp.route("")
+def index():
+    require_pool_access()
+    page = int_arg(request.args, "page", 1)
+    per_page = int_arg(request.args, "per_page", PER_PAGE_CHOICES[0])
+    if per_page not in PER_PAGE_CHOICES:
+        per_page = PER_PAGE_CHOICES[0]
+    args = {k: request.args[k].strip() for k in FILTER_KEYS if request.args.get(k, "").strip()}
+    filter_errors: dict[str, str] = {}
+    items, total, status = [], 0, 200
+    try:
+        filters = filters_from_args(request.args)
+    except ValidationFailed as err:
+        filter_errors, status = err.fields, 422
+    else:
+        items, total = services.paginate(services.list_query(current_user, filters), page, per_page)
+    pager_args = dict(args, per_page=per_page) if per_page != PER_PAGE_CHOICES[0] else dict(args)
+    return render_template(
+        "experts/list.html", experts=items, total=total, page=page, per_page=per_page, args=args,
+        pager_args=pager_args, filter_errors=filter_errors, filter_labels=FILTER_LABELS,
+        per_page_choices=PER_PAGE_CHOICES, today=today(),
+    ), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    require_pool_access()
+    form = ExpertForm().setup(organizations(), managed_tiers(current_user))
+    general: list[str] = []
+    duplicate = None
+    status = 200
+    if request.method == "GET":
+        org = current_user.organization if current_user.role == "officer" else None
+        if org is not None:
+            form.tier.data = perm.managed_tier(current_user)
+            form.region_code.data = org.region_code
+    elif not form.validate_on_submit():
+        status = 422
+    else:
+        try:
+            expert = services.create_expert(current_user, form.to_payload())
+        except ValidationFailed as err:
+            db.session.rollback()
+            general, status = form.add_errors(err.fields), 422
+        except Forbidden as err:
+            db.session.rollback()
+            form.add_errors({"region_code": err.message})
+            status = 403
+        except Conflict as err:
+            db.session.rollback()
+            (general, duplicate), status = _duplicate(form, err), 409
+        else:
+            db.session.commit()
+            flash(f"已新增专家 {expert.name}。", "success")
+            return redirect(url_for("experts.detail", expert_id=expert.id))
+    return render_template("experts/form.html", form=form, expert=None, general_errors=general,
+                           duplicate=duplicate, stale=None, fixed_tier=managed_tiers(current_user) is not None), status
+
+
+@bp.route("/<int:expert_id>")
+def detail(expert_id: int):
+    return render_detail(services.get_visible(current_user, expert_id))
+
+
+@bp.route("/<int:expert_id>/edit", methods=["GET", "POST"])
+def edit(expert_id: int):
+    expert = services.get_visible(current_user, expert_id)
+    if not perm.can_manage_expert(current_user, expert):
+        raise Forbidden("只能修改本级、本辖区专家库中的专家")
+    orgs = organizations()
+    tiers = managed_tiers(current_user)
+    if request.method == "GET":
+        form = ExpertForm(data=ExpertForm.data_from_expert(expert)).setup(orgs, tiers)
+        return render_template("experts/form.html", form=form, expert=expert, general_errors=[], duplicate=None,
+                               stale=None, fixed_tier=tiers is not None)
+    form = ExpertForm().setup(orgs, tiers)
+    general: list[str] = []
+    duplicate = stale = None
+    status = 422
+    if form.validate_on_submit():
+        payload = form.to_payload()
+        version = form.version_number()
+        payload["version"] = version if version is not None else -1  # missing → treat as stale
+        seen_version = expert.version
+        try:
+            services.update_expert(current_user, expert, payload)
+        except ValidationFailed as err:
+            db.session.rollback()
+            general = form.add_errors(err.fields)
+        except Forbidden as err:
+            db.session.rollback()
+            form.add_errors({"region_code": err.message})
+            status = 403
+        except Conflict as err:
+            db.session.rollback()
+            status = 409
+            if err.code == "stale_version":
+                # Keep the user's input; show what the other person saved; the next save
+                # (made knowingly) is checked against the version now shown.
+                form.version.data = str(err.details.get("current_version", ""))
+                stale = presenters.current_values(err.details.get("current", {}), {o.id: o.name for o in orgs})
+            else:
+                general, duplicate = _duplicate(form, err, exclude_id=expert.id)
+        else:
+            changed = expert.version != seen_version
+            db.session.commit()
+            flash(f"已保存对专家 {expert.name} 的修改。" if changed else "未作任何修改。", "success" if changed else "info")
+            return redirect(url_for("experts.detail", expert_id=expert.id))
+    return render_template("experts/form.html", form=form, expert=expert, general_errors=general,
+                           duplicate=duplicate, stale=stale, fixed_tier=tiers is not None), status
+
+
+@bp.route("/<int:expert_id>/status", methods=["POST"])
+def change_status(expert_id: int):
+    expert = services.get_visible(current_user, expert_id)
+    if not perm.can_manage_expert(current_user, expert):
+        raise Forbidden("只能修改本级、本辖区专家库中的专家")
+    target = request.form.get("status", "")
+    if target not in EXPERT_STATUSES:
+        flash("未知的专家状态。", "danger")
+        return redirect(url_for("experts.detail", expert_id=expert.id))
+    raw_version = request.form.get("version", "")
+    version = int(raw_version) if raw_version.isdigit() else -1
+    name = expert.name
+    try:
+        services.set_status(current_user, expert, target, version)
+    except Conflict as err:
+        db.session.rollback()
+        message = "该专家信息已被他人修改，请核对最新信息后重试。" if err.code == "stale_version" else err.message
+        flash(message, "warning")
+    except ValidationFailed as err:
+        db.session.rollback()
+        flash(f"无法{STATUS_ACTIONS[target]}：{'；'.join(err.fields.values()) or err.message}（请先编辑补全该专家信息）", "danger")
+    else:
+        db.session.commit()
+        flash(f"已将专家 {name} 的状态改为“{EXPERT_STATUSES[target]}”。", "success")
+    return redirect(url_for("experts.detail", expert_id=expert.id))
+
+
+def _duplicate(form: ExpertForm, err: Conflict, exclude_id: int | None = None):
+    """A Conflict other than a stale version (the mobile number is taken in that tier's pool):
+    the message next to the phone field, and the existing record when this user may see it."""
+    fields = err.details if isinstance(err.details, dict) else {}
+    general = form.add_errors({k: v for k, v in fields.items() if isinstance(v, str)}) if fields else [err.message]
+    stmt = select(Expert).where(Expert.tier == form.tier.data, Expert.phone == (form.phone.data or "").replace(" ", "").replace("-", ""))
+    if exclude_id:
+        stmt = stmt.where(Expert.id != exclude_id)
+    other = db.session.execute(stmt).scalars().first()
+    if other is not None and not perm.can_view_expert(current_user, other):
+        other = None
+    return general, other
+
+
+from app.experts import routes_declarations, routes_roster  # noqa: E402,F401  (register their routes)

@@ -1,0 +1,79 @@
+"""An expert's own declarations on the detail page: conflicts of interest (回避申报) and
+periods of unavailability (不可出席时段). The expert themself and the managers of their pool
+maintain them; the services enforce who may."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, url_for
+from flask_login import current_user
+
+from app.errors import Forbidden, ValidationFailed
+from app.experts import bp, services
+from app.experts import permissions as perm
+from app.experts.forms import ConflictForm, UnavailabilityForm
+from app.experts.routes_common import organizations, render_detail
+from app.extensions import db
+
+
+def _load(expert_id: int):
+    """The expert if visible (else 404) and if this user maintains their declarations (else 403)."""
+    expert = services.get_visible(current_user, expert_id)
+    if not perm.can_maintain_declarations(current_user, expert):
+        raise Forbidden("只能维护本人或本级、本辖区专家的回避申报和不可出席时段")
+    return expert
+
+
+def _back(expert_id: int, anchor: str):
+    return redirect(url_for("experts.detail", expert_id=expert_id, _anchor=anchor))
+
+
+@bp.route("/<int:expert_id>/conflicts", methods=["POST"])
+def add_conflict(expert_id: int):
+    expert = _load(expert_id)
+    form = ConflictForm().setup(organizations())
+    if form.validate_on_submit():
+        try:
+            services.add_conflict(current_user, expert, form.to_payload())
+        except ValidationFailed as err:
+            db.session.rollback()
+            general = form.add_errors(err.fields)
+            return render_detail(expert, conflict_form=form, status=422, form_errors=general)
+        db.session.commit()
+        flash("已登记回避申报。", "success")
+        return _back(expert_id, "conflicts")
+    return render_detail(expert, conflict_form=form, status=422)
+
+
+@bp.route("/<int:expert_id>/conflicts/<int:conflict_id>/withdraw", methods=["POST"])
+def withdraw_conflict(expert_id: int, conflict_id: int):
+    expert = _load(expert_id)
+    services.delete_conflict(current_user, expert, conflict_id)
+    db.session.commit()
+    flash("已撤回该回避申报。", "success")
+    return _back(expert_id, "conflicts")
+
+
+@bp.route("/<int:expert_id>/unavailability", methods=["POST"])
+def add_unavailability(expert_id: int):
+    expert = _load(expert_id)
+    form = UnavailabilityForm()
+    if form.validate_on_submit():
+        try:
+            services.add_unavailability(current_user, expert, form.to_payload())
+        except ValidationFailed as err:
+            db.session.rollback()
+            general = form.add_errors(err.fields)
+            return render_detail(expert, unavailability_form=form, status=422, form_errors=general)
+        db.session.commit()
+        flash("已登记不可出席时段。", "success")
+        return _back(expert_id, "unavailability")
+    return render_detail(expert, unavailability_form=form, status=422)
+
+
+@bp.route("/<int:expert_id>/unavailability/<int:row_id>/delete", methods=["POST"])
+def delete_unavailability(expert_id: int, row_id: int):
+    expert = _load(expert_id)
+    services.delete_unavailability(current_user, expert, row_id)
+    db.session.commit()
+    flash("已删除该不可出席时段。", "success")
+    return _back(expert_id, "unavailability")
