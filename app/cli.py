@@ -40,13 +40,14 @@ def create_user_command(username, password, role, display_name, organization_id,
 @click.option("--quiet", is_flag=True)
 def seed_demo_command(expert_count: int, quiet: bool) -> None:
     """Load realistic, fictional demo data (idempotent: does nothing if it is already there)."""
-    from app.seed.demo import seed_demo
+    from app.seed.demo import LAST_RUN, seed_demo
 
     logins = seed_demo(expert_count=expert_count)
     if logins is None:
         click.echo("demo data already present; nothing to do")
     elif not quiet:
-        click.echo(f"demo data loaded: {expert_count} experts")
+        counts = ", ".join(f"{k}={v}" for k, v in LAST_RUN.items() if k != "seconds")
+        click.echo(f"demo data loaded in {LAST_RUN.get('seconds', 0):.1f} s: {counts}")
 
 
 @seed_cli.command("logins")

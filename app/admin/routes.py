@@ -1,2 +1,13 @@
-"""Routes: being written."""
-from app.admin import bp  # noqa: F401
+"""Admin routes: the landing redirect; the pages live in routes_orgs / routes_users / routes_audit."""
+
+from __future__ import annotations
+
+from flask import redirect, url_for
+
+from app.admin import bp
+from app.admin import routes_audit, routes_orgs, routes_users  # noqa: F401  (register their routes)
+
+
+@bp.route("/")
+def index():
+    return redirect(url_for("admin.organizations"))

@@ -1,0 +1,119 @@
+"""用户管理: list with filters, create, edit (name, organization, enabled) and password reset —
+through app.auth.accounts, so the UI and the API apply the same rules."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from app.admin import bp
+from app.admin.forms import PasswordResetForm, UserCreateForm, UserEditForm, UserFilterForm, password_policy_text, role_org_hint
+from app.admin.util import apply_errors, organization_choices, unlinked_expert_choices
+from app.auth import accounts
+from app.auth.models import User
+from app.errors import Conflict, ValidationFailed
+from app.extensions import db
+from expert_pool.codes import ROLES
+
+PER_PAGE = 50
+
+
+@bp.route("/users")
+def users():
+    form = UserFilterForm(request.args)
+    form.organization_id.choices = organization_choices("全部单位")
+    stmt = select(User)
+    if form.role.data in ROLES:
+        stmt = stmt.where(User.role == form.role.data)
+    org_id = request.args.get("organization_id", type=int)
+    if org_id:
+        stmt = stmt.where(User.organization_id == org_id)
+    if form.active.data in ("0", "1"):
+        stmt = stmt.where(User.is_active_flag.is_(form.active.data == "1"))
+    q = (form.q.data or "").strip()
+    if q:
+        stmt = stmt.where(or_(User.username.contains(q, autoescape=True), User.display_name.contains(q, autoescape=True)))
+    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    page = max(request.args.get("page", 1, type=int), 1)
+    rows = db.session.execute(
+        stmt.options(selectinload(User.organization), selectinload(User.expert))
+        .order_by(User.role, User.username).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).scalars().all()
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("admin/users.html", form=form, rows=rows, total=total, page=page, per_page=PER_PAGE, args=args)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def user_create():
+    form = UserCreateForm()
+    form.organization_id.choices = organization_choices("（无，系统管理员或专家可不选）")
+    form.expert_id.choices = unlinked_expert_choices()
+    errors, status = [], 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.create_user(current_user, form.payload())
+            db.session.commit()
+        except (ValidationFailed, Conflict) as err:
+            db.session.rollback()
+            errors, status = apply_errors(form, err), err.status
+        else:
+            flash(f"已新增用户“{user.username}”（{user.role_label}）。", "success")
+            return redirect(url_for("admin.users"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("admin/user_create.html", form=form, errors=errors, policy=password_policy_text(),
+                           role_org_hint=role_org_hint()), status
+
+
+def _edit_forms(user: User, submitted: str | None):
+    """The profile and password forms of the edit page; only the submitted one reads the request."""
+    profile = UserEditForm(prefix="profile", formdata=None if submitted != "profile" else request.form)
+    password = PasswordResetForm(prefix="pw", formdata=None if submitted != "password" else request.form)
+    profile.organization_id.choices = organization_choices("（无）")
+    if submitted != "profile":
+        profile.display_name.data = user.display_name
+        profile.email.data = user.email or ""
+        profile.organization_id.data = str(user.organization_id) if user.organization_id else ""
+        profile.is_active.data = user.is_active
+    return profile, password
+
+
+def _render_edit(user, profile, password, errors=None, status=200):
+    return render_template("admin/user_edit.html", user=user, form=profile, pw_form=password, errors=errors or [],
+                           policy=password_policy_text()), status
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+def user_edit(user_id: int):
+    user = accounts.get_user(user_id)
+    profile, password = _edit_forms(user, "profile" if request.method == "POST" else None)
+    if request.method == "GET":
+        return _render_edit(user, profile, password)
+    if not profile.validate_on_submit():
+        return _render_edit(user, profile, password, status=422)
+    try:
+        accounts.update_user(current_user, user, profile.payload())
+        db.session.commit()
+    except (ValidationFailed, Conflict) as err:
+        db.session.rollback()
+        return _render_edit(user, profile, password, apply_errors(profile, err), err.status)
+    flash(f"已保存用户“{user.username}”。", "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+def user_reset_password(user_id: int):
+    user = accounts.get_user(user_id)
+    profile, password = _edit_forms(user, "password")
+    if not password.validate_on_submit():
+        return _render_edit(user, profile, password, status=422)
+    try:
+        accounts.update_user(current_user, user, {"password": password.password.data})
+        db.session.commit()
+    except (ValidationFailed, Conflict) as err:
+        db.session.rollback()
+        return _render_edit(user, profile, password, apply_errors(password, err), err.status)
+    flash(f"已重置用户“{user.username}”的密码，请通过安全渠道告知本人。", "success")
+    return redirect(url_for("admin.user_edit", user_id=user.id))
