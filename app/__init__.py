@@ -69,9 +69,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.main import bp as main_bp
     from app.meetings import bp as meetings_bp
     from app.notifications import bp as notifications_bp
+    from app.opinions import bp as opinions_bp
 
     csrf.exempt(api_bp)  # bearer-token API: no cookies, so no CSRF (api.md)
-    blueprints = (main_bp, auth_bp, experts_bp, cases_bp, consultations_bp, meetings_bp, notifications_bp, admin_bp, api_bp)
+    blueprints = (main_bp, auth_bp, experts_bp, cases_bp, consultations_bp, meetings_bp, notifications_bp, opinions_bp,
+                  admin_bp, api_bp)
     for bp in blueprints:
         app.register_blueprint(bp)
 

@@ -2,10 +2,24 @@
 
 from app.audit.models import AuditEntry  # noqa: F401
 from app.auth.models import ApiToken, LoginAttempt, User  # noqa: F401
-from app.experts.models import ConflictDeclaration, Expert, ExpertSpecialty, Unavailability  # noqa: F401
-from app.orgs.models import Organization  # noqa: F401
 from app.cases.models import Attachment, Case, Petitioner  # noqa: F401
-from app.consultations.models import Consultation, Escalation, ExpertRating, PanelDraw, PanelMember  # noqa: F401
+from app.consultations.models import (  # noqa: F401
+    Consultation,
+    Escalation,
+    ExpertRating,
+    PanelDraw,
+    PanelMember,
+)
+from app.experts.models import (  # noqa: F401
+    ConflictDeclaration,
+    Expert,
+    ExpertSpecialty,
+    Unavailability,
+)
 from app.meetings.models import Meeting, MeetingAttendance  # noqa: F401
 from app.notifications.models import Notification, OutboxEmail  # noqa: F401
+from app.orgs.models import Organization  # noqa: F401
 from app.sequences import Sequence  # noqa: F401
+from app.opinions.models import (  # noqa: F401
+    Opinion, OpinionComment, OpinionDissent, OpinionFeedback, OpinionFile, OpinionSignature, OpinionVersion,
+)

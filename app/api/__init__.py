@@ -13,6 +13,7 @@ from app.api import (  # noqa: F401
     meetings,
     notifications,
     openapi,
+    opinions,
     orgs,
     taxonomy,
     users,

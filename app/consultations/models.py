@@ -67,10 +67,22 @@ class Consultation(db.Model):
         back_populates="consultation", cascade="all, delete-orphan", order_by="Escalation.id"
     )
     meetings = relationship("Meeting", back_populates="consultation", order_by="Meeting.id")
+    opinions = relationship("Opinion", back_populates="consultation", order_by="Opinion.id")
 
     @property
     def status_label(self) -> str:
         return CONSULTATION_STATUSES.get(self.status, self.status)
+
+    @property
+    def current_opinion(self):
+        """The opinion in force: the newest one not superseded (draft or issued)."""
+        live = [o for o in self.opinions if o.status != "superseded"]
+        return live[-1] if live else None
+
+    @property
+    def opinion_id(self) -> int | None:
+        opinion = self.current_opinion
+        return opinion.id if opinion is not None else None
 
 
 class PanelDraw(db.Model):

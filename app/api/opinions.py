@@ -1,0 +1,1 @@
+"""API routes of the opinion (being written)."""

@@ -1,0 +1,3 @@
+"""Web routes of the opinion (being written)."""
+
+from app.opinions import bp  # noqa: F401
