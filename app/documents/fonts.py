@@ -128,7 +128,7 @@ class FontSource:
     def key(self) -> str:
         stat = os.stat(self.file)
         raw = f"{self.file}\0{self.index}\0{stat.st_size}\0{int(stat.st_mtime)}"
-        return hashlib.sha1(raw.encode()).hexdigest()[:16]
+        return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
     def to_json(self) -> dict:
         return {
@@ -142,12 +142,13 @@ class FontSource:
 
 def _installed_faces() -> list[tuple[str, int, list[str], list[str]]]:
     """(file, index, family names, style names) of every font fontconfig knows."""
-    if not shutil.which("fc-list"):
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
         return []
     fmt = "%{file}\t%{index}\t%{family}\t%{style}\n"
     try:
-        out = subprocess.run(
-            ["fc-list", "--format", fmt], capture_output=True, text=True, timeout=30, check=True
+        out = subprocess.run(  # noqa: S603 - fixed arguments, no user input
+            [fc_list, "--format", fmt], capture_output=True, text=True, timeout=30, check=True
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return []
@@ -176,9 +177,10 @@ def _find(faces, family: str, style: str | None) -> FontSource | None:
     family_l = family.lower()
     style_l = style.lower() if style else None
     for file, index, families, styles in faces:
-        if family_l in (name.lower() for name in families):
-            if style_l is None or style_l in (name.lower() for name in styles):
-                return FontSource(file, index, family, styles[0] if styles else "")
+        if family_l not in (name.lower() for name in families):
+            continue
+        if style_l is None or style_l in (name.lower() for name in styles):
+            return FontSource(file, index, family, styles[0] if styles else "")
     return None
 
 
@@ -193,9 +195,7 @@ def resolve_sources() -> dict[str, list[FontSource]]:
         for family in spec.official:
             found = _find(faces, family, None)
             if found:
-                chain.append(
-                    FontSource(found.file, found.index, found.family, found.style, True)
-                )
+                chain.append(FontSource(found.file, found.index, found.family, found.style, True))
                 break
         for family, style in spec.fallbacks:
             found = _find(faces, family, style) or _find(faces, family, None)
@@ -312,10 +312,7 @@ def build(directory: str | os.PathLike | None = None, *, force: bool = False) ->
         raise RuntimeError("需要安装 uharfbuzz 才能预处理字体（pip install uharfbuzz）")
     target = fonts_dir(directory)
     chains = resolve_sources()
-    wanted = {
-        role: [dict(source.to_json(), key=source.key) for source in chain]
-        for role, chain in chains.items()
-    }
+    wanted = {role: [dict(source.to_json(), key=source.key) for source in chain] for role, chain in chains.items()}
     current = _read_manifest(target)
     if (
         not force
@@ -363,9 +360,7 @@ def _read_manifest(directory: Path) -> dict | None:
 @lru_cache(maxsize=1)
 def _resolved_chains() -> dict[str, list[dict]]:
     """fontconfig resolution when no fonts are prepared (runs fc-list once per process)."""
-    return {
-        role: [source.to_json() for source in chain] for role, chain in resolve_sources().items()
-    }
+    return {role: [source.to_json() for source in chain] for role, chain in resolve_sources().items()}
 
 
 # --------------------------------------------------------------------------- per document
@@ -396,16 +391,10 @@ class FontPlan:
         return {face.url: face.data for face in self.faces}
 
     def font_face_css(self) -> str:
-        return "\n".join(
-            f'@font-face {{ font-family: "{face.family}"; src: url("{face.url}"); }}'
-            for face in self.faces
-        )
+        return "\n".join(f'@font-face {{ font-family: "{face.family}"; src: url("{face.url}"); }}' for face in self.faces)
 
     def font_family(self, role: str) -> str:
-        return ", ".join(
-            name if name in ("serif", "sans-serif") else f'"{name}"'
-            for name in self.families[role]
-        )
+        return ", ".join(name if name in ("serif", "sans-serif") else f'"{name}"' for name in self.families[role])
 
 
 def system_families(role: str) -> list[str]:
@@ -418,9 +407,7 @@ def system_families(role: str) -> list[str]:
     return [*names, spec.generic]
 
 
-def plan_fonts(
-    chars_by_role: dict[str, set[str]], directory: str | os.PathLike | None = None
-) -> FontPlan:
+def plan_fonts(chars_by_role: dict[str, set[str]], directory: str | os.PathLike | None = None) -> FontPlan:
     """Cut, for each role, fonts holding exactly the characters it prints."""
     plan = FontPlan(families={role: system_families(role) for role in ROLES})
     if hb is None:
@@ -451,7 +438,7 @@ def plan_fonts(
             try:
                 face = open_face(path, index)
                 data = _subset(face, todo)
-            except Exception:  # a vanished or unreadable font: try the next one
+            except (OSError, hb.HarfBuzzError):  # a vanished or unreadable font: next one
                 continue
             got = set(hb.Face(hb.Blob(data)).unicodes) & todo
             if not got:
@@ -472,13 +459,10 @@ def plan_fonts(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m app.documents.fonts", description="Prepare the opinion fonts."
-    )
+    parser = argparse.ArgumentParser(prog="python -m app.documents.fonts", description="Prepare the opinion fonts.")
     sub = parser.add_subparsers(dest="command", required=True)
     build_cmd = sub.add_parser("build", help="prepare the core fonts (idempotent)")
-    build_cmd.add_argument("--dir", help=f"output directory (default ${FONTS_DIR_ENV} or "
-                           f"{DEFAULT_FONTS_DIR})")
+    build_cmd.add_argument("--dir", help=f"output directory (default ${FONTS_DIR_ENV} or {DEFAULT_FONTS_DIR})")
     build_cmd.add_argument("--force", action="store_true", help="rebuild even if up to date")
     sub.add_parser("show", help="print which installed font prints each role")
     args = parser.parse_args(argv)
@@ -496,14 +480,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     target = fonts_dir(args.dir)
     size = sum((target / name).stat().st_size for name in manifest["cores"].values())
-    print(
-        f"fonts ready in {target} ({len(manifest['cores'])} core fonts, "
-        f"{size / 1e6:.1f} MB) in {time.perf_counter() - started:.2f} s"
-    )
+    print(f"fonts ready in {target} ({len(manifest['cores'])} core fonts, {size / 1e6:.1f} MB) in {time.perf_counter() - started:.2f} s")
     for role, chain in manifest["chains"].items():
         first = chain[0] if chain else None
-        print(f"  {ROLES[role].label}: {first['family'] + ' ' + first['style'] if first else '-'}"
-              + (" (official)" if first and first["official"] else ""))
+        print(
+            f"  {ROLES[role].label}: {first['family'] + ' ' + first['style'] if first else '-'}"
+            + (" (official)" if first and first["official"] else "")
+        )
     return 0
 
 

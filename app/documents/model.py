@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-DOCUMENT_NUMBER_RE = re.compile(r"^〔(\d{4})〕(\S+?)([1-9]\d*)号$")
+DOCUMENT_NUMBER_RE = re.compile(r"^〔(\d{4})〕(\S*[^\d第\s])([1-9]\d*)号$")
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,6 @@ and template files. Issued opinions never change: store the bytes once and serve
 from __future__ import annotations
 
 import os
-from datetime import datetime
-
 from weasyprint import HTML
 from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.text.fonts import FontConfiguration
@@ -32,9 +30,7 @@ def render_pdf(doc: OpinionDocument, *, fonts: str | os.PathLike | None = None) 
     plan = plan_fonts(view.chars_by_role(), directory)
     html = render_view(view, plan=plan, print_media=True)
     fetcher = SafeURLFetcher(allowed_dirs=[TEMPLATES_DIR, directory], resources=plan.resources)
-    document = HTML(
-        string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher
-    ).render(font_config=FontConfiguration())
+    document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher).render(font_config=FontConfiguration())
     if document.pages:
         # GB/T 9704: the page carrying the 版记 (the last one) has no page number.
         _remove_page_number(document.pages[-1])
@@ -44,7 +40,7 @@ def render_pdf(doc: OpinionDocument, *, fonts: str | os.PathLike | None = None) 
     metadata.lang = "zh-CN"
     metadata.generator = "信访工作专家会商与法律审查平台"
     if doc.date:
-        metadata.created = datetime(doc.date.year, doc.date.month, doc.date.day).isoformat()
+        metadata.created = doc.date.isoformat()
     # The per-document fonts hold exactly the printed characters: embed them whole rather
     # than subsetting again. If some character had to come from a system font, let
     # WeasyPrint subset (a system CJK font must never be embedded whole).
@@ -55,8 +51,4 @@ def _remove_page_number(page) -> None:
     box = getattr(page, "_page_box", None)
     if box is None:  # pragma: no cover - WeasyPrint internals changed
         return
-    box.children = [
-        child
-        for child in box.children
-        if not (isinstance(child, MarginBox) and child.at_keyword in PAGE_NUMBER_BOXES)
-    ]
+    box.children = [child for child in box.children if not (isinstance(child, MarginBox) and child.at_keyword in PAGE_NUMBER_BOXES)]

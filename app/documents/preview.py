@@ -19,9 +19,7 @@ from .model import OpinionDocument
 from .structure import DocumentView, build_view
 
 TEMPLATES_ENV = "DOCUMENT_TEMPLATES_DIR"
-TEMPLATES_DIR = Path(
-    os.environ.get(TEMPLATES_ENV) or Path(__file__).resolve().parents[2] / "templates" / "pdf"
-)
+TEMPLATES_DIR = Path(os.environ.get(TEMPLATES_ENV) or Path(__file__).resolve().parents[2] / "templates" / "pdf")
 
 
 @lru_cache(maxsize=4)
@@ -67,13 +65,7 @@ def _measures() -> dict[str, str]:
 def _families(plan: FontPlan | None) -> dict[str, str]:
     if plan is not None:
         return {role: plan.font_family(role) for role in ROLES}
-    return {
-        role: ", ".join(
-            name if name in ("serif", "sans-serif") else f'"{name}"'
-            for name in system_families(role)
-        )
-        for role in ROLES
-    }
+    return {role: ", ".join(name if name in ("serif", "sans-serif") else f'"{name}"' for name in system_families(role)) for role in ROLES}
 
 
 def render_view(

@@ -184,7 +184,7 @@ def split_title(title: str) -> list[str]:
         return [title]
     for marker in ("的法律审查意见书", "法律审查意见书"):
         cut = title.rfind(marker)
-        if 0 < cut:
+        if cut > 0:
             cut += 1 if marker.startswith("的") else 0
             head, tail = title[:cut], title[cut:]
             if len(head) <= TITLE_MAX_CHARS:
@@ -206,9 +206,7 @@ def text_paras(text: str) -> list[Para]:
             if pattern.match(line):
                 end = _HEAD_END_RE.search(line)
                 if end and end.end() < len(line):
-                    paras.append(
-                        Para([Run(line[: end.end()], role), Run(line[end.end() :])], "body")
-                    )
+                    paras.append(Para([Run(line[: end.end()], role), Run(line[end.end() :])], "body"))
                 else:
                     paras.append(Para([Run(line, role)], kind))
                 break
@@ -242,9 +240,7 @@ def _when(value: datetime | date | str | None) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
-        return f"{format_date(value)}{value.hour}时{value.minute:02d}分" if (
-            value.hour or value.minute
-        ) else format_date(value)
+        return f"{format_date(value)}{value.hour}时{value.minute:02d}分" if (value.hour or value.minute) else format_date(value)
     if isinstance(value, date):
         return format_date(value)
     return str(value)
@@ -294,7 +290,4 @@ def _review_opinion(doc: OpinionDocument) -> list[Para]:
 def _legal_basis(items: list[str]) -> list[Para]:
     items = [item.strip() for item in items if item.strip()]
     last = len(items)
-    return [
-        Para([Run(f"{i}.{item}{'。' if i == last else '；'}")])
-        for i, item in enumerate(items, 1)
-    ]
+    return [Para([Run(f"{i}.{item}{'。' if i == last else '；'}")]) for i, item in enumerate(items, 1)]

@@ -1,0 +1,434 @@
+"""The opinion as an editable DOCX (python-docx), for Word and WPS.
+
+Same content as the PDF (both come from :class:`DocumentView`) and the same GB/T 9704
+settings: A4, margins 37/35/28/26 mm, a 22-line × 28-character document grid, 3号仿宋
+body with exact 28.95 pt line spacing, 2号小标宋 title, 黑体/楷体 headings, ``— n —``
+page numbers (宋体 4号, odd pages right and even pages left with one character inset, none on
+the last page) and the 版记 table at the foot of the last page. Fonts are named by their
+official names (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312, 宋体), with the East Asian
+slot (``w:eastAsia``) set, which is what Word and WPS use for Chinese text.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+
+from docx import Document
+from docx.enum.section import WD_SECTION_START
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from . import layout as L
+from .model import OpinionDocument
+from .structure import FANGSONG, HEITI, KAITI, SONGTI, XIAOBIAOSONG, DocumentView, Para, build_view
+
+FONT_NAMES = {
+    FANGSONG: "仿宋_GB2312",
+    XIAOBIAOSONG: "方正小标宋简体",
+    HEITI: "黑体",
+    KAITI: "楷体_GB2312",
+    SONGTI: "宋体",
+}
+STYLE_BODY = "GW Body"
+STYLE_PLAIN = "GW Plain"
+STYLE_TITLE = "GW Title"
+STYLE_H1 = "GW Heading 1"
+STYLE_H2 = "GW Heading 2"
+STYLE_BANJI = "GW Banji"
+STYLE_PAGE_NUMBER = "GW Page Number"
+
+# Child order required by the WordprocessingML schema (Word refuses files that break it).
+_PPR_ORDER = [
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+]
+_TBLPR_ORDER = [
+    "w:tblStyle",
+    "w:tblpPr",
+    "w:tblOverlap",
+    "w:bidiVisual",
+    "w:tblStyleRowBandSize",
+    "w:tblStyleColBandSize",
+    "w:tblW",
+    "w:jc",
+    "w:tblCellSpacing",
+    "w:tblInd",
+    "w:tblBorders",
+    "w:shd",
+    "w:tblLayout",
+    "w:tblCellMar",
+    "w:tblLook",
+    "w:tblCaption",
+    "w:tblDescription",
+    "w:tblPrChange",
+]
+_SECTPR_ORDER = [
+    "w:headerReference",
+    "w:footerReference",
+    "w:footnotePr",
+    "w:endnotePr",
+    "w:type",
+    "w:pgSz",
+    "w:pgMar",
+    "w:paperSrc",
+    "w:pgBorders",
+    "w:lnNumType",
+    "w:pgNumType",
+    "w:cols",
+    "w:formProt",
+    "w:vAlign",
+    "w:noEndnote",
+    "w:titlePg",
+    "w:textDirection",
+    "w:bidi",
+    "w:rtlGutter",
+    "w:docGrid",
+    "w:printerSettings",
+    "w:sectPrChange",
+]
+
+
+def _insert(parent, child, order: list[str]) -> None:
+    """Insert ``child`` where the schema wants it among ``parent``'s children."""
+    tag = next(name for name in order if qn(name) == child.tag)
+    parent.insert_element_before(child, *order[order.index(tag) + 1 :])
+
+
+def render_docx(doc: OpinionDocument) -> bytes:
+    view = build_view(doc)
+    document = Document()
+    _setup_styles(document)
+    _setup_section(document)
+    body = document.element.body
+    for paragraph in list(body.iterchildren(qn("w:p"))):
+        body.remove(paragraph)  # the template's empty first paragraph
+
+    if view.is_draft:
+        header = document.sections[0].header.paragraphs[0]
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = header.add_run("草稿（未签发）")
+        _font(run, HEITI, L.PAGE_NUMBER_PT)
+        run.font.color.rgb = RGBColor(0xCC, 0, 0)
+
+    _head(document, view)
+    for section in view.sections:
+        _paragraph(document, STYLE_H1, [(section.heading, HEITI)])
+        for para in section.paras:
+            _para(document, para)
+    if view.signers:
+        _paragraph(document, STYLE_PLAIN, [("", FANGSONG)])
+        _paragraph(document, STYLE_PLAIN, [(view.signers_heading, FANGSONG)])
+        for para in view.signers:
+            _para(document, para)
+    _signoff(document, view)
+    _banji(document, view)
+
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- page setup
+
+
+def _setup_section(document) -> None:
+    section = document.sections[0]
+    section.start_type = WD_SECTION_START.NEW_PAGE
+    section.page_width, section.page_height = Mm(L.PAGE_WIDTH_MM), Mm(L.PAGE_HEIGHT_MM)
+    section.top_margin, section.bottom_margin = Mm(L.TOP_MM), Mm(L.BOTTOM_MM)
+    section.left_margin, section.right_margin = Mm(L.LEFT_MM), Mm(L.RIGHT_MM)
+    section.header_distance = Mm(15)
+    # The page number's line (14 pt) starts 7 mm below the type area; Word measures the
+    # footer from the page's bottom edge to the bottom of its last line.
+    section.footer_distance = Mm(L.BOTTOM_MM - L.PAGE_NUMBER_GAP_MM) - Pt(L.PAGE_NUMBER_PT)
+    # Document grid: 22 lines of 28.95 pt, 28 characters (16 pt squeezed by 0.207 pt).
+    sect_pr = section._sectPr
+    for grid in sect_pr.findall(qn("w:docGrid")):
+        sect_pr.remove(grid)
+    grid = OxmlElement("w:docGrid")
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(int(L.LINE_PITCH_PT * 20)))
+    grid.set(qn("w:charSpace"), str(round((L.CHAR_PITCH_PT - L.BODY_PT) * 4096)))
+    _insert(sect_pr, grid, _SECTPR_ORDER)
+    document.settings.odd_and_even_pages_header_footer = True
+    _page_number(section.footer.paragraphs[0], odd=True)
+    _page_number(section.even_page_footer.paragraphs[0], odd=False)
+
+
+def _set_fonts(rpr_owner, name: str) -> None:
+    rpr = rpr_owner.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    for slot in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(slot), name)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def _font(run, role: str, size: float) -> None:
+    run.font.name = FONT_NAMES[role]
+    run.font.size = Pt(size)
+    _set_fonts(run._element, FONT_NAMES[role])
+
+
+def _setup_styles(document) -> None:
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.name = FONT_NAMES[FANGSONG]
+    normal.font.size = Pt(L.BODY_PT)
+    _set_fonts(normal.element, FONT_NAMES[FANGSONG])
+    fmt = normal.paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(round(L.LINE_PITCH_PT, 2))
+    fmt.widow_control = False  # keep 22 full lines per page
+    fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+    def add(name: str, role: str, size: float, *, indent: bool, outline: int | None = None):
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.quick_style = True
+        style.font.name = FONT_NAMES[role]
+        style.font.size = Pt(size)
+        _set_fonts(style.element, FONT_NAMES[role])
+        if indent:
+            style.paragraph_format.first_line_indent = Pt(2 * L.CHAR_PITCH_PT)
+            ind = style.element.get_or_add_pPr().get_or_add_ind()
+            ind.set(qn("w:firstLineChars"), "200")
+        if outline is not None:
+            outline_el = OxmlElement("w:outlineLvl")
+            outline_el.set(qn("w:val"), str(outline))
+            _insert(style.element.get_or_add_pPr(), outline_el, _PPR_ORDER)
+        return style
+
+    add(STYLE_BODY, FANGSONG, L.BODY_PT, indent=True)
+    add(STYLE_PLAIN, FANGSONG, L.BODY_PT, indent=False)
+    add(STYLE_H1, HEITI, L.BODY_PT, indent=True, outline=0).paragraph_format.keep_with_next = True
+    add(STYLE_H2, KAITI, L.BODY_PT, indent=True, outline=1).paragraph_format.keep_with_next = True
+    title = add(STYLE_TITLE, XIAOBIAOSONG, L.TITLE_PT, indent=False)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.line_spacing = Pt(L.TITLE_LINE_PT)
+    banji = add(STYLE_BANJI, FANGSONG, L.BANJI_PT, indent=False)
+    banji.paragraph_format.line_spacing = Pt(round(L.BANJI_LINE_PT, 2))
+    banji.paragraph_format.left_indent = banji.paragraph_format.right_indent = Pt(L.BANJI_PT)
+    banji.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    number = add(STYLE_PAGE_NUMBER, SONGTI, L.PAGE_NUMBER_PT, indent=False)
+    number.paragraph_format.line_spacing = Pt(L.PAGE_NUMBER_PT)
+
+
+# --------------------------------------------------------------------------- content
+
+
+def _paragraph(document, style: str, runs: list[tuple[str, str]], **fmt):
+    paragraph = document.add_paragraph(style=style)
+    for text, role in runs:
+        run = paragraph.add_run(text)
+        _font(run, role, document.styles[style].font.size.pt)
+    for key, value in fmt.items():
+        setattr(paragraph.paragraph_format, key, value)
+    return paragraph
+
+
+def _para(document, para: Para):
+    style = {"h1": STYLE_H1, "h2": STYLE_H2, "plain": STYLE_PLAIN}.get(para.kind, STYLE_BODY)
+    return _paragraph(document, style, [(run.text, run.role) for run in para.runs])
+
+
+def _border(paragraph, side: str, size_eighths: int, color: str = "000000") -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = OxmlElement("w:pBdr")
+        _insert(ppr, borders, _PPR_ORDER)
+    line = OxmlElement(f"w:{side}")
+    line.set(qn("w:val"), "single")
+    line.set(qn("w:sz"), str(size_eighths))
+    line.set(qn("w:space"), "1")
+    line.set(qn("w:color"), color)
+    borders.append(line)
+
+
+def _head(document, view: DocumentView) -> None:
+    if view.number:
+        number = _paragraph(document, STYLE_PLAIN, [(view.number, FANGSONG)])
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    else:
+        number = _paragraph(document, STYLE_PLAIN, [("", FANGSONG)])
+    _border(number, "bottom", 12, "DD0000")  # the red rule below 发文字号
+    _paragraph(document, STYLE_PLAIN, [("", FANGSONG)])
+    title = _paragraph(document, STYLE_TITLE, [])
+    for i, line in enumerate(view.title_lines):
+        run = title.add_run(line)
+        _font(run, XIAOBIAOSONG, L.TITLE_PT)
+        if i < len(view.title_lines) - 1:
+            run.add_break()
+    _paragraph(document, STYLE_PLAIN, [("", FANGSONG)])
+    _paragraph(document, STYLE_PLAIN, [(view.addressee, FANGSONG)])
+
+
+def _width_in_chars(text: str) -> float:
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+def _signoff(document, view: DocumentView) -> None:
+    """署名右空二字; 成文日期首字比署名首字右移二字 (GB/T 9704 7.3.5.3)."""
+    body, date = _width_in_chars(view.issuing_body), _width_in_chars(view.date_text)
+    block = max(body, date + 2)
+    _paragraph(document, STYLE_PLAIN, [("", FANGSONG)])
+    issuer = _paragraph(document, STYLE_PLAIN, [(view.issuing_body, FANGSONG)])
+    issuer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    issuer.paragraph_format.right_indent = Pt((2 + block - body) * L.CHAR_PITCH_PT)
+    issuer.paragraph_format.keep_with_next = True
+    if view.date_text:
+        date_p = _paragraph(document, STYLE_PLAIN, [(view.date_text, FANGSONG)])
+        date_p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        date_p.paragraph_format.right_indent = Pt((block - date) * L.CHAR_PITCH_PT)
+
+
+def _cell_borders(table) -> None:
+    """版记: first and last rules 0.35 mm (1 pt), the one between 0.25 mm (0.75 pt)."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for side, size in (("top", 8), ("bottom", 8), ("insideH", 6)):
+        line = OxmlElement(f"w:{side}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), str(size))
+        line.set(qn("w:space"), "0")
+        line.set(qn("w:color"), "000000")
+        borders.append(line)
+    for side in ("left", "right", "insideV"):
+        line = OxmlElement(f"w:{side}")
+        line.set(qn("w:val"), "nil")
+        borders.append(line)
+    _insert(tbl_pr, borders, _TBLPR_ORDER)
+    # Float the table to the foot of the type area of the page it ends up on.
+    position = OxmlElement("w:tblpPr")
+    for key, value in (("vertAnchor", "margin"), ("horzAnchor", "margin"), ("tblpYSpec", "bottom"), ("tblpXSpec", "center")):
+        position.set(qn(f"w:{key}"), value)
+    _insert(tbl_pr, position, _TBLPR_ORDER)
+    overlap = OxmlElement("w:tblOverlap")
+    overlap.set(qn("w:val"), "never")
+    _insert(tbl_pr, overlap, _TBLPR_ORDER)
+
+
+def _banji(document, view: DocumentView) -> None:
+    rows = []
+    if view.cc_text:
+        rows.append("cc")
+    if view.printing_office or view.print_date_text:
+        rows.append("printer")
+    if not rows:
+        return
+    table = document.add_table(rows=len(rows), cols=1)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    _cell_borders(table)
+    width = Mm(L.TYPE_WIDTH_MM)
+    for row, kind in zip(table.rows, rows, strict=True):
+        cell = row.cells[0]
+        cell.width = width
+        paragraph = cell.paragraphs[0]
+        paragraph.style = document.styles[STYLE_BANJI]
+        if kind == "cc":
+            run = paragraph.add_run(view.cc_text)
+            _font(run, FANGSONG, L.BANJI_PT)
+        else:
+            tab_at = width - Pt(2 * L.BANJI_PT)
+            paragraph.paragraph_format.tab_stops.add_tab_stop(tab_at, WD_TAB_ALIGNMENT.RIGHT)
+            run = paragraph.add_run(f"{view.printing_office}\t{view.print_date_text}")
+            _font(run, FANGSONG, L.BANJI_PT)
+    # An empty paragraph must follow a table in Word; keep it tiny.
+    tail = _paragraph(document, STYLE_PLAIN, [("", FANGSONG)])
+    tail.paragraph_format.line_spacing = Pt(1)
+
+
+# --------------------------------------------------------------------------- page numbers
+
+
+def _field(paragraph, instruction: str) -> None:
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    run._r.append(begin)
+    run = paragraph.add_run()
+    instr = OxmlElement("w:instrText")
+    instr.set(qn("xml:space"), "preserve")
+    instr.text = instruction
+    run._r.append(instr)
+
+
+def _field_end(paragraph, separate: bool = True) -> None:
+    if separate:
+        run = paragraph.add_run()
+        sep = OxmlElement("w:fldChar")
+        sep.set(qn("w:fldCharType"), "separate")
+        run._r.append(sep)
+    run = paragraph.add_run()
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    run._r.append(end)
+
+
+def _page_number(paragraph, *, odd: bool) -> None:
+    """``— n —``, hidden on the last page (the 版记 page):
+    ``{ IF { PAGE } < { NUMPAGES } "— { PAGE } —" "" }``."""
+    paragraph.style = STYLE_PAGE_NUMBER
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(L.PAGE_NUMBER_PT)
+    if odd:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        fmt.right_indent = Pt(L.PAGE_NUMBER_PT)
+    else:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
+        fmt.left_indent = Pt(L.PAGE_NUMBER_PT)
+    _field(paragraph, " IF ")
+    _field(paragraph, " PAGE ")
+    _field_end(paragraph, separate=False)
+    paragraph.add_run(" < ")
+    _field(paragraph, " NUMPAGES ")
+    _field_end(paragraph, separate=False)
+    paragraph.add_run(' "— ')
+    _field(paragraph, " PAGE ")
+    _field_end(paragraph, separate=False)
+    paragraph.add_run(' —" "" ')
+    _field_end(paragraph)
+    for run in paragraph.runs:
+        _font(run, SONGTI, L.PAGE_NUMBER_PT)

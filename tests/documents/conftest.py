@@ -1,0 +1,48 @@
+"""Fixtures for the opinion documents: fonts prepared once per session in a temporary
+directory, and the sample opinion rendered once per session (PDF, draft PDF, DOCX)."""
+
+from __future__ import annotations
+
+import io
+
+import pdfplumber
+import pytest
+
+from app.documents import fonts
+from app.documents.sample import sample_opinion
+
+MM = 72 / 25.4
+
+
+@pytest.fixture(scope="session")
+def fonts_dir(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("fonts")
+    fonts.build(directory)
+    return directory
+
+
+@pytest.fixture(scope="session")
+def opinion():
+    return sample_opinion()
+
+
+@pytest.fixture(scope="session")
+def pdf_bytes(opinion, fonts_dir):
+    from app.documents.pdf import render_pdf
+
+    return render_pdf(opinion, fonts=fonts_dir)
+
+
+@pytest.fixture(scope="session")
+def pdf(pdf_bytes):
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as document:
+        yield document
+
+
+@pytest.fixture(scope="session")
+def draft_pdf(fonts_dir):
+    from app.documents.pdf import render_pdf
+
+    data = render_pdf(sample_opinion(draft=True), fonts=fonts_dir)
+    with pdfplumber.open(io.BytesIO(data)) as document:
+        yield document
