@@ -1,3 +1,248 @@
-"""Web routes of this feature (being written)."""
+"""Ledger pages: list with filters and export, register, edit, detail, deadline extension and
+closure. Handlers stay thin — load → check access → call the service → render — and put the
+services' per-field messages back on the forms. Attachments are in routes_attachments.
+"""
 
-from app.cases import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from app.cases import bp, ledger, queries, services
+from app.cases import permissions as perm
+from app.cases.forms import AttachmentForm, CaseForm, ExtendForm
+from app.cases.models import CASE_STATUSES
+from app.cases.schemas import FIELD_LABELS
+from app.cases.timeline import display, timeline
+from app.errors import Conflict, Forbidden, ValidationFailed
+from app.extensions import db
+from app.orgs.models import Organization
+from expert_pool.codes import TIER_RANK
+
+PER_PAGE_CHOICES = (20, 50, 100)
+FILTER_LABELS = {"status": "状态", "category": "问题类别", "region_code": "行政区划", "overdue": "超期", "q": "关键字"}
+STALE_FIELDS = ("title", "category", "region_code", "handling_org_id", "lead_org_id", "cooperating_org_ids",
+                "first_petition_date", "accepted_on", "repeat_letters", "repeat_visits", "repeat_online", "cross_flags",
+                "responsible_leader", "is_backlog")
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every ledger page needs a signed-in user (anonymous → the sign-in page)."""
+
+
+def _int_arg(name: str, default: int) -> int:
+    try:
+        return max(int(request.args.get(name, default)), 1)
+    except (TypeError, ValueError):
+        return default
+
+
+def _organizations() -> list[Organization]:
+    rows = db.session.execute(select(Organization)).scalars().all()
+    return sorted(rows, key=lambda o: (TIER_RANK.get(o.tier, 9), o.region_code, o.name))
+
+
+def _handling_orgs(user, orgs: list[Organization]) -> list[Organization]:
+    """Handling agencies ``user`` may register cases for."""
+    return [o for o in orgs if o.kind == "handling_agency" and perm.can_register_for(user, o)]
+
+
+@bp.route("")
+def index():
+    page = _int_arg("page", 1)
+    per_page = _int_arg("per_page", PER_PAGE_CHOICES[0])
+    if per_page not in PER_PAGE_CHOICES:
+        per_page = PER_PAGE_CHOICES[0]
+    args = {k: request.args[k].strip() for k in FILTER_LABELS if request.args.get(k, "").strip()}
+    filter_errors: dict[str, str] = {}
+    items, total, status = [], 0, 200
+    try:
+        filters = queries.filters_from_args(request.args)
+    except ValidationFailed as err:
+        filter_errors, status = err.fields, 422
+    else:
+        items, total = queries.paginate(queries.list_query(current_user, filters), page, per_page)
+    pager_args = dict(args, per_page=per_page) if per_page != PER_PAGE_CHOICES[0] else dict(args)
+    return render_template(
+        "cases/list.html", cases=items, total=total, page=page, per_page=per_page, args=args, pager_args=pager_args,
+        filter_errors=filter_errors, filter_labels=FILTER_LABELS, per_page_choices=PER_PAGE_CHOICES,
+        statuses=CASE_STATUSES, can_register=perm.can_register_cases(current_user),
+        can_export=perm.can_export_ledger(current_user), services=services,
+    ), status
+
+
+@bp.route("/export")
+def export():
+    result = ledger.export_ledger(current_user, queries.filters_from_args(request.args), request.args.get("format", "xlsx"))
+    db.session.commit()
+    return Response(result.content, mimetype=result.mimetype, headers={"Content-Disposition": result.content_disposition})
+
+
+def _render_form(form: CaseForm, case=None, general=(), stale=None, status: int = 200):
+    form.pad_rows()
+    return render_template("cases/form.html", form=form, case=case, general_errors=list(general), stale=stale,
+                           blank_rows_hint=True), status
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    if not perm.can_register_cases(current_user):
+        raise Forbidden("无权登记信访事项：仅系统管理员、信访部门工作人员和有权处理机关经办人可以登记")
+    orgs = _organizations()
+    form = CaseForm().setup(_handling_orgs(current_user, orgs), orgs)
+    if request.method == "GET":
+        org = current_user.organization
+        if org is not None:
+            form.region_code.data = org.region_code
+            if org.kind == "handling_agency":
+                form.handling_org_id.data = str(org.id)
+        return _render_form(form)
+    if not form.validate_on_submit():
+        return _render_form(form, status=422)
+    try:
+        case = services.create_case(current_user, form.to_payload())
+    except ValidationFailed as err:
+        db.session.rollback()
+        return _render_form(form, general=form.add_errors(err.fields), status=422)
+    except Forbidden as err:
+        db.session.rollback()
+        form.add_errors({"handling_org_id": err.message})
+        return _render_form(form, status=403)
+    db.session.commit()
+    flash(f"已登记信访事项 {case.case_number}。", "success")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+def edit(case_id: int):
+    case = services.get_visible_case(current_user, case_id)
+    if not perm.can_edit_case(current_user, case):
+        raise Forbidden("无权修改该信访事项")
+    if case.status == services.CLOSED:
+        raise Conflict("信访事项已办结，不能修改")
+    orgs = _organizations()
+    handling = _handling_orgs(current_user, orgs)
+    if case.handling_org is not None and case.handling_org not in handling:
+        handling.insert(0, case.handling_org)
+    if request.method == "GET":
+        return _render_form(CaseForm(data=CaseForm.data_from_case(case)).setup(handling, orgs), case)
+    form = CaseForm().setup(handling, orgs)
+    if not form.validate_on_submit():
+        return _render_form(form, case, status=422)
+    payload = form.to_payload()
+    version = form.version_number()
+    payload["version"] = version if version is not None else -1  # missing → treated as stale
+    seen = case.version
+    try:
+        services.update_case(current_user, case, payload)
+    except ValidationFailed as err:
+        db.session.rollback()
+        return _render_form(form, case, general=form.add_errors(err.fields), status=422)
+    except Forbidden as err:
+        db.session.rollback()
+        form.add_errors({"handling_org_id": err.message})
+        return _render_form(form, case, status=403)
+    except Conflict as err:
+        db.session.rollback()
+        if err.code != "stale_version":
+            return _render_form(form, case, general=[err.message], status=409)
+        # Keep the user's input, show what the other person saved; the next save is knowingly
+        # made over the version now shown.
+        form.version.data = str(err.details.get("current_version", ""))
+        return _render_form(form, case, stale=_current_values(err.details.get("current", {})), status=409)
+    changed = case.version != seen
+    db.session.commit()
+    flash("已保存修改。" if changed else "未作任何修改。", "success" if changed else "info")
+    return redirect(url_for("cases.detail", case_id=case.id))
+
+
+def _current_values(current: dict) -> list[tuple[str, str]]:
+    ids = [current.get("handling_org_id"), current.get("lead_org_id"), *(current.get("cooperating_org_ids") or [])]
+    ids = [i for i in ids if isinstance(i, int)]
+    names = dict(db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(ids))).all()) if ids else {}
+    rows = [(FIELD_LABELS[k], display(k, current.get(k), names)) for k in STALE_FIELDS]
+    rows.append(("信访人", "、".join(p.get("name", "") for p in current.get("petitioners") or [])))
+    return rows
+
+
+def render_detail(case, extend_form: ExtendForm | None = None, attachment_form: AttachmentForm | None = None,
+                  status: int = 200):
+    """The case page, optionally re-showing the extension or upload form with its errors."""
+    from app.cases.attachments import ALLOWED_TEXT, max_mb
+
+    can_edit = perm.can_edit_case(current_user, case)
+    is_open = case.status != services.CLOSED
+    orgs = {o.id: o.name for o in case.cooperating_orgs}
+    return render_template(
+        "cases/detail.html", case=case, orgs=orgs, can_edit=can_edit and is_open,
+        can_extend=can_edit and services.can_extend(case), can_close=can_edit and is_open,
+        can_reopen=perm.can_reopen(current_user) and not is_open,
+        can_attach=perm.can_manage_attachments(current_user, case) and is_open,
+        extend_form=extend_form or ExtendForm(formdata=None), attachment_form=attachment_form or AttachmentForm(formdata=None),
+        extended_days=services.extended_days(case), overdue=services.is_overdue(case), days_left=services.days_left(case),
+        timeline=timeline(case), allowed_types=ALLOWED_TEXT, max_mb=max_mb(),
+    ), status
+
+
+@bp.route("/<int:case_id>")
+def detail(case_id: int):
+    return render_detail(services.get_visible_case(current_user, case_id))
+
+
+@bp.route("/<int:case_id>/extend", methods=["POST"])
+def extend(case_id: int):
+    case = services.get_visible_case(current_user, case_id)
+    form = ExtendForm()
+    if not form.validate_on_submit():
+        return render_detail(case, extend_form=form, status=422)
+    try:
+        services.extend_deadline(current_user, case, {"days": (form.days.data or "").strip() or None,
+                                                      "reason": form.reason.data or ""})
+    except ValidationFailed as err:
+        db.session.rollback()
+        for name, message in err.fields.items():
+            target = getattr(form, name, None)
+            if target is not None:
+                target.errors = [*target.errors, message]
+        return render_detail(case, extend_form=form, status=422)
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return redirect(url_for("cases.detail", case_id=case_id))
+    db.session.commit()
+    flash(f"办理期限已延长至 {case.due_date.isoformat()}。", "success")
+    return redirect(url_for("cases.detail", case_id=case_id))
+
+
+@bp.route("/<int:case_id>/close", methods=["POST"])
+def close(case_id: int):
+    case = services.get_visible_case(current_user, case_id)
+    try:
+        services.close_case(current_user, case, {"note": (request.form.get("note") or "").strip()[:500]})
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+    else:
+        db.session.commit()
+        flash("信访事项已办结。", "success")
+    return redirect(url_for("cases.detail", case_id=case_id))
+
+
+@bp.route("/<int:case_id>/reopen", methods=["POST"])
+def reopen(case_id: int):
+    case = services.get_visible_case(current_user, case_id)
+    try:
+        services.reopen_case(current_user, case)
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+    else:
+        db.session.commit()
+        flash("已撤销办结，事项恢复为“已登记”。", "success")
+    return redirect(url_for("cases.detail", case_id=case_id))
+
+
+from app.cases import routes_attachments  # noqa: E402,F401  (registers its routes)
