@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
-from app.cases import routes  # noqa: E402,F401
+from app.cases import routes  # noqa: F401
