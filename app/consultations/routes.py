@@ -1,3 +1,183 @@
-"""Web routes of this feature (being written)."""
+"""Consultation pages: the list (an officer's staffing queue first), the request form, the
+detail page and the requester's amendment.
 
-from app.consultations import bp  # noqa: F401
+Handlers stay thin — load through ``services.get_visible`` (404) → call the service, which
+checks who may act (403) → commit and redirect with a flash, or re-render the form with the
+service's per-field messages. State-changing actions on the detail page are in
+routes_actions (requests) and routes_panel (draw, reserves, verification, invitations).
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import case as sql_case
+from sqlalchemy import func, select
+
+from app.consultations import bp, services
+from app.consultations import permissions as perm
+from app.consultations.forms import URGENCY_LABELS, RequestForm
+from app.consultations.models import CONSULTATION_STATUSES, Consultation, PanelMember
+from app.consultations.routes_common import case_url, load, render_detail
+from app.errors import Conflict, Forbidden, ValidationFailed
+from app.extensions import db
+
+PER_PAGE = 20
+TABS = {"queue": "本单位承办", "all": "辖区内全部"}
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every consultation page needs a signed-in user (anonymous → the sign-in page)."""
+
+
+@bp.app_template_global("consultations_for_case")
+def consultations_for_case(case) -> list[Consultation]:
+    """The case's consultations the current user may see (for the case page's section)."""
+    if not current_user.is_authenticated:
+        return []
+    return [c for c in case.consultations if perm.can_view_consultation(current_user, c)]
+
+
+@bp.app_template_global("can_request_consultation")
+def can_request_consultation(case) -> bool:
+    return current_user.is_authenticated and case.status != "closed" and perm.can_request_for_case(current_user, case)
+
+
+@bp.app_template_global("urgency_label")
+def urgency_label(code: str) -> str:
+    return URGENCY_LABELS.get(code, code)
+
+
+def _int_arg(name: str, default: int) -> int:
+    try:
+        return max(1, int(request.args.get(name, default)))
+    except (TypeError, ValueError):
+        return default
+
+
+def _list_query(user, tab: str | None, status: str | None):
+    stmt = select(Consultation).where(perm.visible_consultations_clause(user))
+    if tab == "queue":
+        stmt = stmt.where(Consultation.office_id == user.organization_id)
+    if status:
+        stmt = stmt.where(Consultation.status == status)
+    return stmt
+
+
+@bp.route("")
+def index():
+    user = current_user
+    is_officer = user.role == "officer" and user.organization_id is not None
+    tab = request.args.get("tab", "queue") if is_officer else None
+    if tab not in (None, *TABS):
+        tab = "queue"
+    status = request.args.get("status", "").strip() or None
+    status_error = None
+    if status and status not in CONSULTATION_STATUSES:
+        status_error, status = f"未知的状态“{status}”，已显示全部状态。", None
+    page = _int_arg("page", 1)
+    stmt = _list_query(user, tab, status)
+    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    # Work first: requests waiting for acceptance, then urgent ones, newest first.
+    waiting = sql_case((Consultation.status == "submitted", 0), else_=1)
+    urgent = sql_case((Consultation.urgency == "urgent", 0), else_=1)
+    rows = db.session.execute(stmt.order_by(waiting, urgent, Consultation.id.desc())
+                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).scalars().all()
+    tab_counts = {}
+    if is_officer:
+        for key in TABS:
+            sub = _list_query(user, key, status).subquery()
+            tab_counts[key] = db.session.execute(select(func.count()).select_from(sub)).scalar_one()
+    mine = {}
+    if user.role == "expert" and user.expert_id and rows:
+        mine = {m.consultation_id: m for m in db.session.execute(select(PanelMember).where(
+            PanelMember.expert_id == user.expert_id, PanelMember.consultation_id.in_([c.id for c in rows]))).scalars()}
+    args = {k: v for k, v in (("tab", tab), ("status", status)) if v}
+    return render_template(
+        "consultations/list.html", items=rows, total=total, page=page, per_page=PER_PAGE, tab=tab, tabs=TABS,
+        tab_counts=tab_counts, status=status, status_error=status_error, args=args, mine=mine,
+        statuses=CONSULTATION_STATUSES, case_url=case_url,
+    )
+
+
+def _general_errors(form: RequestForm, err: ValidationFailed) -> list[str]:
+    return form.add_errors(err.fields) if err.fields else [err.message]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    case_id = request.values.get("case_id", "")
+    if not case_id.isdigit():
+        abort(404)
+    case = services.get_case_for_request(current_user, int(case_id))
+    if not perm.can_request_for_case(current_user, case):
+        raise Forbidden("只能为本单位或本辖区的信访事项申请会商")
+    if request.method == "GET":
+        return render_template("consultations/form.html", form=RequestForm(formdata=None), case=case,
+                               consultation=None, general_errors=[], case_link=case_url(case))
+    form = RequestForm()
+    general: list[str] = []
+    try:
+        c = services.create(current_user, case, form.to_payload())
+    except ValidationFailed as err:
+        db.session.rollback()
+        general, status = _general_errors(form, err), 422
+    except Conflict as err:
+        db.session.rollback()
+        general, status = [err.message], 409
+    else:
+        db.session.commit()
+        flash(f"已提交会商申请，由{c.office.name}受理。", "success")
+        return redirect(url_for("consultations.detail", consultation_id=c.id))
+    return render_template("consultations/form.html", form=form, case=case, consultation=None,
+                           general_errors=general, case_link=case_url(case)), status
+
+
+@bp.route("/<int:consultation_id>")
+def detail(consultation_id: int):
+    return render_detail(load(consultation_id))
+
+
+@bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
+def edit(consultation_id: int):
+    """修改会商申请; a returned request is resubmitted (补正后重新提交) by saving."""
+    c = load(consultation_id, for_update=request.method == "POST")
+    if not perm.can_amend(current_user, c):
+        raise Forbidden("只有申请单位可以修改会商申请")
+    if request.method == "GET":
+        if c.status not in ("returned", "submitted"):
+            flash(f"会商当前状态为“{c.status_label}”，不能再修改申请。", "warning")
+            return redirect(url_for("consultations.detail", consultation_id=c.id))
+        form = RequestForm(formdata=None, data=RequestForm.data_from(c))
+        return render_template("consultations/form.html", form=form, case=c.case, consultation=c,
+                               general_errors=[], case_link=case_url(c.case))
+    form = RequestForm()
+    payload = form.to_payload()
+    version = (form.version.data or "").strip()
+    payload["version"] = int(version) if version.isdigit() else -1
+    was_returned = c.status == "returned"
+    general: list[str] = []
+    try:
+        services.amend(current_user, c, payload)
+    except ValidationFailed as err:
+        db.session.rollback()
+        general, status = _general_errors(form, err), 422
+    except Conflict as err:
+        db.session.rollback()
+        if err.code == "stale_version":
+            form.version.data = str(err.details.get("current_version", ""))
+            general = [err.message + "（已显示您填写的内容；确认无误后可再次提交）"]
+        else:
+            general = [err.message]
+        status = 409
+    else:
+        db.session.commit()
+        flash("已补正并重新提交会商申请。" if was_returned else "已保存对会商申请的修改。", "success")
+        return redirect(url_for("consultations.detail", consultation_id=c.id))
+    return render_template("consultations/form.html", form=form, case=c.case, consultation=c,
+                           general_errors=general, case_link=case_url(c.case)), status
+
+
+from app.consultations import routes_actions, routes_panel  # noqa: E402,F401  (register their routes)

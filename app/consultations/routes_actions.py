@@ -1,0 +1,115 @@
+"""The request's life on the detail page: accept (受理), return for completion (退回补正),
+escalate to the higher-tier pool (上级专家库援助), withdraw (撤回), close (办结) and rate the
+panel (评价). Each is a POST with a CSRF token; success → flash and redirect (PRG); a
+validation error → the page again with the form open and the message at the field; a state
+conflict → the service's message as a flash."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, url_for
+from flask_login import current_user
+
+from app.consultations import bp, services
+from app.consultations import permissions as perm
+from app.consultations.forms import RatingForm, ReasonForm
+from app.consultations.routes_common import load, render_detail
+from app.errors import Conflict, ValidationFailed
+from app.extensions import db
+
+
+def back(consultation_id: int, anchor: str | None = None):
+    return redirect(url_for("consultations.detail", consultation_id=consultation_id, _anchor=anchor))
+
+
+def form_errors(form, err: ValidationFailed) -> list[str]:
+    return form.add_errors(err.fields) if err.fields else [err.message]
+
+
+def _reason_action(consultation_id: int, key: str, action, done: str):
+    """Run ``action(user, c, {"reason": …})`` from the ``key``-prefixed reason form."""
+    c = load(consultation_id, for_update=True)
+    form = ReasonForm(prefix=key)
+    try:
+        action(current_user, c, {"reason": form.reason.data or ""})
+    except ValidationFailed as err:
+        db.session.rollback()
+        return render_detail(load(consultation_id), 422, forms={key: form}, errors={key: form_errors(form, err)},
+                             open_panel=key)
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return back(consultation_id)
+    db.session.commit()
+    flash(done, "success")
+    return back(consultation_id)
+
+
+@bp.route("/<int:consultation_id>/accept", methods=["POST"])
+def accept(consultation_id: int):
+    c = load(consultation_id, for_update=True)
+    try:
+        services.accept(current_user, c)
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return back(consultation_id)
+    db.session.commit()
+    flash("已受理会商申请，可随机抽取专家组。", "success")
+    return back(consultation_id)
+
+
+@bp.route("/<int:consultation_id>/return", methods=["POST"])
+def return_request(consultation_id: int):
+    return _reason_action(consultation_id, "return", services.return_for_completion,
+                          "已退回补正，申请单位将收到退回理由。")
+
+
+@bp.route("/<int:consultation_id>/escalate", methods=["POST"])
+def escalate(consultation_id: int):
+    c = load(consultation_id, for_update=True)
+    form = ReasonForm(prefix="escalate")
+    try:
+        esc = services.escalate(current_user, c, {"reason": form.reason.data or ""})
+    except ValidationFailed as err:
+        db.session.rollback()
+        return render_detail(load(consultation_id), 422, forms={"escalate": form},
+                             errors={"escalate": form_errors(form, err)}, open_panel="escalate")
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return back(consultation_id)
+    target = esc.to_office.name if esc.to_office else "上级信访部门"
+    db.session.commit()
+    flash(f"已申请上级专家库援助，现由{target}承办并抽取专家。", "success")
+    if perm.can_view_consultation(current_user, c):
+        return back(consultation_id)
+    return redirect(url_for("consultations.index"))
+
+
+@bp.route("/<int:consultation_id>/withdraw", methods=["POST"])
+def withdraw(consultation_id: int):
+    return _reason_action(consultation_id, "withdraw", services.withdraw, "已撤回会商申请。")
+
+
+@bp.route("/<int:consultation_id>/close", methods=["POST"])
+def close(consultation_id: int):
+    return _reason_action(consultation_id, "close", services.close, "会商已办结，请对专家组成员进行评价。")
+
+
+@bp.route("/<int:consultation_id>/ratings/<int:expert_id>", methods=["POST"])
+def rate(consultation_id: int, expert_id: int):
+    c = load(consultation_id)
+    form = RatingForm(prefix=f"rate{expert_id}")
+    try:
+        rating = services.rate(current_user, c, form.to_payload(expert_id))
+    except ValidationFailed as err:
+        db.session.rollback()
+        return render_detail(load(consultation_id), 422, errors={"rate": form_errors(form, err)},
+                             rating_form=form, rating_expert_id=expert_id)
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return back(consultation_id, "ratings")
+    db.session.commit()
+    flash(f"已评价（{rating.score} 分）。", "success")
+    return back(consultation_id, "ratings")

@@ -1,0 +1,144 @@
+"""The expert panel on the page: the random draw (随机抽取), additional reserves when they run
+out (追加候补), the verification page (复核抽取) and the invitation answers (接受 / 谢绝).
+
+There is deliberately no way to choose members: the officer starts a draw and the service
+records seed, candidates and result; every draw can be recomputed on the verification page.
+When the pool cannot staff the panel the page shows why (eligible vs needed, exclusions per
+reason) instead of a generic error.
+"""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.consultations import bp, panel
+from app.consultations import permissions as perm
+from app.consultations.forms import DrawForm, ReasonForm, ReservesForm
+from app.consultations.models import Consultation
+from app.consultations.routes_actions import back, form_errors
+from app.consultations.routes_common import case_url, expert_names, load, render_detail
+from app.errors import Conflict, ValidationFailed
+from app.extensions import db
+
+
+@bp.route("/<int:consultation_id>/panel", methods=["POST"])
+def draw(consultation_id: int):
+    c = load(consultation_id, for_update=True)
+    form = DrawForm(prefix="draw")
+    try:
+        record = panel.draw(current_user, c, form.to_payload())
+    except panel.InsufficientPool as err:
+        db.session.rollback()
+        return render_detail(load(consultation_id), 422, forms={"draw": form}, open_panel="draw",
+                             insufficient={"message": err.message, **err.details})
+    except ValidationFailed as err:
+        db.session.rollback()
+        return render_detail(load(consultation_id), 422, forms={"draw": form}, errors={"draw": form_errors(form, err)},
+                             open_panel="draw")
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return back(consultation_id)
+    db.session.commit()
+    flash(f"已随机抽取专家组（随机种子 {record.seed}），已向入选专家发出邀请。", "success")
+    return back(consultation_id, "panel")
+
+
+@bp.route("/<int:consultation_id>/panel/reserves", methods=["POST"])
+def draw_reserves(consultation_id: int):
+    c = load(consultation_id, for_update=True)
+    form = ReservesForm(prefix="reserves")
+    try:
+        record = panel.draw_more_reserves(current_user, c, form.to_payload())
+    except panel.InsufficientPool as err:
+        db.session.rollback()
+        return render_detail(load(consultation_id), 422, forms={"reserves": form}, open_panel="reserves",
+                             insufficient={"message": err.message, **err.details})
+    except ValidationFailed as err:
+        db.session.rollback()
+        return render_detail(load(consultation_id), 422, forms={"reserves": form},
+                             errors={"reserves": form_errors(form, err)}, open_panel="reserves")
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return back(consultation_id)
+    db.session.commit()
+    flash(f"已追加抽取候补专家 {len(record.result.get('reserves', []))} 名（随机种子 {record.seed}），空缺席位已递补。",
+          "success")
+    return back(consultation_id, "panel")
+
+
+@bp.route("/<int:consultation_id>/panel/verify")
+def verify(consultation_id: int):
+    """复核抽取: recompute every recorded draw from its seed and candidate list."""
+    c = load(consultation_id)
+    result = panel.verify(c)
+    ids = [m["expert_id"] for m in result["members"] + result["recorded_members"] + result["reserves"]]
+    initial = next(d for d in c.draws if d.kind == "initial")
+    ids += [r["expert_id"] for r in initial.result.get("reserves", [])]
+    for extra in result["additional_draws"]:
+        ids += [r["expert_id"] for r in extra["reserves"]]
+    recorded_extra = {d.id: d.result.get("reserves", []) for d in c.draws if d.kind != "initial"}
+    for rows in recorded_extra.values():
+        ids += [r["expert_id"] for r in rows]
+    rows = _pairs(result["recorded_members"], result["members"], "role")
+    reserve_rows = _pairs(initial.result.get("reserves", []), result["reserves"], "rank")
+    extra_rows = [{"draw": extra, "rows": _pairs(recorded_extra.get(extra["draw_id"], []), extra["reserves"], "rank")}
+                  for extra in result["additional_draws"]]
+    return render_template("consultations/verify.html", c=c, result=result, names=expert_names(ids), rows=rows,
+                           reserve_rows=reserve_rows, extra_rows=extra_rows, initial=initial,
+                           case_link=case_url(c.case))
+
+
+def _pairs(recorded: list[dict], recomputed: list[dict], key: str) -> list[dict]:
+    """Recorded and recomputed entries side by side, position by position."""
+    out = []
+    for i in range(max(len(recorded), len(recomputed))):
+        a = recorded[i] if i < len(recorded) else None
+        b = recomputed[i] if i < len(recomputed) else None
+        same = a is not None and b is not None and a["expert_id"] == b["expert_id"] and a.get(key) == b.get(key)
+        out.append({"recorded": a, "recomputed": b, "same": same})
+    return out
+
+
+@bp.route("/<int:consultation_id>/invitations/<int:expert_id>", methods=["POST"])
+def respond(consultation_id: int, expert_id: int):
+    """接受 / 谢绝 — the invited expert themself, or the staffing officer recording an answer
+    received by other means (the service checks which)."""
+    c = load(consultation_id, for_update=True)
+    response = request.form.get("response", "")
+    form = ReasonForm(prefix="decline")
+    payload = {"response": response}
+    if response == "decline":
+        payload["reason"] = form.reason.data or ""
+    try:
+        member = panel.respond(current_user, c, expert_id, payload)
+    except ValidationFailed as err:
+        db.session.rollback()
+        c = load(consultation_id)
+        if response != "decline":
+            flash(err.message, "danger")
+            return back(consultation_id)
+        return render_detail(c, 422, forms={"decline": form}, errors={"decline": form_errors(form, err)},
+                             open_panel=f"decline-{expert_id}")
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return _after_response(consultation_id)
+    name = member.expert.name
+    own = current_user.role == "expert"
+    db.session.commit()
+    if response == "accept":
+        flash("您已接受会商邀请。" if own else f"已登记专家 {name} 接受邀请。", "success")
+    else:
+        flash("您已谢绝本次会商邀请，感谢告知。" if own else f"已登记专家 {name} 谢绝邀请，候补专家已按序递补。", "success")
+    return _after_response(consultation_id)
+
+
+def _after_response(consultation_id: int):
+    """Back to the consultation — or to the list when the expert no longer sits on it."""
+    c = db.session.get(Consultation, consultation_id)
+    if c is not None and perm.can_view_consultation(current_user, c):
+        return back(consultation_id, "panel")
+    return redirect(url_for("consultations.index"))
