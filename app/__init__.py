@@ -81,7 +81,9 @@ def _register_blueprints(app: Flask) -> None:
 def _register_cli(app: Flask) -> None:
     from app.audit.cli import audit_cli
     from app.cli import seed_cli, users_cli
+    from app.notifications.cli import outbox_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(outbox_cli)

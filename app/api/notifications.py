@@ -1,1 +1,40 @@
-"""API routes of this feature (being written)."""
+"""API: the signed-in user's notifications (通知中心)."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from app.api.core import api_route, current_api_user, page_args
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.notifications import service
+
+TAG = "notifications"
+
+
+@api_route("/notifications", ["GET"], "本人的通知（未读在前）", tag=TAG,
+           query={"unread": "true：仅未读", "page": "页码", "per_page": "每页条数（≤100）"})
+def list_notifications():
+    user = current_api_user()
+    page, per_page = page_args()
+    unread = request.args.get("unread", "").lower()
+    if unread not in ("", "true", "false", "1", "0"):
+        raise ValidationFailed({"unread": "应为 true 或 false"})
+    items, total = service.list_for(user, unread in ("true", "1"), page, per_page)
+    return jsonify({"items": [service.notification_dict(n) for n in items], "total": total, "page": page,
+                    "per_page": per_page, "unread": service.unread_count(user)})
+
+
+@api_route("/notifications/<int:notification_id>/read", ["POST"], "标记为已读", tag=TAG)
+def read_notification(notification_id: int):
+    note = service.mark_read(current_api_user(), notification_id)
+    db.session.commit()
+    return jsonify(service.notification_dict(note))
+
+
+@api_route("/notifications/read-all", ["POST"], "全部标记为已读", tag=TAG)
+def read_all_notifications():
+    user = current_api_user()
+    marked = service.mark_all_read(user)
+    db.session.commit()
+    return jsonify({"marked": marked, "unread": service.unread_count(user)})

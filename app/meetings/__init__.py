@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
-from app.meetings import routes  # noqa: E402,F401
+from app.meetings import routes  # noqa: F401

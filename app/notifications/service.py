@@ -12,9 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import current_app
+from sqlalchemy import func, select, update
 
+from app.db_types import utcnow
+from app.errors import NotFound
 from app.extensions import db
 from app.notifications.models import Notification, OutboxEmail
+from app.timeutil import iso
 
 
 @dataclass
@@ -53,3 +57,61 @@ def notify(users: Iterable, kind: str, title: str, body: str = "", link: str = "
             ))
     db.session.flush()
     return created
+
+
+# ------------------------------------------------------------------ the notification centre
+
+def _mine(user):
+    return select(Notification).where(Notification.user_id == user.id)
+
+
+def unread_count(user) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    ).scalar_one()
+
+
+def list_for(user, unread_only: bool = False, page: int = 1, per_page: int = 20) -> tuple[list[Notification], int]:
+    """The user's notifications, unread first, newest first within each group."""
+    stmt = _mine(user)
+    if unread_only:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    unread_first = Notification.read_at.is_not(None)  # False (unread) sorts first
+    rows = db.session.execute(
+        stmt.order_by(unread_first, Notification.created_at.desc(), Notification.id.desc())
+        .limit(per_page).offset((page - 1) * per_page)
+    ).scalars().all()
+    return list(rows), total
+
+
+def get_own(user, notification_id: int) -> Notification:
+    """The user's own notification; anybody else's is 404."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.user_id != user.id:
+        raise NotFound("通知不存在")
+    return note
+
+
+def mark_read(user, notification_id: int) -> Notification:
+    note = get_own(user, notification_id)
+    if note.read_at is None:
+        note.read_at = utcnow()
+    return note
+
+
+def mark_all_read(user) -> int:
+    result = db.session.execute(
+        update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow())
+    )
+    return result.rowcount or 0
+
+
+def safe_link(link: str) -> str:
+    """Only same-site paths are followed from a notification ("/…", never "//host")."""
+    return link if link.startswith("/") and not link.startswith("//") and "\\" not in link else ""
+
+
+def notification_dict(note: Notification) -> dict:
+    return {"id": note.id, "kind": note.kind, "title": note.title, "body": note.body, "link": note.link,
+            "read": note.read_at is not None, "read_at": iso(note.read_at), "created_at": iso(note.created_at)}
