@@ -1,0 +1,175 @@
+"""Benchmark of the opinion PDF: the naive WeasyPrint baseline against ours, side by side.
+
+Run: ``.venv/bin/python bench/pdf.py`` (about a minute; ``--quick`` skips the slow
+fontTools baseline). Renders the realistic five-page sample opinion
+(:mod:`app.documents.sample`, a fictional 征地拆迁 case) and prints:
+
+* baseline — the same HTML, fonts named as installed (Noto Serif/Sans CJK SC, AR PL UKai),
+  ``HTML(string=...).write_pdf()`` with default options; WeasyPrint subsets the 65k-glyph
+  system fonts itself, with HarfBuzz when libharfbuzz-subset is installed, else with
+  fontTools. Both are timed: the default here, and the fontTools path (one run, it is slow).
+* ours, cold — ``render_pdf(doc)`` from scratch each time: no cached PDF, new font cuts
+  from the prepared core fonts, a fresh font configuration; p50 over 10 runs, interleaved
+  with the baseline runs so both see the same machine load. Also without prepared fonts.
+* serving a stored PDF — what a download of an issued opinion costs (read the bytes).
+
+Wall-clock and CPU time are both shown: on a shared 2-core machine other processes inflate
+wall-clock; CPU time is the renderer's own work. Targets: ours p50 ≤ 0.5 s, ≥ 10× faster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import weasyprint
+import weasyprint.pdf.fonts as weasy_fonts
+
+from app.documents import fonts
+from app.documents.fonts import FontPlan
+from app.documents.pdf import render_pdf
+from app.documents.preview import render_view
+from app.documents.sample import sample_opinion
+from app.documents.structure import build_view
+
+TARGET_S = 0.5
+TARGET_RATIO = 10.0
+NAIVE_FAMILIES = {
+    "fangsong": ["Noto Serif CJK SC", "serif"],
+    "songti": ["Noto Serif CJK SC", "serif"],
+    "xiaobiaosong": ["Noto Serif CJK SC", "serif"],
+    "heiti": ["Noto Sans CJK SC", "sans-serif"],
+    "kaiti": ["AR PL UKai CN", "serif"],
+}
+
+
+def naive_html(doc) -> str:
+    """Our template, but with the system fonts named as installed and no prepared fonts."""
+    html = render_view(build_view(doc), plan=FontPlan(families=NAIVE_FAMILIES), print_media=True)
+    return html.replace("</style>", ".gw-doc .doc-title { font-weight: bold; }</style>", 1)  # 小标宋 ≈ bold serif
+
+
+def timed(function) -> tuple[float, float, bytes]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = function()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def row(name: str, walls: list[float], cpus: list[float], size: int, note: str = "") -> None:
+    p50, cpu50 = statistics.median(walls), statistics.median(cpus)
+    spread = f"min {min(walls):6.3f}  max {max(walls):6.3f}" if len(walls) > 1 else " " * 25
+    print(f"  {name:<52} {len(walls):>3}  {p50:7.3f} s  {cpu50:7.3f} s   {spread}  {size / 1024:6.0f} KiB  {note}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10, help="runs of ours (default 10)")
+    parser.add_argument("--baseline-runs", type=int, default=3, help="runs of the default baseline (default 3)")
+    parser.add_argument("--quick", action="store_true", help="skip the fontTools baseline (about 30 s)")
+    args = parser.parse_args()
+
+    doc = sample_opinion()
+    html = naive_html(doc)
+    harfbuzz_subset = bool(weasy_fonts.harfbuzz_subset)
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print("Opinion PDF benchmark (bench/pdf.py)")
+    print(f"  machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}, load avg {load:.2f}")
+    own = "HarfBuzz (libharfbuzz-subset)" if harfbuzz_subset else "fontTools"
+    print(f"  WeasyPrint {weasyprint.__version__}; its own subsetter here: {own}")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        prepared = Path(tmp) / "fonts"
+        build_wall, _, manifest = timed(lambda: fonts.build(prepared))
+        again_wall, _, _ = timed(lambda: fonts.build(prepared))
+        size = sum((prepared / name).stat().st_size for name in manifest["cores"].values())
+        cores = len(manifest["cores"])
+        print(f"  fonts prepared once: {cores} core fonts, {size / 1e6:.1f} MB, {build_wall:.2f} s (again: {again_wall:.3f} s)")
+        for role, chain in manifest["chains"].items():
+            first = chain[0] if chain else {"family": "-", "style": ""}
+            print(f"    {fonts.ROLES[role].label:<4} {first['family']} {first['style']}")
+
+        first_wall, _, first_pdf = timed(lambda: render_pdf(doc, fonts=prepared))
+        pages = len(weasyprint.HTML(string=html).render().pages)
+        print(f"  document: {pages} pages; first render in this process {first_wall:.3f} s (loads fontconfig, warms Pango)")
+        print()
+        print(f"  {'':<52} {'n':>3}  {'p50 wall':>9}  {'p50 CPU':>9}")
+
+        ours_w, ours_c, base_w, base_c = [], [], [], []
+        base_pdf = ours_pdf = b""
+        for i in range(args.runs):
+            if i % max(1, args.runs // args.baseline_runs) == 0 and len(base_w) < args.baseline_runs:
+                wall, cpu, base_pdf = timed(lambda: weasyprint.HTML(string=html).write_pdf())
+                base_w.append(wall)
+                base_c.append(cpu)
+            wall, cpu, ours_pdf = timed(lambda: render_pdf(doc, fonts=prepared))
+            ours_w.append(wall)
+            ours_c.append(cpu)
+        subsetter = "HarfBuzz" if harfbuzz_subset else "fontTools"
+        row(f"baseline: WeasyPrint defaults ({subsetter} subsets)", base_w, base_c, len(base_pdf))
+
+        ft_w = ft_c = None
+        if not args.quick:
+            weasy_fonts.harfbuzz_subset = None  # WeasyPrint's path without libharfbuzz-subset
+            try:
+                wall, cpu, ft_pdf = timed(lambda: weasyprint.HTML(string=html).write_pdf())
+                ft_w, ft_c = [wall], [cpu]
+                row("baseline: WeasyPrint defaults (fontTools subsets)", ft_w, ft_c, len(ft_pdf), "(architecture.md)")
+                wall, cpu, _ = timed(lambda: render_pdf(doc, fonts=prepared))
+                row("ours, cold, WeasyPrint without HarfBuzz subset", [wall], [cpu], len(ours_pdf))
+            finally:
+                weasy_fonts.harfbuzz_subset = harfbuzz_subset or weasy_fonts.harfbuzz_subset
+
+        row("ours, cold (prepared fonts)", ours_w, ours_c, len(ours_pdf))
+        unprepared = Path(tmp) / "none"
+        un_w, un_c = [], []
+        for _ in range(3):
+            wall, cpu, un_pdf = timed(lambda: render_pdf(doc, fonts=unprepared))
+            un_w.append(wall)
+            un_c.append(cpu)
+        row("ours, cold, fonts not prepared", un_w, un_c, len(un_pdf), "(cuts from the system fonts)")
+
+        stored = Path(tmp) / "issued.pdf"
+        stored.write_bytes(ours_pdf)
+        serve = [timed(stored.read_bytes)[0] for _ in range(20)]
+        row("serving an issued opinion (stored PDF)", serve, serve, len(ours_pdf))
+
+    ours = statistics.median(ours_w)
+    ours_cpu = statistics.median(ours_c)
+    print()
+    print(f"  ours p50: {ours:.3f} s wall, {ours_cpu:.3f} s CPU — target ≤ {TARGET_S} s: {'met' if ours <= TARGET_S else 'NOT met'}")
+    ratio = statistics.median(base_w) / ours
+    ratio_cpu = statistics.median(base_c) / ours_cpu
+    print(
+        f"  speed-up vs baseline ({subsetter}): {ratio:.1f}× wall, {ratio_cpu:.1f}× CPU"
+        f" — target ≥ {TARGET_RATIO:.0f}×: {'met' if ratio >= TARGET_RATIO else 'NOT met'}"
+    )
+    if ft_w:
+        print(
+            f"  speed-up vs baseline (fontTools): {ft_w[0] / ours:.1f}× wall, {ft_c[0] / ours_cpu:.1f}× CPU"
+            f" — target ≥ {TARGET_RATIO:.0f}×: {'met' if ft_w[0] / ours >= TARGET_RATIO else 'NOT met'}"
+        )
+    if first_pdf != ours_pdf:
+        print("  note: renders differ between runs")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
