@@ -67,7 +67,7 @@ class UserCreateForm(FlaskForm):
                            render_kw={"autocomplete": "off", "placeholder": "字母、数字、下划线、点或连字符"})
     display_name = StringField("姓名", validators=[Length(max=64)])
     email = StringField("邮箱（接收会商通知）", validators=[Length(max=120)], render_kw={"type": "email"})
-    role = SelectField("角色", choices=dict(ROLES), validate_choice=False)
+    role = SelectField("角色", choices=dict(ROLES), default="officer", validate_choice=False)
     organization_id = SelectField("所属单位", choices={}, validate_choice=False)
     expert_id = SelectField("关联专家（专家角色必选）", choices={}, validate_choice=False)
     password = PasswordField("初始密码", validators=[DataRequired("请设置初始密码"), Length(max=128)],
