@@ -10,25 +10,16 @@ from sqlalchemy import select
 
 from app.audit.service import ACTION_LABELS, OBJECT_LABELS
 from app.auth.models import User
+from app.experts.services import FIELD_LABELS as EXPERT_FIELD_LABELS
 from app.extensions import db
 from app.orgs.models import Organization
 from app.timeutil import local
 from expert_pool import regions
 from expert_pool.codes import EXPERT_STATUSES, POOL_TIERS, SPECIALTIES
 
+# Display order and Chinese names of every field an expert's history can show.
 FIELD_LABELS: dict[str, str] = {
-    "name": "姓名",
-    "tier": "层级",
-    "region_code": "行政区划",
-    "employer": "工作单位",
-    "employer_organization_id": "关联单位",
-    "title": "职称/职务",
-    "specialties": "专业领域",
-    "phone": "手机",
-    "email": "邮箱",
-    "status": "状态",
-    "term_end": "聘期截止",
-    "max_open_consultations": "最多同时承担会商数",
+    **EXPERT_FIELD_LABELS,
     "organization_id": "利益冲突单位",
     "person_name": "利益冲突人员",
     "case_id": "信访事项",
@@ -67,7 +58,10 @@ def history_items(entries: list) -> list[HistoryItem]:
     items = []
     for entry in entries:
         before, after = entry.before or {}, entry.after or {}
-        keys = [k for k in dict.fromkeys([*before, *after]) if k not in HIDDEN_KEYS and k in FIELD_LABELS]
+        # Fields in form order; a creation or deletion lists only the fields that had a value.
+        keys = [k for k in FIELD_LABELS if k in before or k in after]
+        if not before or not after:
+            keys = [k for k in keys if not _empty(before.get(k)) or not _empty(after.get(k))]
         actor = names.get(entry.actor_id)
         actor_text = f"{actor}（{entry.actor_name}）" if actor and entry.actor_name else (actor or entry.actor_name or "系统")
         what = OBJECT_LABELS.get(entry.object_type, entry.object_type)
@@ -82,9 +76,13 @@ def history_items(entries: list) -> list[HistoryItem]:
     return items
 
 
+def _empty(value) -> bool:
+    return value is None or value == "" or value == []
+
+
 def display_value(key: str, value, orgs: dict[int, str] | None = None) -> str:
     """One stored value as a person reads it: labels for codes, names for ids, local times."""
-    if value is None or value == "" or value == []:
+    if _empty(value):
         return "—"
     if key == "tier":
         return f"{POOL_TIERS.get(value, value)}级"

@@ -33,9 +33,13 @@ def _send(export: roster.Export) -> Response:
                     headers={"Content-Disposition": export.content_disposition})
 
 
+COLUMN_ORDER = {header: i for i, (header, _) in enumerate(roster.COLUMNS)}
+
+
 def _render(form: ImportForm, status: int = 200, result: roster.ImportResult | None = None, filename: str = ""):
+    errors = sorted(result.errors, key=lambda e: (e.row, COLUMN_ORDER.get(e.field, -1))) if result else []
     return render_template(
-        "experts/import.html", form=form, result=result, filename=filename,
+        "experts/import.html", form=form, errors=errors, filename=filename,
         columns=[(header, COLUMN_NOTES.get(name, "")) for header, name in roster.COLUMNS],
         match_key=roster.MATCH_KEY_TEXT, specialty_labels=list(SPECIALTIES.values()),
         max_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024), max_rows=roster.MAX_ROWS,

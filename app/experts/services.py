@@ -25,6 +25,12 @@ from app.timeutil import parse_datetime
 from app.validation import parse
 
 EDITABLE = tuple(ExpertIn.model_fields)
+# Chinese names of the editable fields, for audit summaries people read.
+FIELD_LABELS = {
+    "name": "姓名", "tier": "层级", "region_code": "行政区划", "employer": "工作单位",
+    "employer_organization_id": "关联单位", "title": "职称/职务", "specialties": "专业领域", "phone": "手机",
+    "email": "邮箱", "status": "状态", "term_end": "聘期截止", "max_open_consultations": "最多同时承担会商数",
+}
 
 
 @dataclass
@@ -132,7 +138,8 @@ def update_expert(user, expert: Expert, payload: dict) -> Expert:
     if new:
         expert.version += 1
         db.session.flush()
-        audit.record("update", "expert", expert.id, f"修改专家 {expert.name}：{'、'.join(new)}", before=old, after=new)
+        changed = "、".join(FIELD_LABELS.get(k, k) for k in new)
+        audit.record("update", "expert", expert.id, f"修改专家 {expert.name}：{changed}", before=old, after=new)
     return expert
 
 
