@@ -35,6 +35,7 @@ import struct
 import subprocess
 import sys
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -212,6 +213,7 @@ def resolve_sources() -> dict[str, list[FontSource]]:
 
 # --------------------------------------------------------------------------- subsetting
 
+_UNPRINTED = {"Cc", "Cf", "Cs", "Zl", "Zp"}  # controls, format characters, line separators
 _DROP_TABLES = ("GSUB", "GPOS", "BASE", "JSTF", "VORG", "vhea", "vmtx", "DSIG", "LTSH", "PCLT")
 
 
@@ -426,7 +428,7 @@ def plan_fonts(chars_by_role: dict[str, set[str]], directory: str | os.PathLike 
     complete = True
     for role, wanted in chars_by_role.items():
         chain = chains.get(role) or []
-        todo = {ord(char) for char in wanted if char.isprintable() or char == "\u3000"}
+        todo = {ord(char) for char in wanted if unicodedata.category(char) not in _UNPRINTED}
         names: list[str] = []
         candidates = []
         if chain and chain[0].get("key") in cores:

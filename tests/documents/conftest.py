@@ -1,5 +1,6 @@
-"""Fixtures for the opinion documents: fonts prepared once per session in a temporary
-directory, and the sample opinion rendered once per session (PDF, draft PDF, DOCX)."""
+"""Fixtures for the opinion documents: the fonts prepared (once; idempotent, in
+``$DOCUMENT_FONTS_DIR`` or ``instance/fonts`` like ``make setup`` does), and the sample opinion
+rendered once per session (PDF, draft PDF)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,11 @@ import pytest
 from app.documents import fonts
 from app.documents.sample import sample_opinion
 
-MM = 72 / 25.4
-
 
 @pytest.fixture(scope="session")
-def fonts_dir(tmp_path_factory):
-    directory = tmp_path_factory.mktemp("fonts")
-    fonts.build(directory)
+def fonts_dir():
+    directory = fonts.fonts_dir()
+    fonts.build(directory)  # ~1 s the first time, milliseconds when up to date
     return directory
 
 
