@@ -18,7 +18,7 @@ from app.consultations import bp, services
 from app.consultations import permissions as perm
 from app.consultations.forms import URGENCY_LABELS, RequestForm
 from app.consultations.models import CONSULTATION_STATUSES, Consultation, PanelMember
-from app.consultations.routes_common import case_url, load, render_detail
+from app.consultations.routes_common import case_url, cases_url, load, render_detail
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 
@@ -98,7 +98,7 @@ def index():
     return render_template(
         "consultations/list.html", items=rows, total=total, page=page, per_page=PER_PAGE, tab=tab, tabs=TABS,
         tab_counts=tab_counts, status=status, status_error=status_error, args=args, mine=mine,
-        statuses=CONSULTATION_STATUSES, case_url=case_url,
+        statuses=CONSULTATION_STATUSES, cases_link=cases_url(),
     )
 
 
@@ -110,7 +110,11 @@ def _general_errors(form: RequestForm, err: ValidationFailed) -> list[str]:
 def create():
     case_id = request.values.get("case_id", "")
     if not case_id.isdigit():
-        abort(404)
+        ledger = cases_url()
+        if ledger is None:
+            abort(404)
+        flash("请在信访事项页面点击“申请会商”，为该事项申请法律审查会商。", "info")
+        return redirect(ledger)
     case = services.get_case_for_request(current_user, int(case_id))
     if not perm.can_request_for_case(current_user, case):
         raise Forbidden("只能为本单位或本辖区的信访事项申请会商")

@@ -48,6 +48,14 @@ def case_url(case, anchor: str | None = None) -> str | None:
         return None
 
 
+def cases_url() -> str | None:
+    """The case ledger's list, when installed."""
+    try:
+        return url_for("cases.index")
+    except BuildError:
+        return None
+
+
 def is_staff_viewer(user) -> bool:
     """Officers and admins see excluded experts' names in the draw record; others counts only."""
     return getattr(user, "role", None) in ("officer", "admin")

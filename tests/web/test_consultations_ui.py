@@ -121,6 +121,9 @@ def user_of(expert_id: int):
 
 def test_request_through_the_form_creates_the_consultation(world, case, as_user):
     agency = as_user(world.agency_user)
+    # without a case: sent to the ledger to pick one
+    resp = agency.get("/consultations/new")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/cases")
     form = agency.get(f"/consultations/new?case_id={case.id}")
     assert form.status_code == 200
     page = text(form)
@@ -208,6 +211,14 @@ def test_officer_draws_panel_and_page_shows_it_with_seed(world, case, pool, as_u
     page = text(officer.get(f"/consultations/{c.id}"))
     assert 'data-action="draw"' in page
     assert "指定专家" not in page.replace("不能指定专家", "").replace("任何人不能指定", "")
+    # bad input is shown at its field and nothing is drawn
+    resp = draw(officer, c, **{"draw-reserves": "1"})
+    assert resp.status_code == 422 and "不能小于 2" in text(resp)
+    resp = draw(officer, c, **{"draw-meeting_start": "明天上午"})
+    assert resp.status_code == 422
+    page = text(resp)
+    assert "时间格式应为" in page and 'value="明天上午"' in page
+    assert db.session.execute(select(func.count()).select_from(PanelDraw)).scalar_one() == 0
     resp = officer.post(f"/consultations/{c.id}/panel", data={"draw-reserves": "2"}, follow_redirects=True)
     assert resp.status_code == 200
     record = db.session.execute(select(PanelDraw)).scalar_one()
@@ -227,8 +238,9 @@ def test_officer_draws_panel_and_page_shows_it_with_seed(world, case, pool, as_u
 def test_verify_page_shows_reproducible(world, case, pool, as_user):
     c = make_request(as_user(world.agency_user), case.id)
     officer = as_user(world.officer_nj)
-    draw(officer, c)
+    assert draw(officer, c, **{"draw-meeting_start": "2026-12-08T09:30"}).status_code == 302
     record = db.session.execute(select(PanelDraw)).scalar_one()
+    assert record.parameters["meeting_window"][0].startswith("2026-12-08T09:30:00+08:00")
     resp = officer.get(f"/consultations/{c.id}/panel/verify")
     assert resp.status_code == 200
     page = text(resp)
