@@ -47,6 +47,19 @@ _ROW_ERROR = re.compile(r"^petitioners\[(\d+)\]\.(\w+)$")
 _LIST_ERROR = re.compile(r"^(\w+)\[\d+\]$")
 
 
+class Mandatory:
+    """Marks a field required (the asterisk, ``required`` attribute) without validating it here:
+    the services do, so every message comes at once and matches the API's."""
+
+    field_flags = {"required": True}
+
+    def __call__(self, form, field) -> None:
+        return None
+
+
+REQUIRED = [Mandatory()]
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -65,15 +78,17 @@ class PetitionerRow(Form):
 
 
 class CaseForm(FlaskForm):
-    title = StringField("标题", render_kw={"maxlength": 200, "placeholder": "如：某小区房屋征收补偿争议"})
-    category = SelectField("问题类别", choices=[choice("", "（请选择）"), *(choice(c, label) for c, label in CATEGORIES.items())],
+    title = StringField("标题", validators=REQUIRED, render_kw={"maxlength": 200, "placeholder": "如：某小区房屋征收补偿争议"})
+    category = SelectField("问题类别", validators=REQUIRED,
+                           choices=[choice("", "（请选择）"), *(choice(c, label) for c, label in CATEGORIES.items())],
                            validate_choice=False)
-    region_code = StringField("行政区划代码", render_kw={"inputmode": "numeric", "maxlength": 6, "placeholder": "如 320102"})
-    handling_org_id = SelectField("承办单位（有权处理机关）", choices=[], validate_choice=False)
+    region_code = StringField("行政区划代码", validators=REQUIRED,
+                              render_kw={"inputmode": "numeric", "maxlength": 6, "placeholder": "如 320102"})
+    handling_org_id = SelectField("承办单位（有权处理机关）", validators=REQUIRED, choices=[], validate_choice=False)
     lead_org_id = SelectField("牵头单位", choices=[], validate_choice=False)
     cooperating_org_ids = SelectMultipleField("配合单位", choices=[], validate_choice=False, render_kw={"size": 6})
-    summary = TextAreaField("基本情况", render_kw={"rows": 5})
-    claims = TextAreaField("信访诉求", render_kw={"rows": 3})
+    summary = TextAreaField("基本情况", validators=REQUIRED, render_kw={"rows": 5})
+    claims = TextAreaField("信访诉求", validators=REQUIRED, render_kw={"rows": 3})
     # No min_entries: WTForms compacts submitted indices and would then fill the padding rows
     # from the submitted data again; pad_rows() adds the blank rows instead.
     petitioners = FieldList(FormField(PetitionerRow), label="信访人", max_entries=100)

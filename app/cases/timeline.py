@@ -88,6 +88,11 @@ TIMELINE_OBJECTS: dict[str, str] = {
 VERB_ACTIONS = set(ACTION_LABELS) | {"upload", "download", "submit", "resubmit", "accept", "withdraw", "cancel", "draft",
                                      "edit", "comment", "sign", "issue", "invite", "notify"}
 
+SPECIAL_TITLES: dict[tuple[str, str], str] = {
+    ("create", "case"): "登记信访事项",
+    ("create", "attachment"): "上传附件",
+}
+
 HIDDEN_KEYS = {"id", "version", "case_id", "sha256", "created_at", "updated_at"}
 ORG_KEYS = ("handling_org_id", "lead_org_id")
 
@@ -123,6 +128,9 @@ class TimelineItem:
     @property
     def title(self) -> str:
         """e.g. 新增信访事项, 延长办理期限, 上传附件 — the verb and, where it helps, the object."""
+        special = SPECIAL_TITLES.get((self.action, self.object_type))
+        if special:
+            return special
         if self.action in VERB_ACTIONS:
             return f"{self.action_label}{self.object_label}"
         if self.action in TIMELINE_ACTIONS or not self.object_label:

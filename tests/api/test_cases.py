@@ -394,7 +394,7 @@ def test_timeline_lists_everything_newest_first(client, world, api):
     assert upload(client, h, case["id"], PDF, "材料.pdf").status_code == 201
     items = client.get(f"/api/v1/cases/{case['id']}/timeline", headers=h).get_json()["items"]
     assert [i["action"] for i in items] == ["create", "extend", "update", "create"]
-    assert [i["title"] for i in items] == ["新增附件", "延长办理期限", "修改信访事项", "新增信访事项"]
+    assert [i["title"] for i in items] == ["上传附件", "延长办理期限", "修改信访事项", "登记信访事项"]
     update = items[2]
     assert {"field": "category", "label": "问题类别", "before": "征地拆迁", "after": "住房保障与物业"} in update["changes"]
     assert "需补充材料" in items[1]["summary"] and items[0]["at"].endswith("+08:00")

@@ -103,7 +103,7 @@ def test_create_via_form(client, world, login, db):
     html = client.get(resp.headers["Location"]).get_data(as_text=True)
     assert case.case_number in html and ID_1 in html and ID_2 in html and "025-84561234" in html
     assert "跨地区" in html and "人户分离" in html and (TODAY + timedelta(days=60)).isoformat() in html
-    assert 'data-timeline-action="create"' in html and "新增信访事项" in html
+    assert 'data-timeline-action="create"' in html and "登记信访事项" in html
 
 
 def test_errors_are_shown_on_the_right_field_and_row(client, world, login, db):
@@ -222,7 +222,7 @@ def test_upload_download_and_delete_attachment(client, world, login, app):
                        data={"file": (io.BytesIO(PDF), "询问笔录（一）.pdf"), "description": "第一次询问"})
     assert resp.status_code == 302, resp.get_data(as_text=True)[:1000]
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert "询问笔录（一）.pdf" in html and "第一次询问" in html and "新增附件" in html
+    assert "询问笔录（一）.pdf" in html and "第一次询问" in html and "上传附件" in html
     att_id = int(re.search(r'data-attachment-id="(\d+)"', html).group(1))
     got = client.get(f"/cases/{case.id}/attachments/{att_id}")
     assert got.status_code == 200 and got.data == PDF and got.mimetype == "application/pdf"
