@@ -20,7 +20,9 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
     "schedule": (frozenset({"panel_drawn", "scheduled"}), "scheduled"),
     "unschedule": (frozenset({"scheduled"}), "panel_drawn"),
     "record_minutes": (frozenset({"scheduled", "deliberated"}), "deliberated"),
-    "issue_opinion": (frozenset({"deliberated"}), "opinion_issued"),
+    # A written consultation (书面会商) needs no meeting: the opinion may be issued once the
+    # panel is drawn, whether or not a meeting was scheduled or held.
+    "issue_opinion": (frozenset({"panel_drawn", "scheduled", "deliberated"}), "opinion_issued"),
     "close": (frozenset({"deliberated", "opinion_issued"}), "closed"),
 }
 
