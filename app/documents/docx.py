@@ -137,7 +137,7 @@ def render_docx(doc: OpinionDocument) -> bytes:
     view = build_view(doc)
     document = Document()
     _setup_styles(document)
-    _setup_section(document)
+    _setup_section(document, hide_last_page_number=view.has_banji)
     body = document.element.body
     for paragraph in list(body.iterchildren(qn("w:p"))):
         body.remove(paragraph)  # the template's empty first paragraph
@@ -170,7 +170,7 @@ def render_docx(doc: OpinionDocument) -> bytes:
 # --------------------------------------------------------------------------- page setup
 
 
-def _setup_section(document) -> None:
+def _setup_section(document, *, hide_last_page_number: bool) -> None:
     section = document.sections[0]
     section.start_type = WD_SECTION_START.NEW_PAGE
     section.page_width, section.page_height = Mm(L.PAGE_WIDTH_MM), Mm(L.PAGE_HEIGHT_MM)
@@ -190,8 +190,8 @@ def _setup_section(document) -> None:
     grid.set(qn("w:charSpace"), str(round((L.CHAR_PITCH_PT - L.BODY_PT) * 4096)))
     _insert(sect_pr, grid, _SECTPR_ORDER)
     document.settings.odd_and_even_pages_header_footer = True
-    _page_number(section.footer.paragraphs[0], odd=True)
-    _page_number(section.even_page_footer.paragraphs[0], odd=False)
+    _page_number(section.footer.paragraphs[0], odd=True, hide_last=hide_last_page_number)
+    _page_number(section.even_page_footer.paragraphs[0], odd=False, hide_last=hide_last_page_number)
 
 
 def _set_fonts(rpr_owner, name: str) -> None:
@@ -349,13 +349,13 @@ def _cell_borders(table) -> None:
 
 
 def _banji(document, view: DocumentView) -> None:
+    if not view.has_banji:
+        return
     rows = []
     if view.cc_text:
         rows.append("cc")
     if view.printing_office or view.print_date_text:
         rows.append("printer")
-    if not rows:
-        return
     table = document.add_table(rows=len(rows), cols=1)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
@@ -406,8 +406,8 @@ def _field_end(paragraph, separate: bool = True) -> None:
     run._r.append(end)
 
 
-def _page_number(paragraph, *, odd: bool) -> None:
-    """``— n —``, hidden on the last page (the 版记 page):
+def _page_number(paragraph, *, odd: bool, hide_last: bool) -> None:
+    """``— n —``; hidden on the last page when that page carries the 版记:
     ``{ IF { PAGE } < { NUMPAGES } "— { PAGE } —" "" }``."""
     paragraph.style = STYLE_PAGE_NUMBER
     fmt = paragraph.paragraph_format
@@ -419,16 +419,22 @@ def _page_number(paragraph, *, odd: bool) -> None:
     else:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
         fmt.left_indent = Pt(L.PAGE_NUMBER_PT)
-    _field(paragraph, " IF ")
-    _field(paragraph, " PAGE ")
-    _field_end(paragraph, separate=False)
-    paragraph.add_run(" < ")
-    _field(paragraph, " NUMPAGES ")
-    _field_end(paragraph, separate=False)
-    paragraph.add_run(' "— ')
-    _field(paragraph, " PAGE ")
-    _field_end(paragraph, separate=False)
-    paragraph.add_run(' —" "" ')
-    _field_end(paragraph)
+    if hide_last:
+        _field(paragraph, " IF ")
+        _field(paragraph, " PAGE ")
+        _field_end(paragraph, separate=False)
+        paragraph.add_run(" < ")
+        _field(paragraph, " NUMPAGES ")
+        _field_end(paragraph, separate=False)
+        paragraph.add_run(' "— ')
+        _field(paragraph, " PAGE ")
+        _field_end(paragraph, separate=False)
+        paragraph.add_run(' —" "" ')
+        _field_end(paragraph)
+    else:
+        paragraph.add_run("— ")
+        _field(paragraph, " PAGE ")
+        _field_end(paragraph)
+        paragraph.add_run(" —")
     for run in paragraph.runs:
         _font(run, SONGTI, L.PAGE_NUMBER_PT)

@@ -31,7 +31,7 @@ def render_pdf(doc: OpinionDocument, *, fonts: str | os.PathLike | None = None) 
     html = render_view(view, plan=plan, print_media=True)
     fetcher = SafeURLFetcher(allowed_dirs=[TEMPLATES_DIR, directory], resources=plan.resources)
     document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher).render(font_config=FontConfiguration())
-    if document.pages:
+    if document.pages and view.has_banji:
         # GB/T 9704: the page carrying the 版记 (the last one) has no page number.
         _remove_page_number(document.pages[-1])
     metadata = document.metadata

@@ -82,6 +82,11 @@ class DocumentView:
     def title(self) -> str:
         return "".join(self.title_lines)
 
+    @property
+    def has_banji(self) -> bool:
+        """Whether the document ends with a 版记 (抄送, 印发机关, 印发日期)."""
+        return bool(self.cc_text or self.printing_office or self.print_date_text)
+
     def iter_runs(self):
         """Every printed run in reading order (without page numbers and watermark)."""
         if self.number:

@@ -101,3 +101,12 @@ def test_banji_table_rules(document):
 def test_draft_docx_is_marked():
     draft = docx.Document(io.BytesIO(render_docx(sample_opinion(draft=True))))
     assert "草稿" in draft.sections[0].header.paragraphs[0].text
+
+
+def test_page_number_shown_on_every_page_without_banji():
+    from dataclasses import replace
+
+    plain = docx.Document(io.BytesIO(render_docx(replace(sample_opinion(), cc=[], printing_office="", print_date=None))))
+    xml = plain.sections[0].footer.paragraphs[0]._p.xml
+    assert "PAGE" in xml and "NUMPAGES" not in xml
+    assert not plain.tables

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 
+import pdfplumber
 import pypdf
 import pytest
 
 from app.documents import layout as L
 from app.documents.fonts import plan_fonts
+from app.documents.sample import sample_opinion
 from app.documents.structure import build_view
 
 from .pdfinspect import body_lines, lines, page_number_lines, squash
@@ -153,3 +155,15 @@ def test_draft_is_watermarked_and_unnumbered(draft_pdf, opinion):
         chars = "".join(char["text"] for char in page.chars)
         assert "草" in chars and "稿" in chars
     assert opinion.number not in draft_pdf.pages[0].extract_text()
+
+
+def test_without_banji_the_last_page_keeps_its_number(fonts_dir):
+    from dataclasses import replace
+
+    from app.documents.pdf import render_pdf
+
+    doc = replace(sample_opinion(), cc=[], printing_office="", print_date=None, findings="查明事实。", analysis="分析。")
+    with pdfplumber.open(io.BytesIO(render_pdf(doc, fonts=fonts_dir))) as document:
+        last = len(document.pages)
+        assert [line.text for line in page_number_lines(document.pages[-1])] == [f"— {last} —"]
+        assert "抄送" not in document.pages[-1].extract_text()
