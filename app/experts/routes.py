@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.experts import bp, presenters, services
@@ -28,6 +29,18 @@ FILTER_LABELS = {"tier": "层级", "region_code": "行政区划", "specialty": "
 STATUS_ACTIONS = {"suspended": "暂停", "active": "恢复", "retired": "退出"}
 
 
+@bp.record_once
+def _register_id_converter(state) -> None:
+    """``<dbid:…>``: a positive 32-bit integer (the id columns' range); anything else is a 404
+    from routing instead of an out-of-range error from the database."""
+    state.app.url_map.converters.setdefault("dbid", IdConverter)
+
+
+class IdConverter(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=2**31 - 1)
+
+
 @bp.before_request
 @login_required
 def _signed_in() -> None:
@@ -37,7 +50,7 @@ def _signed_in() -> None:
 @bp.route("")
 def index():
     require_pool_access()
-    page = int_arg(request.args, "page", 1)
+    page = int_arg(request.args, "page", 1, hi=100_000)
     per_page = int_arg(request.args, "per_page", PER_PAGE_CHOICES[0])
     if per_page not in PER_PAGE_CHOICES:
         per_page = PER_PAGE_CHOICES[0]
@@ -93,12 +106,12 @@ def create():
                            duplicate=duplicate, stale=None, fixed_tier=managed_tiers(current_user) is not None), status
 
 
-@bp.route("/<int:expert_id>")
+@bp.route("/<dbid:expert_id>")
 def detail(expert_id: int):
     return render_detail(services.get_visible(current_user, expert_id))
 
 
-@bp.route("/<int:expert_id>/edit", methods=["GET", "POST"])
+@bp.route("/<dbid:expert_id>/edit", methods=["GET", "POST"])
 def edit(expert_id: int):
     expert = services.get_visible(current_user, expert_id)
     if not perm.can_manage_expert(current_user, expert):
@@ -146,7 +159,7 @@ def edit(expert_id: int):
                            duplicate=duplicate, stale=stale, fixed_tier=tiers is not None), status
 
 
-@bp.route("/<int:expert_id>/status", methods=["POST"])
+@bp.route("/<dbid:expert_id>/status", methods=["POST"])
 def change_status(expert_id: int):
     expert = services.get_visible(current_user, expert_id)
     if not perm.can_manage_expert(current_user, expert):

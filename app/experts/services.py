@@ -33,6 +33,14 @@ FIELD_LABELS = {
 }
 
 
+# Database integer columns are 32-bit: a larger id cannot exist (and PostgreSQL would refuse it).
+MAX_ID = 2**31 - 1
+
+
+def _id_ok(value: int | None) -> bool:
+    return value is None or 0 < value <= MAX_ID
+
+
 @dataclass
 class ExpertFilters:
     tier: str | None = None
@@ -44,7 +52,7 @@ class ExpertFilters:
 
 def get_visible(user, expert_id: int) -> Expert:
     """The expert, or NotFound when it does not exist or ``user`` may not see it."""
-    expert = db.session.get(Expert, expert_id)
+    expert = db.session.get(Expert, expert_id) if _id_ok(expert_id) else None
     if expert is None or not perm.can_view_expert(user, expert):
         raise NotFound("专家不存在")
     return expert
@@ -63,7 +71,7 @@ def list_query(user, filters: ExpertFilters):
     if filters.specialty:
         stmt = stmt.where(Expert.id.in_(select(ExpertSpecialty.expert_id).where(ExpertSpecialty.specialty == filters.specialty)))
     if filters.q:
-        like = f"%{filters.q.strip()}%"
+        like = f"%{filters.q.replace(chr(0), '').strip()}%"  # PostgreSQL text cannot hold NUL
         stmt = stmt.where(or_(Expert.name.like(like), Expert.employer.like(like)))
     return stmt.order_by(Expert.tier, Expert.region_code, Expert.id)
 
@@ -158,8 +166,11 @@ def add_conflict(user, expert: Expert, payload: dict) -> ConflictDeclaration:
     if not perm.can_maintain_declarations(user, expert):
         raise Forbidden("只能维护本人或本辖区专家的回避申报")
     data = parse(ConflictIn, payload)
-    if data.organization_id is not None and db.session.get(Organization, data.organization_id) is None:
+    if not _id_ok(data.organization_id) or (data.organization_id is not None
+                                            and db.session.get(Organization, data.organization_id) is None):
         raise ValidationFailed({"organization_id": "单位不存在"})
+    if not _id_ok(data.case_id):
+        raise ValidationFailed({"case_id": "信访事项编号无效"})
     row = ConflictDeclaration(expert=expert, created_by_id=getattr(user, "id", None), **data.model_dump())
     db.session.add(row)
     db.session.flush()
@@ -171,7 +182,7 @@ def add_conflict(user, expert: Expert, payload: dict) -> ConflictDeclaration:
 def delete_conflict(user, expert: Expert, conflict_id: int) -> None:
     if not perm.can_maintain_declarations(user, expert):
         raise Forbidden("只能维护本人或本辖区专家的回避申报")
-    row = db.session.get(ConflictDeclaration, conflict_id)
+    row = db.session.get(ConflictDeclaration, conflict_id) if _id_ok(conflict_id) else None
     if row is None or row.expert_id != expert.id:
         raise NotFound("回避申报不存在")
     audit.record("delete", "conflict", row.id, f"专家 {expert.name} 撤回回避申报", before=row.to_dict(),
@@ -190,6 +201,9 @@ def add_unavailability(user, expert: Expert, payload: dict) -> Unavailability:
             times[field] = parse_datetime(getattr(data, field))
         except ValueError:
             errors[field] = "时间格式应为 ISO 8601，如 2026-12-08T09:30:00+08:00"
+            continue
+        if not 2000 <= times[field].year <= 2100:  # also keeps the UTC conversion in range
+            errors[field] = "时间应在 2000 年至 2100 年之间"
     if not errors and times["end"] <= times["start"]:
         errors["end"] = "结束时间应晚于开始时间"
     if errors:
@@ -205,7 +219,7 @@ def add_unavailability(user, expert: Expert, payload: dict) -> Unavailability:
 def delete_unavailability(user, expert: Expert, row_id: int) -> None:
     if not perm.can_maintain_declarations(user, expert):
         raise Forbidden("只能维护本人或本辖区专家的不可出席时段")
-    row = db.session.get(Unavailability, row_id)
+    row = db.session.get(Unavailability, row_id) if _id_ok(row_id) else None
     if row is None or row.expert_id != expert.id:
         raise NotFound("不可出席时段不存在")
     audit.record("delete", "unavailability", row.id, f"专家 {expert.name} 删除不可出席时段", before=row.to_dict(),
