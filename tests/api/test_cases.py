@@ -575,3 +575,25 @@ def test_case_numbers_have_no_gaps_after_a_failed_create(client, world, api):
     create(client, h, world)
     error_of(client.post("/api/v1/cases", json=case_body(world, category="nope"), headers=h), 422)
     assert create(client, h, world)["case_number"].endswith("-00002")
+
+
+def test_concurrent_edit_of_the_same_version_is_refused_in_sql(client, world, api, db):
+    """Two editors read version 1; the second save is refused even though its in-memory copy
+    still says version 1 (the version check is part of the UPDATE)."""
+    from sqlalchemy import update
+
+    from app.cases import services
+    from app.cases.models import Case
+    from app.errors import Conflict
+
+    case_id = create(client, api(world.agency_user), world)["id"]
+    db.session.expire_all()
+    case = db.session.get(Case, case_id)
+    assert case.version == 1
+    with db.engine.begin() as other:  # the first editor commits meanwhile
+        other.execute(update(Case).where(Case.id == case_id).values(version=2, title="先保存的标题"))
+    with pytest.raises(Conflict) as info:
+        services.update_case(world.agency_user, case, {"version": 1, "title": "后保存的标题"})
+    assert info.value.code == "stale_version" and info.value.details["current_version"] == 2
+    db.session.rollback()
+    assert db.session.get(Case, case_id).title == "先保存的标题"
