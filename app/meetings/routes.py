@@ -1,3 +1,167 @@
-"""Web routes of this feature (being written)."""
+"""Meeting pages: the consultation's meeting section on a page of its own (suggested slots,
+scheduling, rescheduling, cancelling, minutes) and the .ics download.
 
-from app.meetings import bp  # noqa: F401
+The section itself is ``templates/meetings/_consultation_section.html``; the consultation page
+includes it too. Its forms post here. A refusal (non-working day, outside office hours, a
+member busy, a missing place or link) re-renders the section with the Chinese message and the
+members named, keeping what was entered; success redirects back where the form came from.
+"""
+
+from __future__ import annotations
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.consultations import permissions as perm
+from app.consultations import services as cs
+from app.errors import AppError, ValidationFailed
+from app.extensions import db
+from app.meetings import bp, services
+from app.meetings.forms import CancelForm, MinutesForm, ScheduleForm
+from app.meetings.serialize import meeting_ics
+from app.timeutil import SHANGHAI
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every meeting page needs a signed-in user."""
+
+
+def _safe_next(value: str | None) -> str:
+    value = (value or "").strip()
+    return value if value.startswith("/") and not value.startswith("//") and "\\" not in value else ""
+
+
+def _page(c, status: int = 200, error: AppError | None = None, values: dict | None = None, action: str = ""):
+    """The meeting section of consultation ``c`` on its own page, with slots when asked for."""
+    slots = slot_query = None
+    slot_warnings: list[str] = []
+    slot_errors: dict[str, str] = {}
+    if request.method == "GET" and ("from" in request.args or "to" in request.args):
+        try:
+            slot_query = services.parse_slot_query(request.args)
+        except ValidationFailed as err:
+            slot_errors, status = err.fields, 422
+        else:
+            found = services.suggest_slots(c, slot_query)
+            slots, slot_warnings = found["slots"], found["warnings"]
+    return render_template(
+        "meetings/consultation.html", consultation=c, can_staff=perm.can_staff(current_user, c), slots=slots,
+        slot_query=slot_query, slot_warnings=slot_warnings, slot_errors=slot_errors, meeting_error=error,
+        meeting_values=values or {}, meeting_action=action, slot_groups=_group_slots(slots or []),
+    ), status
+
+
+def _group_slots(slots) -> list[dict]:
+    """Slots by day for the picker: [{"day": "2026年10月12日（星期一）", "slots": [{"value", "label"}]}]."""
+    groups: list[dict] = []
+    for start, end in slots:
+        s, e = start.astimezone(SHANGHAI), end.astimezone(SHANGHAI)
+        day = f"{s.year}年{s.month}月{s.day}日（星期{services.WEEKDAYS[s.weekday()]}）"
+        if not groups or groups[-1]["day"] != day:
+            groups.append({"day": day, "slots": []})
+        groups[-1]["slots"].append({"value": s.isoformat(), "label": f"{s:%H:%M}—{e:%H:%M}"})
+    return groups
+
+
+@bp.app_template_filter("meeting_span")
+def meeting_span(meeting) -> str:
+    """``2026年10月12日（星期一）09:30—11:30`` for a meeting (Asia/Shanghai)."""
+    return services.format_span(meeting.start, meeting.end)
+
+
+def _done(c, message: str, form) -> Response:
+    flash(message, "success")
+    return redirect(_safe_next(form.next.data) or url_for("meetings.consultation", consultation_id=c.id))
+
+
+def _csrf_failed(c, form):
+    errors = [e for errs in form.errors.values() for e in errs]
+    return _page(c, 400, ValidationFailed(message="表单已过期或校验失败，请重新提交。" + "；".join(errors[:1])))
+
+
+@bp.route("/consultations/<int:consultation_id>")
+def consultation(consultation_id: int):
+    c = cs.get_visible(current_user, consultation_id)
+    return _page(c)
+
+
+@bp.route("/consultations/<int:consultation_id>/schedule", methods=["POST"])
+def schedule(consultation_id: int):
+    c = cs.get_visible(current_user, consultation_id, for_update=True)
+    form = ScheduleForm()
+    if not form.validate_on_submit():
+        return _csrf_failed(c, form)
+    payload = form.to_payload()
+    try:
+        meeting = services.schedule(current_user, c, payload)
+    except AppError as err:
+        db.session.rollback()
+        return _page(cs.get_visible(current_user, consultation_id), err.status, err, payload, "schedule")
+    db.session.commit()
+    return _done(c, f"已安排会商会议：{services.format_span(meeting.start, meeting.end)}，已通知专家组、承办单位和申请单位。", form)
+
+
+@bp.route("/<int:meeting_id>/reschedule", methods=["POST"])
+def reschedule(meeting_id: int):
+    meeting = services.get_visible(current_user, meeting_id, for_update=True)
+    c = meeting.consultation
+    form = ScheduleForm()
+    if not form.validate_on_submit():
+        return _csrf_failed(c, form)
+    payload = form.to_payload(partial=True)
+    before = meeting.sequence
+    try:
+        services.reschedule(current_user, meeting, payload)
+    except AppError as err:
+        db.session.rollback()
+        meeting = services.get_visible(current_user, meeting_id)
+        return _page(meeting.consultation, err.status, err, payload, f"reschedule-{meeting_id}")
+    db.session.commit()
+    if meeting.sequence == before:
+        flash("会商会议安排没有变化。", "info")
+        return redirect(_safe_next(form.next.data) or url_for("meetings.consultation", consultation_id=c.id))
+    return _done(c, f"会商会议已变更为 {services.format_span(meeting.start, meeting.end)}，已重新发送日历邀请。", form)
+
+
+@bp.route("/<int:meeting_id>/cancel", methods=["POST"])
+def cancel(meeting_id: int):
+    meeting = services.get_visible(current_user, meeting_id, for_update=True)
+    c = meeting.consultation
+    form = CancelForm()
+    if not form.validate_on_submit():
+        return _csrf_failed(c, form)
+    try:
+        services.cancel(current_user, meeting, form.to_payload())
+    except AppError as err:
+        db.session.rollback()
+        return _page(services.get_visible(current_user, meeting_id).consultation, err.status, err, {}, "cancel")
+    db.session.commit()
+    return _done(c, "会商会议已取消，已向所有参会人员发送取消通知。", form)
+
+
+@bp.route("/<int:meeting_id>/minutes", methods=["POST"])
+def minutes(meeting_id: int):
+    meeting = services.get_visible(current_user, meeting_id, for_update=True)
+    c = meeting.consultation
+    form = MinutesForm()
+    if not form.validate_on_submit():
+        return _csrf_failed(c, form)
+    payload = form.to_payload()
+    try:
+        _, created = services.record_minutes(current_user, meeting, payload)
+    except AppError as err:
+        db.session.rollback()
+        return _page(services.get_visible(current_user, meeting_id).consultation, err.status, err, payload,
+                     f"minutes-{meeting_id}")
+    db.session.commit()
+    return _done(c, "会议纪要已记录，会商进入“已会商”阶段。" if created else "会议纪要已修改。", form)
+
+
+@bp.route("/<int:meeting_id>/invite.ics")
+def ics(meeting_id: int):
+    meeting = services.get_visible(current_user, meeting_id)
+    data, _ = meeting_ics(meeting)
+    return Response(data, content_type="text/calendar; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'})

@@ -1,3 +1,60 @@
-"""Web routes of this feature (being written)."""
+"""Notification centre (通知中心): the signed-in user's notifications, unread first; mark one or
+all read (CSRF-protected POST forms); the unread count for the navbar badge."""
 
-from app.notifications import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.extensions import db
+from app.notifications import bp, service
+
+PER_PAGE = 20
+
+
+@bp.app_context_processor
+def unread_notifications() -> dict:
+    """``unread_notification_count`` for base.html's bell (0 for anonymous visitors)."""
+    if not getattr(current_user, "is_authenticated", False):
+        return {"unread_notification_count": 0}
+    return {"unread_notification_count": service.unread_count(current_user)}
+
+
+@bp.before_request
+@login_required
+def _signed_in() -> None:
+    """Every page here needs a signed-in user."""
+
+
+@bp.route("")
+def index():
+    raw = request.args.get("page", "1")
+    page = int(raw) if raw.isdigit() and 0 < int(raw) < 100000 else 1
+    unread_only = request.args.get("unread") == "1"
+    items, total = service.list_for(current_user, unread_only, page, PER_PAGE)
+    return render_template("notifications/index.html", items=items, total=total, page=page, per_page=PER_PAGE,
+                           unread_only=unread_only, safe_link=service.safe_link)
+
+
+@bp.route("/<int:notification_id>/read", methods=["POST"])
+def mark_read(notification_id: int):
+    note = service.mark_read(current_user, notification_id)
+    db.session.commit()
+    target = service.safe_link(note.link) if request.form.get("open") == "1" else ""
+    return redirect(target or url_for("notifications.index", **_list_args()))
+
+
+@bp.route("/read-all", methods=["POST"])
+def mark_all_read():
+    service.mark_all_read(current_user)
+    db.session.commit()
+    return redirect(url_for("notifications.index"))
+
+
+def _list_args() -> dict:
+    args = {}
+    if request.form.get("page", "").isdigit() and request.form["page"] != "1":
+        args["page"] = request.form["page"]
+    if request.form.get("unread") == "1":
+        args["unread"] = "1"
+    return args
