@@ -67,6 +67,8 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = "sqlite://"  # tests/conftest.py sets the real one (SQLite or PostgreSQL)
     WTF_CSRF_ENABLED = False  # the UI tests that need CSRF switch it back on explicitly
+    # Cheap hashes keep the suite fast; production uses scrypt (werkzeug's default).
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (a method name, not a secret)
     PASSWORD_MIN_LENGTH = 10
 
 

@@ -16,7 +16,7 @@ so callers may write ``ExpertRecord(1, specialties=["civil_law"])``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any, Literal
@@ -385,4 +385,23 @@ def count_by_reason(exclusions: Iterable[Exclusion]) -> dict[str, int]:
     for ex in exclusions:
         counts[ex.reason] = counts.get(ex.reason, 0) + 1
     return counts
+
+
+
+_RECORD_FIELDS = tuple(f for f in ExpertRecord.__slots__)  # type: ignore[attr-defined]
+_record_setters = {name: ExpertRecord.__dict__[name].__set__ for name in _RECORD_FIELDS}
+_RECORD_DEFAULTS = {f.name: f.default for f in fields(ExpertRecord)}
+
+
+def make_record(**values: Any) -> ExpertRecord:
+    """``ExpertRecord(**values)`` without the frozen ``__init__``/``__post_init__`` cost, for
+    loading whole pools. Callers pass normalized values: frozensets for the sets, a tuple of
+    aware ``(start, end)`` pairs for ``unavailability``; omitted fields take their defaults."""
+    obj = _new(ExpertRecord)
+    for name in _RECORD_FIELDS:
+        if name in values:
+            _record_setters[name](obj, values[name])
+        else:
+            _record_setters[name](obj, _RECORD_DEFAULTS[name])
+    return obj
 

@@ -7,22 +7,25 @@ in :data:`REASON_PRECEDENCE`:
 1. ``inactive`` – status is not ``active`` (suspended or retired: not in the pool at all).
 2. ``term_expired`` – ``term_end`` is before ``today``, or before the meeting day when a
    meeting window is known (the term must cover the meeting).
-3. ``same_employer`` – the expert's employer is a case organization (handling, lead or
+3. ``specialty_mismatch`` – specialties are required and the expert has none of them.
+4. ``same_employer`` – the expert's employer is a case organization (handling, lead or
    cooperating) or an ancestor of one of them through ``case.org_parents``.
-4. ``declared_conflict`` – the expert declared a conflict with a case organization or one of
+5. ``declared_conflict`` – the expert declared a conflict with a case organization or one of
    its ancestors, with a petitioner (names compared after :func:`normalize_name`), or with the
    case itself.
-5. ``prior_involvement`` – the expert sat on an earlier consultation of the same case.
-6. ``low_rating`` – rated at least ``policy.min_ratings`` times with an average below
+6. ``prior_involvement`` – the expert sat on an earlier consultation of the same case.
+7. ``low_rating`` – rated at least ``policy.min_ratings`` times with an average below
    ``policy.rating_floor``.
-7. ``over_capacity`` – ``open_consultations >= max_open_consultations``.
-8. ``unavailable`` – an unavailability interval overlaps the meeting window (only screened
+8. ``over_capacity`` – ``open_consultations >= max_open_consultations``.
+9. ``unavailable`` – an unavailability interval overlaps the meeting window (only screened
    when the case has a meeting window; half-open intervals, back-to-back is fine).
-9. ``specialty_mismatch`` – specialties are required and the expert has none of them.
 
-Status and term come first because they mean the expert is not in the pool at all; then the
-conflict-of-interest grounds (what the recusal record is about); then quality, workload and
-availability, which change over time; the specialty fit of an otherwise eligible expert last.
+Status, term and specialty come first: they decide who is in the field for this request at
+all, and need nothing but the expert's own record — so the application can apply them in SQL
+and load full records (declarations, workload, ratings, availability) only for the rest. Then
+the conflict-of-interest grounds, which the recusal record is about: they are recorded for
+every expert who would otherwise have been a candidate. Then quality, workload and
+availability, which change over time.
 
 The screen is O(n): one list comprehension per reason (set look-ups per expert; per-expert work
 is proportional to that expert's own declarations), about 15 ms of CPU for 10,000 experts on
@@ -51,13 +54,13 @@ __all__ = ["REASON_PRECEDENCE", "normalize_name", "screen"]
 REASON_PRECEDENCE: tuple[str, ...] = (
     "inactive",
     "term_expired",
+    "specialty_mismatch",
     "same_employer",
     "declared_conflict",
     "prior_involvement",
     "low_rating",
     "over_capacity",
     "unavailable",
-    "specialty_mismatch",
 )
 
 _DOTS = str.maketrans(dict.fromkeys("•‧∙・･．.・", "·"))
@@ -118,6 +121,8 @@ def screen(
     mark([e.id for e in experts if e.status != "active"], "inactive")
     mark([e.id for e in experts if e.term_end is not None and e.term_end < term_ref],
          "term_expired")
+    if required:
+        mark([e.id for e in experts if required.isdisjoint(e.specialties)], "specialty_mismatch")
     if orgs:
         mark([e.id for e in experts if e.employer_org_id in orgs], "same_employer")
     mark([e.id for e in experts
@@ -132,8 +137,6 @@ def screen(
         mark([e.id for e in experts
               if e.unavailability and _busy(e.unavailability, window_start, window_end, instant)],
              "unavailable")
-    if required:
-        mark([e.id for e in experts if required.isdisjoint(e.specialties)], "specialty_mismatch")
 
     candidates = [make_candidate(e.id, e.specialties, e.recent_load)
                   for e in experts if e.id not in reasons]

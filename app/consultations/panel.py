@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.consultations import workflow
 from app.consultations.models import Consultation, PanelDraw, PanelMember
-from app.consultations.pool import case_context, load_pool
+from app.consultations.pool import screen_pool
 from app.consultations.schemas import InvitationResponse, PanelRequest, ReservesRequest
 from app.consultations.services import _link, _record, officers_of, require_staff
 from app.db_types import utcnow
@@ -27,7 +27,6 @@ from app.validation import parse
 from expert_pool import draw as drawing
 from expert_pool.errors import InsufficientExperts
 from expert_pool.model import Candidate, DrawPolicy, Panel
-from expert_pool.recusal import screen
 
 
 def policy_from_config() -> DrawPolicy:
@@ -65,8 +64,7 @@ def draw(user, c: Consultation, payload: dict | None) -> PanelDraw:
     req = parse(PanelRequest, payload or {})
     window = _window(req)
     policy = policy_from_config()
-    experts = load_pool(c.tier, c.office, window, exclude_consultation_id=c.id)
-    candidates, exclusions = screen(experts, case_context(c, window), date.today(), policy)
+    candidates, exclusions = screen_pool(c, window, date.today(), policy)
     seed = drawing.new_seed()
     try:
         panel = drawing.draw_panel(candidates, c.required_specialties, c.panel_size, req.reserves, seed, policy, exclusions)
@@ -224,8 +222,7 @@ def draw_more_reserves(user, c: Consultation, payload: dict | None) -> PanelDraw
         raise Conflict("会商已结束，不能追加候补", code="invalid_transition")
     req = parse(ReservesRequest, payload or {})
     policy = policy_from_config()
-    experts = load_pool(c.tier, c.office)
-    candidates, exclusions = screen(experts, case_context(c), date.today(), policy)
+    candidates, exclusions = screen_pool(c, None, date.today(), policy)
     already = [m.expert_id for m in c.members]
     first_rank = max((m.rank or 0 for m in c.members if m.rank), default=0)
     first_rank = max(first_rank, max((r["rank"] for d in c.draws for r in d.result.get("reserves", [])), default=0)) + 1

@@ -6,10 +6,12 @@ milliseconds.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, exists, func, literal_column, select, true
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.cases.models import Case
 from app.consultations.models import Consultation, ExpertRating, PanelMember
@@ -19,7 +21,9 @@ from app.extensions import db
 from app.meetings.models import Meeting
 from app.orgs.models import Organization
 from expert_pool import regions
-from expert_pool.model import CaseContext, ExpertRecord
+from expert_pool.model import Candidate, CaseContext, DrawPolicy, Exclusion, ExpertRecord, make_exclusion, make_record
+from expert_pool.recusal import screen
+from expert_pool.timeutil import SHANGHAI
 
 ACTIVE_MEMBER = ("invited", "accepted")
 FINISHED = ("closed", "withdrawn")
@@ -31,25 +35,57 @@ def pool_clause(tier: str, office: Organization):
     return clause & Expert.region_code.startswith(prefix) if prefix else clause
 
 
-def load_pool(tier: str, office: Organization, window: tuple[datetime, datetime] | None = None,
-              exclude_consultation_id: int | None = None) -> list[ExpertRecord]:
-    pool = pool_clause(tier, office)
-    rows = db.session.execute(
+def screen_pool(c: Consultation, window: tuple[datetime, datetime] | None, today: date,
+                policy: DrawPolicy) -> tuple[list[Candidate], list[Exclusion]]:
+    """Screen the staffing office's pool for consultation ``c``: (candidates, exclusions).
+
+    Status, term and specialty fit (the first three reasons of REASON_PRECEDENCE) are decided
+    from one light query; full records — declarations, workload, ratings, availability — are
+    loaded only for the experts who pass them, then ``expert_pool.recusal.screen`` decides."""
+    required = list(c.required_specialties or ())
+    term_ref = max(today, window[0].astimezone(SHANGHAI).date()) if window else today
+    pool = pool_clause(c.tier, c.office)
+    fits = (exists().where(ExpertSpecialty.expert_id == Expert.id, ExpertSpecialty.specialty.in_(required))
+            if required else true())
+    conn = db.session.connection()
+    pre: list[Exclusion] = []
+    field: list[int] = []
+    for eid, status, term_end, fit in conn.execute(select(Expert.id, Expert.status, Expert.term_end, fits).where(pool)).all():
+        if status != "active":
+            pre.append(make_exclusion(eid, "inactive"))
+        elif term_end is not None and term_end < term_ref:
+            pre.append(make_exclusion(eid, "term_expired"))
+        elif not fit:
+            pre.append(make_exclusion(eid, "specialty_mismatch"))
+        else:
+            field.append(eid)
+    records = load_records(field, window, exclude_consultation_id=c.id)
+    candidates, exclusions = screen(records, case_context(c, window), today, policy)
+    return candidates, sorted(pre + exclusions, key=lambda e: e.expert_id)
+
+
+def load_records(expert_ids: list[int], window: tuple[datetime, datetime] | None = None,
+                 exclude_consultation_id: int | None = None) -> list[ExpertRecord]:
+    """Full screening records of the given experts, in a fixed number of set-based queries."""
+    if not expert_ids:
+        return []
+    conn = db.session.connection()
+    ids_query = _ids_table(conn.dialect.name, expert_ids)
+    rows = conn.execute(
         select(Expert.id, Expert.status, Expert.term_end, Expert.employer_organization_id, Expert.max_open_consultations)
-        .where(pool).order_by(Expert.id)
+        .where(Expert.id.in_(ids_query)).order_by(Expert.id)
     ).all()
     specialties: dict[int, set[str]] = defaultdict(set)
-    for eid, code in db.session.execute(
-        select(ExpertSpecialty.expert_id, ExpertSpecialty.specialty).join(Expert, Expert.id == ExpertSpecialty.expert_id).where(pool)
-    ):
+    for eid, code in conn.execute(select(ExpertSpecialty.expert_id, ExpertSpecialty.specialty)
+                                  .where(ExpertSpecialty.expert_id.in_(ids_query))).all():
         specialties[eid].add(code)
     conflict_orgs: dict[int, set[int]] = defaultdict(set)
     conflict_people: dict[int, set[str]] = defaultdict(set)
     conflict_cases: dict[int, set[int]] = defaultdict(set)
-    for eid, org_id, person, case_id in db.session.execute(
+    for eid, org_id, person, case_id in conn.execute(
         select(ConflictDeclaration.expert_id, ConflictDeclaration.organization_id, ConflictDeclaration.person_name,
-               ConflictDeclaration.case_id).join(Expert, Expert.id == ConflictDeclaration.expert_id).where(pool)
-    ):
+               ConflictDeclaration.case_id).where(ConflictDeclaration.expert_id.in_(ids_query))
+    ).all():
         if org_id:
             conflict_orgs[eid].add(org_id)
         if person:
@@ -66,30 +102,35 @@ def load_pool(tier: str, office: Organization, window: tuple[datetime, datetime]
             busy[eid].append((s, e))
         for eid, s, e in _meeting_busy(start, end, exclude_consultation_id):
             busy[eid].append((s, e))
-    open_counts = dict(db.session.execute(
-        select(PanelMember.expert_id, func.count()).join(Consultation, Consultation.id == PanelMember.consultation_id)
-        .where(PanelMember.status.in_(ACTIVE_MEMBER), Consultation.status.not_in(FINISHED))
-        .group_by(PanelMember.expert_id)
-    ).all())
+    member_of = (select(PanelMember.expert_id, func.count()).join(Consultation, Consultation.id == PanelMember.consultation_id)
+                 .where(PanelMember.status.in_(ACTIVE_MEMBER), PanelMember.expert_id.in_(ids_query)))
+    open_counts = dict(conn.execute(member_of.where(Consultation.status.not_in(FINISHED)).group_by(PanelMember.expert_id)).all())
     since = utcnow() - timedelta(days=365)
-    recent = dict(db.session.execute(
-        select(PanelMember.expert_id, func.count()).join(Consultation, Consultation.id == PanelMember.consultation_id)
-        .where(PanelMember.status.in_(ACTIVE_MEMBER), Consultation.created_at >= since)
-        .group_by(PanelMember.expert_id)
-    ).all())
-    ratings = {eid: (float(avg), n) for eid, avg, n in db.session.execute(
-        select(ExpertRating.expert_id, func.avg(ExpertRating.score), func.count()).group_by(ExpertRating.expert_id)
+    recent = dict(conn.execute(member_of.where(Consultation.created_at >= since).group_by(PanelMember.expert_id)).all())
+    ratings = {eid: (float(avg), n) for eid, avg, n in conn.execute(
+        select(ExpertRating.expert_id, func.avg(ExpertRating.score), func.count())
+        .where(ExpertRating.expert_id.in_(ids_query)).group_by(ExpertRating.expert_id)
     )}
+    no_rating = (None, 0)
+    empty: frozenset = frozenset()
     return [
-        ExpertRecord(
-            id=eid, status=status, term_end=term_end, specialties=frozenset(specialties.get(eid, ())),
+        make_record(
+            id=eid, status=status, term_end=term_end, specialties=frozenset(specialties.get(eid, empty)),
             employer_org_id=employer, open_consultations=open_counts.get(eid, 0), max_open_consultations=max_open,
-            conflict_org_ids=frozenset(conflict_orgs.get(eid, ())), conflict_person_names=frozenset(conflict_people.get(eid, ())),
-            conflict_case_ids=frozenset(conflict_cases.get(eid, ())), unavailability=tuple(busy.get(eid, ())),
-            recent_load=recent.get(eid, 0), rating_avg=ratings.get(eid, (None, 0))[0], rating_count=ratings.get(eid, (None, 0))[1],
+            conflict_org_ids=frozenset(conflict_orgs.get(eid, empty)), conflict_person_names=frozenset(conflict_people.get(eid, empty)),
+            conflict_case_ids=frozenset(conflict_cases.get(eid, empty)), unavailability=tuple(busy.get(eid, ())),
+            recent_load=recent.get(eid, 0), rating_avg=ratings.get(eid, no_rating)[0], rating_count=ratings.get(eid, no_rating)[1],
         )
         for eid, status, term_end, employer, max_open in rows
     ]
+
+
+def _ids_table(dialect: str, ids: list[int]):
+    """A SELECT of the given ids bound as ONE parameter (a JSON array on SQLite, an array on
+    PostgreSQL): thousands of ids without thousands of placeholders to render per query."""
+    if dialect == "postgresql":
+        return select(func.unnest(bindparam("ids", ids, type_=ARRAY(Integer))))
+    return select(literal_column("value")).select_from(func.json_each(bindparam("ids", json.dumps(ids))))
 
 
 def _meeting_busy(start: datetime, end: datetime, exclude_consultation_id: int | None):

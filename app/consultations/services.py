@@ -11,14 +11,13 @@ from app.cases.models import Case
 from app.consultations import offices, workflow
 from app.consultations import permissions as perm
 from app.consultations.models import Consultation, Escalation, ExpertRating
-from app.consultations.pool import case_context, load_pool
+from app.consultations.pool import screen_pool
 from app.consultations.schemas import ConsultationIn, RatingIn, ReasonIn
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.notifications.service import notify
 from app.validation import parse
 from expert_pool.codes import POOL_TIERS
-from expert_pool.recusal import screen
 
 RATABLE = ("deliberated", "opinion_issued", "closed")
 
@@ -154,8 +153,9 @@ def local_pool_can_staff(c: Consultation, reserves: int = 2) -> tuple[bool, int,
     """(can staff, eligible, needed) for the current staffing office's pool."""
     from datetime import date
 
-    experts = load_pool(c.tier, c.office)
-    candidates, _ = screen(experts, case_context(c), date.today())
+    from app.consultations.panel import policy_from_config
+
+    candidates, _ = screen_pool(c, None, date.today(), policy_from_config())
     needed = c.panel_size + reserves
     return len(candidates) >= needed, len(candidates), needed
 

@@ -146,13 +146,13 @@ def test_precedence_one_reason_in_documented_order():
     failures = {
         "inactive": {"status": "retired"},
         "term_expired": {"term_end": date(2020, 1, 1)},
+        "specialty_mismatch": {"specialties": {"psychology"}},
         "same_employer": {"employer_org_id": 100},
         "declared_conflict": {"conflict_case_ids": {7}},
         "prior_involvement": {},  # expert id 99
         "low_rating": {"rating_avg": 10.0, "rating_count": 9},
         "over_capacity": {"open_consultations": 3},
         "unavailable": {"unavailability": [(MEETING, MEETING + timedelta(hours=1))]},
-        "specialty_mismatch": {"specialties": {"psychology"}},
     }
     assert list(failures) == list(REASON_PRECEDENCE)
     for i, reason in enumerate(REASON_PRECEDENCE):
@@ -290,6 +290,8 @@ def reference_reasons(e: ExpertRecord, c: CaseContext, policy: DrawPolicy) -> li
         out.append("inactive")
     if e.term_end is not None and e.term_end < term_ref:
         out.append("term_expired")
+    if c.required_specialties and not (e.specialties & c.required_specialties):
+        out.append("specialty_mismatch")
     if e.employer_org_id in with_ancestors:
         out.append("same_employer")
     if (e.conflict_org_ids & with_ancestors or c.case_id in e.conflict_case_ids
@@ -305,8 +307,6 @@ def reference_reasons(e: ExpertRecord, c: CaseContext, policy: DrawPolicy) -> li
     if c.meeting_start is not None and any(
             s < c.meeting_end and c.meeting_start < t for s, t in e.unavailability):
         out.append("unavailable")
-    if c.required_specialties and not (e.specialties & c.required_specialties):
-        out.append("specialty_mismatch")
     return out
 
 
