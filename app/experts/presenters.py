@@ -37,6 +37,7 @@ class Change:
     label: str
     before: str
     after: str
+    key: str = ""
 
 
 @dataclass
@@ -106,5 +107,15 @@ def display_value(key: str, value, orgs: dict[int, str] | None = None) -> str:
 
 def current_values(data: dict, orgs: dict[int, str] | None = None) -> list[Change]:
     """An expert's to_dict() as (label, value) rows — shown when someone else changed it first."""
-    return [Change(FIELD_LABELS[k], "", display_value(k, v, orgs)) for k, v in data.items()
-            if k in FIELD_LABELS and k not in HIDDEN_KEYS]
+    return [Change(FIELD_LABELS[k], "", display_value(k, data[k], orgs), key=k) for k in FIELD_LABELS if k in data]
+
+
+def differing_fields(current: dict, submitted: dict) -> set[str]:
+    """Fields whose saved value differs from what the user submitted (stale-edit screen)."""
+
+    def norm(value):
+        if isinstance(value, list):
+            return tuple(sorted(str(v) for v in value))
+        return "" if value is None else str(value).strip()
+
+    return {k for k in submitted if k in current and norm(current[k]) != norm(submitted[k])}

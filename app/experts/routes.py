@@ -125,6 +125,7 @@ def edit(expert_id: int):
     form = ExpertForm().setup(orgs, tiers)
     general: list[str] = []
     duplicate = stale = None
+    differs: set[str] = set()
     status = 422
     if form.validate_on_submit():
         payload = form.to_payload()
@@ -147,7 +148,9 @@ def edit(expert_id: int):
                 # Keep the user's input; show what the other person saved; the next save
                 # (made knowingly) is checked against the version now shown.
                 form.version.data = str(err.details.get("current_version", ""))
-                stale = presenters.current_values(err.details.get("current", {}), {o.id: o.name for o in orgs})
+                current = err.details.get("current", {})
+                stale = presenters.current_values(current, {o.id: o.name for o in orgs})
+                differs = presenters.differing_fields(current, form.to_payload())
             else:
                 general, duplicate = _duplicate(form, err, exclude_id=expert.id)
         else:
@@ -156,7 +159,7 @@ def edit(expert_id: int):
             flash(f"已保存对专家 {expert.name} 的修改。" if changed else "未作任何修改。", "success" if changed else "info")
             return redirect(url_for("experts.detail", expert_id=expert.id))
     return render_template("experts/form.html", form=form, expert=expert, general_errors=general,
-                           duplicate=duplicate, stale=stale, fixed_tier=tiers is not None), status
+                           duplicate=duplicate, stale=stale, differs=differs, fixed_tier=tiers is not None), status
 
 
 @bp.route("/<dbid:expert_id>/status", methods=["POST"])

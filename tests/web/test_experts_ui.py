@@ -317,6 +317,7 @@ def test_edit_with_stale_version_shows_conflict_and_does_not_overwrite(client, w
     assert resp.status_code == 409
     assert "该专家信息已被他人修改" in html
     assert "二级教授" in html  # the other person's current values
+    assert html.count("data-differs") == 2  # 职称 (theirs) and 工作单位 (mine) differ from what was submitted
     assert 'value="我的修改：东南大学"' in html  # nothing the user typed is lost
     assert hidden_value(html, "version") == "2"
     db.session.expire_all()
