@@ -78,9 +78,11 @@ def create(user, case: Case, payload: dict) -> Consultation:
                      panel_size=data.panel_size, urgency=data.urgency, status="submitted", tier=office.tier,
                      office_id=office.id, requesting_org_id=user.organization_id, requested_by_id=user.id)
     db.session.add(c)
-    if case.status == "registered":
-        case.status = "consulting"
     db.session.flush()
+    if case.status == "registered":
+        from app.cases.services import set_status
+
+        set_status(case, "consulting", "信访事项进入专家会商程序")
     _record(c, "create", f"申请法律审查会商（{office.name}承办，{POOL_TIERS[office.tier]}级专家库）",
             after={"questions": c.questions, "required_specialties": c.required_specialties, "panel_size": c.panel_size,
                    "urgency": c.urgency, "office_id": office.id})
