@@ -32,6 +32,42 @@ def _path(rule: str) -> tuple[str, list[dict]]:
     return path.removeprefix("/api/v1") or "/", params
 
 
+def to_oas30(node):
+    """Pydantic writes JSON Schema 2020-12; OpenAPI 3.0 wants its own dialect: ``nullable``
+    instead of a ``{"type": "null"}`` alternative, ``enum`` instead of ``const``, boolean
+    exclusive bounds, one ``example``. (3.0 rather than 3.1: more tools read it, and its
+    validator is ten times faster on this document.)"""
+    if isinstance(node, list):
+        return [to_oas30(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: to_oas30(v) for k, v in node.items()}
+    for key in ("anyOf", "oneOf"):
+        options = node.get(key)
+        if isinstance(options, list) and {"type": "null"} in options:
+            rest = [o for o in options if o != {"type": "null"}]
+            del node[key]
+            if len(rest) == 1 and "$ref" in rest[0]:
+                node["allOf"] = rest  # a $ref takes no siblings in 3.0
+            elif len(rest) == 1:
+                node = {**rest[0], **node}
+            else:
+                node[key] = rest
+            node["nullable"] = True
+    if "const" in node:
+        node["enum"] = [node.pop("const")]
+    for bound, plain in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        if isinstance(node.get(bound), int | float) and not isinstance(node.get(bound), bool):
+            node[plain] = node[bound]
+            node[bound] = True
+    if isinstance(node.get("examples"), list):
+        examples = node.pop("examples")
+        if examples:
+            node["example"] = examples[0]
+    node.pop("prefixItems", None)
+    return node
+
+
 def build_document() -> dict:
     paths: dict[str, dict] = {}
     schemas: dict[str, dict] = {"Error": ERROR_SCHEMA}
@@ -59,8 +95,8 @@ def build_document() -> dict:
                 if doc.body is not None:
                     schema = doc.body.model_json_schema(ref_template="#/components/schemas/{model}")
                     for name, sub in schema.pop("$defs", {}).items():
-                        schemas[name] = sub
-                    schemas[doc.body.__name__] = schema
+                        schemas[name] = to_oas30(sub)
+                    schemas[doc.body.__name__] = to_oas30(schema)
                     op["requestBody"] = {"required": True, "content": {"application/json": {
                         "schema": {"$ref": f"#/components/schemas/{doc.body.__name__}"}}}}
                 if doc.file_upload:
@@ -81,7 +117,7 @@ def build_document() -> dict:
                     "schema": {"$ref": "#/components/schemas/Error"}}}})
             paths.setdefault(path, {})[method.lower()] = op
     return {
-        "openapi": "3.1.0",  # 3.1: JSON Schema 2020-12, which is what pydantic emits
+        "openapi": "3.0.3",
         "info": {"title": "信访工作专家会商与法律审查平台 API", "version": "1.0.0",
                  "description": "契约见 shared/api.md。除获取令牌外，所有请求须带 Authorization: Bearer <token>。"},
         "servers": [{"url": "/api/v1"}],

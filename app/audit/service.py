@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from flask import g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from app.audit.models import AuditEntry
 from app.db_types import utcnow
@@ -53,21 +53,19 @@ def acting_user():
     return current_user if current_user and current_user.is_authenticated else None
 
 
+HASHED_FIELDS = ("actor_id", "actor_name", "action", "object_type", "object_id", "subject", "summary", "before",
+                 "after", "ip")
+
+
 def _digest(entry: AuditEntry) -> str:
-    payload = {
-        "prev": entry.prev_hash,
-        "at": entry.created_at.isoformat(),
-        "actor_id": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "subject": entry.subject,
-        "summary": entry.summary,
-        "before": entry.before,
-        "after": entry.after,
-        "ip": entry.ip,
-    }
+    return _digest_values({"prev_hash": entry.prev_hash, "created_at": entry.created_at,
+                           **{name: getattr(entry, name) for name in HASHED_FIELDS}})
+
+
+def _digest_values(values: dict) -> str:
+    """The entry's hash: its fields and the previous entry's hash (``values`` as stored)."""
+    payload = {"prev": values["prev_hash"], "at": values["created_at"].isoformat(),
+               **{name: values[name] for name in HASHED_FIELDS}}
     data = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
     return hashlib.sha256(data.encode()).hexdigest()
 
@@ -76,6 +74,11 @@ def _lock_chain() -> None:
     """Serialize appends so two transactions never chain onto the same predecessor."""
     if db.session.get_bind().dialect.name == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(7420001)"))
+    else:
+        # SQLite: a write statement (matching no row) takes the database's write lock now, so
+        # the last hash read next cannot change before this transaction commits. Without it,
+        # two workers reading in autocommit could both chain onto the same entry.
+        db.session.execute(text("UPDATE audit_log SET id = id WHERE 0"))
 
 
 def record(action: str, object_type: str = "", object_id: int | None = None, summary: str = "",
@@ -107,27 +110,29 @@ def record(action: str, object_type: str = "", object_id: int | None = None, sum
 
 
 def record_batch(items: list[dict], actor=None) -> None:
-    """Append many entries at once (roster imports): one lock and one chain read for all."""
+    """Append many entries at once (roster imports): one lock, one chain read and one bulk
+    INSERT for all (ORM objects would cost seconds for thousands of entries)."""
+    if not items:
+        return
     if actor is None:
         actor = acting_user()
     _lock_chain()
     prev = db.session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar() or GENESIS
     now = utcnow()
     ip = request.remote_addr if has_request_context() else None
-    entries = []
+    rows = []
     for item in items:
         object_type, object_id = item.get("object_type", ""), item.get("object_id")
-        entry = AuditEntry(
-            created_at=now, actor_id=getattr(actor, "id", None), actor_name=getattr(actor, "username", None) or "",
-            action=item["action"], object_type=object_type, object_id=object_id,
-            subject=item.get("subject") or (f"{object_type}:{object_id}" if object_type and object_id is not None else None),
-            summary=item.get("summary", ""), before=_jsonable(item.get("before")), after=_jsonable(item.get("after")),
-            ip=ip, prev_hash=prev,
-        )
-        entry.hash = prev = _digest(entry)
-        entries.append(entry)
-    db.session.add_all(entries)
-    db.session.flush()
+        row = {
+            "created_at": now, "actor_id": getattr(actor, "id", None), "actor_name": getattr(actor, "username", None) or "",
+            "action": item["action"], "object_type": object_type, "object_id": object_id,
+            "subject": item.get("subject") or (f"{object_type}:{object_id}" if object_type and object_id is not None else None),
+            "summary": item.get("summary", ""), "before": _jsonable(item.get("before")), "after": _jsonable(item.get("after")),
+            "ip": ip, "prev_hash": prev,
+        }
+        row["hash"] = prev = _digest_values(row)
+        rows.append(row)
+    db.session.execute(insert(AuditEntry), rows)
 
 
 def _jsonable(value: dict | None) -> dict | None:

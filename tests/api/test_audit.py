@@ -108,6 +108,10 @@ def test_import_and_export_are_recorded(client, world, api, db):
     per_expert = _entries(db, action="create", object_type="expert")
     assert len(per_expert) == 2 and all(e.actor_id == world.officer_nj.id and e.after["name"].startswith("名册专家")
                                         for e in per_expert)
+    # the bulk-inserted experts' entries hold exactly what the API shows for them
+    for entry in per_expert:
+        shown = client.get(f"/api/v1/experts/{entry.object_id}", headers=h).get_json()
+        assert entry.after == {k: v for k, v in shown.items() if k not in ("conflicts", "unavailability")}
     assert upload(client, h, "名册2.csv", csv_bytes([roster_row(1, 职称="研究员"), roster_row(2)])).status_code == 200
     upd = _last(db, action="update", object_type="expert")
     assert upd.before == {"title": "教授"} and upd.after == {"title": "研究员"}
@@ -207,6 +211,28 @@ def test_deleting_the_first_row_is_caught(client, world, api, db, runner):
         conn.execute(text("DELETE FROM audit_log WHERE id = :id"), {"id": entries[0].id})
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and f"id={entries[1].id}" in result.output
+
+
+def test_appending_takes_the_chain_lock(app, db):
+    """While one transaction appends, nobody else can read the chain's end and append."""
+    from sqlalchemy import create_engine
+
+    from app.audit import service as audit
+
+    audit.record("export", "roster", None, "第一条")
+    other = create_engine(db.engine.url, connect_args={"timeout": 0} if db.engine.dialect.name == "sqlite" else {})
+    try:
+        with other.connect() as conn:
+            if db.engine.dialect.name == "postgresql":
+                assert conn.execute(text("SELECT pg_try_advisory_xact_lock(7420001)")).scalar() is False
+            else:
+                conn.exec_driver_sql("PRAGMA busy_timeout = 0")  # the app's pragma would wait 10 s
+                with pytest.raises(Exception, match="locked"):
+                    conn.execute(text("UPDATE audit_log SET id = id WHERE 0"))
+            conn.rollback()
+    finally:
+        other.dispose()
+        db.session.rollback()
 
 
 def test_verify_counts_only_audit_rows(db, runner, app):
