@@ -11,7 +11,6 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from werkzeug.routing import IntegerConverter
 
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.experts import bp, presenters, services
@@ -27,18 +26,6 @@ from expert_pool.codes import EXPERT_STATUSES
 FILTER_KEYS = ("tier", "region_code", "specialty", "status", "q")
 FILTER_LABELS = {"tier": "层级", "region_code": "行政区划", "specialty": "专业领域", "status": "状态", "q": "关键字"}
 STATUS_ACTIONS = {"suspended": "暂停", "active": "恢复", "retired": "退出"}
-
-
-@bp.record_once
-def _register_id_converter(state) -> None:
-    """``<dbid:…>``: a positive 32-bit integer (the id columns' range); anything else is a 404
-    from routing instead of an out-of-range error from the database."""
-    state.app.url_map.converters.setdefault("dbid", IdConverter)
-
-
-class IdConverter(IntegerConverter):
-    def __init__(self, url_map, *args, **kwargs):
-        super().__init__(url_map, min=1, max=2**31 - 1)
 
 
 @bp.before_request
@@ -106,12 +93,12 @@ def create():
                            duplicate=duplicate, stale=None, fixed_tier=managed_tiers(current_user) is not None), status
 
 
-@bp.route("/<dbid:expert_id>")
+@bp.route("/<int:expert_id>")
 def detail(expert_id: int):
     return render_detail(services.get_visible(current_user, expert_id))
 
 
-@bp.route("/<dbid:expert_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:expert_id>/edit", methods=["GET", "POST"])
 def edit(expert_id: int):
     expert = services.get_visible(current_user, expert_id)
     if not perm.can_manage_expert(current_user, expert):
@@ -162,7 +149,7 @@ def edit(expert_id: int):
                            duplicate=duplicate, stale=stale, differs=differs, fixed_tier=tiers is not None), status
 
 
-@bp.route("/<dbid:expert_id>/status", methods=["POST"])
+@bp.route("/<int:expert_id>/status", methods=["POST"])
 def change_status(expert_id: int):
     expert = services.get_visible(current_user, expert_id)
     if not perm.can_manage_expert(current_user, expert):

@@ -27,7 +27,7 @@ def _back(expert_id: int, anchor: str):
     return redirect(url_for("experts.detail", expert_id=expert_id, _anchor=anchor))
 
 
-@bp.route("/<dbid:expert_id>/conflicts", methods=["POST"])
+@bp.route("/<int:expert_id>/conflicts", methods=["POST"])
 def add_conflict(expert_id: int):
     expert = _load(expert_id)
     form = ConflictForm().setup(organizations())
@@ -44,7 +44,7 @@ def add_conflict(expert_id: int):
     return render_detail(expert, conflict_form=form, status=422)
 
 
-@bp.route("/<dbid:expert_id>/conflicts/<dbid:conflict_id>/withdraw", methods=["POST"])
+@bp.route("/<int:expert_id>/conflicts/<int:conflict_id>/withdraw", methods=["POST"])
 def withdraw_conflict(expert_id: int, conflict_id: int):
     expert = _load(expert_id)
     services.delete_conflict(current_user, expert, conflict_id)
@@ -53,7 +53,7 @@ def withdraw_conflict(expert_id: int, conflict_id: int):
     return _back(expert_id, "conflicts")
 
 
-@bp.route("/<dbid:expert_id>/unavailability", methods=["POST"])
+@bp.route("/<int:expert_id>/unavailability", methods=["POST"])
 def add_unavailability(expert_id: int):
     expert = _load(expert_id)
     form = UnavailabilityForm()
@@ -70,7 +70,7 @@ def add_unavailability(expert_id: int):
     return render_detail(expert, unavailability_form=form, status=422)
 
 
-@bp.route("/<dbid:expert_id>/unavailability/<dbid:row_id>/delete", methods=["POST"])
+@bp.route("/<int:expert_id>/unavailability/<int:row_id>/delete", methods=["POST"])
 def delete_unavailability(expert_id: int, row_id: int):
     expert = _load(expert_id)
     services.delete_unavailability(current_user, expert, row_id)
