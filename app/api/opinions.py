@@ -3,9 +3,7 @@ signatures and dissents, issuing with a document number, corrections, PDF/DOCX, 
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import Response, g, jsonify, request
+from flask import g, jsonify, request
 
 from app.api.core import api_route, current_api_user, json_body
 from app.consultations import services as consultation_services
@@ -13,6 +11,7 @@ from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.opinions import issuing, services
 from app.opinions.diff import content_diff
+from app.opinions.downloads import file_response
 from app.opinions.permissions import sees_comments
 from app.opinions.schemas import CommentIn, DissentIn, FeedbackIn, OpinionIn, OpinionUpdate, SignatureIn
 from app.opinions.serialize import (
@@ -195,24 +194,6 @@ def add_feedback(opinion_id: int):
     fb = issuing.add_feedback(user, _load(opinion_id), json_body())
     db.session.commit()
     return jsonify(feedback_dict(fb)), 201
-
-
-def file_response(opinion, kind: str, as_attachment: bool = True) -> Response:
-    """The stored bytes of an issued opinion (ETag = SHA-256, If-None-Match → 304) or a draft
-    rendered now with the 草稿 watermark."""
-    data, etag = issuing.file_for(opinion, kind)
-    fresh = bool(etag) and etag in request.if_none_match
-    response = Response(status=304) if fresh else Response(data, mimetype=issuing.MIME[kind])
-    name = issuing.download_name(opinion, kind)
-    disposition = "attachment" if as_attachment else "inline"
-    response.headers["Content-Disposition"] = f"{disposition}; filename=\"opinion-{opinion.id}.{kind}\"; " \
-                                              f"filename*=UTF-8''{quote(name)}"
-    if etag:
-        response.set_etag(etag)
-        response.headers["Cache-Control"] = "private, no-cache"
-    else:
-        response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @api_route("/opinions/<int:opinion_id>/pdf", ["GET"], "意见书 PDF（已印发：存档文件，ETag 为 SHA-256；草稿：带“草稿”水印）",

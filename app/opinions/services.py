@@ -318,7 +318,7 @@ def resolve_comment(user, opinion: Opinion, comment_id: int) -> OpinionComment:
 # --------------------------------------------------------------------------- signing and dissent
 
 
-def _member_or_403(user, opinion: Opinion, doing: str):
+def require_member(user, opinion: Opinion, doing: str):
     seat = perm.accepted_seat(user, opinion.consultation)
     if seat is None:
         if perm.panel_seat(user, opinion.consultation) is not None:
@@ -348,7 +348,7 @@ def reauthenticate(user, password: str | None, token_issued_at) -> None:
 
 
 def sign(user, opinion: Opinion, *, password: str | None = None, token_issued_at=None) -> OpinionSignature:
-    seat = _member_or_403(user, opinion, "签署意见书")
+    seat = require_member(user, opinion, "签署意见书")
     reauthenticate(user, password, token_issued_at)
     opinion = lock(opinion)
     require_draft(opinion)
@@ -373,7 +373,7 @@ def set_dissent(user, opinion: Opinion, payload: dict) -> tuple[OpinionDissent |
     """Record, change or (empty text) withdraw the member's 少数意见. It is printed in the
     document, so — like an edit — it makes a new version and voids the signatures.
     Returns (dissent or None when withdrawn, created)."""
-    seat = _member_or_403(user, opinion, "发表少数意见")
+    seat = require_member(user, opinion, "发表少数意见")
     data = parse(DissentIn, payload)
     text_ = _clean(data.text)
     opinion = lock(opinion)

@@ -1,0 +1,114 @@
+"""Web forms of the opinion pages. They render fields and carry the CSRF token; the services
+validate (same Chinese messages as the API) and :meth:`OpinionForms.add_errors` puts each
+message back at its field (``legal_basis[2]`` → the legal-basis box)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.opinions.content import COMMENT_SECTIONS, LABELS
+from app.opinions.models import OUTCOMES
+from expert_pool.codes import CONCLUSIONS, RECOMMENDATIONS
+
+try:  # WTForms ≥ 3.3 wants SelectChoice objects; older versions take (value, label) pairs
+    from wtforms import SelectChoice
+except ImportError:  # pragma: no cover
+    SelectChoice = None
+
+
+def _choices(pairs) -> list:
+    return [SelectChoice(v, label) if SelectChoice else (v, label) for v, label in pairs]
+
+
+class ServiceForm(FlaskForm):
+    def add_errors(self, fields: dict[str, str]) -> list[str]:
+        """Attach ``{field: message}`` to the form's fields (``name[i]`` to ``name``); returns
+        the messages that belong to no field."""
+        general = []
+        for name, message in fields.items():
+            base = name.split("[", 1)[0]
+            target = self._fields.get(base)
+            if target is None or base == "csrf_token":
+                general.append(message)
+            elif message not in target.errors:
+                target.errors = [*target.errors, message]
+        return general
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _text(name: str, rows: int, **kw) -> TextAreaField:
+    return TextAreaField(LABELS[name], render_kw={"rows": rows, **kw})
+
+
+class OpinionForm(ServiceForm):
+    version = HiddenField()
+    title = StringField(LABELS["title"], render_kw={"maxlength": 300})
+    addressee = StringField(LABELS["addressee"], render_kw={"maxlength": 200})
+    claims = _text("claims", 5)
+    basic_facts = _text("basic_facts", 6)
+    consultation_summary = _text("consultation_summary", 5)
+    findings = _text("findings", 8)
+    analysis = _text("analysis", 12)
+    conclusion = SelectField(LABELS["conclusion"], choices=_choices([("", "（请选择）"), *CONCLUSIONS.items()]),
+                             validate_choice=False)
+    recommendations = MultiCheckboxField(LABELS["recommendations"], choices=_choices(RECOMMENDATIONS.items()),
+                                         validate_choice=False)
+    legal_basis = TextAreaField(LABELS["legal_basis"], render_kw={
+        "rows": 6, "placeholder": "每行一条，例如：《信访工作条例》第三十三条（也可写作第33条）"})
+    dissent = _text("dissent", 3)
+    cc = StringField(LABELS["cc"], render_kw={"maxlength": 300, "placeholder": "多个单位以顿号分隔"})
+
+    def payload(self) -> dict:
+        return {
+            "version": int(self.version.data) if (self.version.data or "").isdigit() else 0,
+            "title": self.title.data or "",
+            "addressee": self.addressee.data or "",
+            "claims": self.claims.data or "",
+            "basic_facts": self.basic_facts.data or "",
+            "consultation_summary": self.consultation_summary.data or "",
+            "findings": self.findings.data or "",
+            "analysis": self.analysis.data or "",
+            "conclusion": self.conclusion.data or "",
+            "recommendations": list(self.recommendations.data or []),
+            "legal_basis": [line.strip() for line in (self.legal_basis.data or "").splitlines() if line.strip()],
+            "dissent": self.dissent.data or "",
+            "cc": self.cc.data or "",
+        }
+
+    def fill(self, opinion) -> None:
+        self.version.data = str(opinion.version)
+        for name in ("title", "addressee", "claims", "basic_facts", "consultation_summary", "findings", "analysis",
+                     "dissent", "cc"):
+            getattr(self, name).data = getattr(opinion, name) or ""
+        self.conclusion.data = opinion.conclusion or ""
+        self.recommendations.data = list(opinion.recommendations or [])
+        self.legal_basis.data = "\n".join(opinion.legal_basis or [])
+
+
+class SignForm(ServiceForm):
+    password = PasswordField("登录密码", render_kw={"autocomplete": "current-password"})
+
+
+class DissentForm(ServiceForm):
+    text = TextAreaField("少数意见", render_kw={"rows": 4, "maxlength": 10000})
+
+
+class CommentForm(ServiceForm):
+    section = SelectField("章节", choices=_choices((s, LABELS[s]) for s in COMMENT_SECTIONS), validate_choice=False)
+    text = TextAreaField("评论", render_kw={"rows": 3, "maxlength": 5000})
+
+
+class FeedbackForm(ServiceForm):
+    adopted = SelectField("是否采纳", choices=_choices([("1", "已采纳"), ("0", "未采纳")]), validate_choice=False)
+    outcome = SelectField("化解结果", choices=_choices(OUTCOMES.items()), validate_choice=False)
+    note = TextAreaField("落实情况说明", render_kw={"rows": 4, "maxlength": 5000})
+
+
+class ActionForm(ServiceForm):
+    """A bare POST (issue, correction, create): only the CSRF token."""

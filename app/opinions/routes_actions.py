@@ -1,0 +1,143 @@
+"""Actions on the opinion page: comments, signing (always with the password), dissent,
+issuing, correction and the agency's feedback. Each is a POST with a CSRF token; success →
+flash and redirect (PRG); a validation error → the page again with the form's messages; a state
+conflict or a wrong password → the service's message as a flash."""
+
+from __future__ import annotations
+
+from flask import flash
+from flask_login import current_user
+
+from app.errors import Conflict, RateLimited, Unauthorized, ValidationFailed
+from app.extensions import db
+from app.opinions import bp, issuing, services
+from app.opinions.forms import CommentForm, DissentForm, FeedbackForm, SignForm
+from app.opinions.routes import back, load, render_detail
+
+
+def _invalid(opinion_id: int, key: str, form, err: ValidationFailed):
+    db.session.rollback()
+    general = form.add_errors(err.fields) if err.fields else []
+    if err.code == "incomplete_opinion" or not err.fields:
+        general = [err.message]
+    return render_detail(load(opinion_id), 422, forms={key: form}, errors={key: general}, open_panel=key)
+
+
+@bp.route("/<int:opinion_id>/comments", methods=["POST"])
+def comment(opinion_id: int):
+    opinion = load(opinion_id)
+    form = CommentForm(prefix="comment")
+    try:
+        services.add_comment(current_user, opinion, {"section": form.section.data or "", "text": form.text.data or ""})
+    except ValidationFailed as err:
+        return _invalid(opinion_id, "comment", form, err)
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return back(opinion_id)
+    db.session.commit()
+    flash("评论已发表。", "success")
+    return back(opinion_id, "comments")
+
+
+@bp.route("/<int:opinion_id>/comments/<int:comment_id>/resolve", methods=["POST"])
+def resolve_comment(opinion_id: int, comment_id: int):
+    services.resolve_comment(current_user, load(opinion_id), comment_id)
+    db.session.commit()
+    flash("评论已标记为已处理。", "success")
+    return back(opinion_id, "comments")
+
+
+@bp.route("/<int:opinion_id>/sign", methods=["POST"])
+def sign(opinion_id: int):
+    """The page always asks for the password (re-authentication before signing)."""
+    opinion = load(opinion_id)
+    form = SignForm(prefix="sign")
+    password = form.password.data or ""
+    try:
+        if not password:
+            services.require_member(current_user, opinion, "签署意见书")
+            raise ValidationFailed({"password": "请输入登录密码以确认签署"})
+        version = opinion.version
+        services.sign(current_user, opinion, password=password)
+    except ValidationFailed as err:
+        return _invalid(opinion_id, "sign", form, err)
+    except (Unauthorized, RateLimited) as err:
+        db.session.rollback()
+        form.password.errors = [err.message]
+        return render_detail(load(opinion_id), err.status, forms={"sign": form}, errors={"sign": []}, open_panel="sign")
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return back(opinion_id, "signatures")
+    db.session.commit()
+    flash(f"您已签署意见书第 {version} 版。", "success")
+    return back(opinion_id, "signatures")
+
+
+@bp.route("/<int:opinion_id>/dissent", methods=["POST"])
+def dissent(opinion_id: int):
+    opinion = load(opinion_id)
+    form = DissentForm(prefix="dissent")
+    try:
+        result, _ = services.set_dissent(current_user, opinion, {"text": form.text.data or ""})
+    except ValidationFailed as err:
+        return _invalid(opinion_id, "dissent", form, err)
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return back(opinion_id, "signatures")
+    db.session.commit()
+    flash("少数意见已撤回。" if result is None else "少数意见已记录，将印在意见书中；各成员需重新签署。", "success")
+    return back(opinion_id, "signatures")
+
+
+@bp.route("/<int:opinion_id>/issue", methods=["POST"])
+def issue(opinion_id: int):
+    opinion = load(opinion_id)
+    try:
+        opinion = issuing.issue(current_user, opinion)
+    except ValidationFailed as err:
+        db.session.rollback()
+        flash(err.message, "danger")
+        return back(opinion_id, "issue")
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return back(opinion_id, "issue")
+    db.session.commit()
+    flash(f"意见书已印发，发文字号 {opinion.number}。已通知有权处理机关和专家组。", "success")
+    return back(opinion_id)
+
+
+@bp.route("/<int:opinion_id>/correction", methods=["POST"])
+def correct(opinion_id: int):
+    try:
+        new = issuing.correct(current_user, load(opinion_id))
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        if err.details.get("opinion_id"):
+            return back(err.details["opinion_id"])
+        return back(opinion_id)
+    db.session.commit()
+    flash("已起草更正意见书。修改并经专家组全体重新签署、印发后，将替代原意见书。", "success")
+    return back(new.id)
+
+
+@bp.route("/<int:opinion_id>/feedback", methods=["POST"])
+def feedback(opinion_id: int):
+    opinion = load(opinion_id)
+    form = FeedbackForm(prefix="feedback")
+    payload = {"adopted": form.adopted.data == "1", "outcome": form.outcome.data or "", "note": form.note.data or ""}
+    try:
+        issuing.add_feedback(current_user, opinion, payload)
+    except ValidationFailed as err:
+        return _invalid(opinion_id, "feedback", form, err)
+    except Conflict as err:
+        db.session.rollback()
+        flash(err.message, "warning")
+        return back(opinion_id, "feedback")
+    db.session.commit()
+    flash("落实情况已反馈，会商办结。", "success")
+    return back(opinion_id, "feedback")
