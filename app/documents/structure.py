@@ -29,6 +29,8 @@ SECTION_HEADINGS = (
 )
 DISSENT_HEADING = "七、少数意见"
 PAGE_NUMBER_CHARS = "— 0123456789"
+SOFT_HYPHEN = "\u00ad"
+HYPHEN = "\u2010"  # what WeasyPrint prints where it breaks a line at a soft hyphen
 WATERMARK = "草稿"
 TITLE_MAX_CHARS = 20  # 156 mm of 22 pt characters
 
@@ -115,6 +117,9 @@ class DocumentView:
         chars: dict[str, set[str]] = {role: {" ", "\u3000"} for role in ROLES}
         for run in self.iter_runs():
             chars[run.role].update(run.text)
+        for role_chars in chars.values():
+            if SOFT_HYPHEN in role_chars:
+                role_chars.add(HYPHEN)
         chars[SONGTI].update(PAGE_NUMBER_CHARS)
         if self.is_draft:
             chars[HEITI].update(WATERMARK)

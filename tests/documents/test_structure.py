@@ -97,3 +97,9 @@ def test_chars_by_role_cover_everything_printed():
     assert printed - {" "} <= set().union(*chars.values())
     assert set("— 0123456789") <= chars["songti"]
     assert set("草稿") <= chars["heiti"]
+
+
+def test_soft_hyphens_bring_the_hyphen_into_the_fonts():
+    view = build_view(replace(sample_opinion(), findings="Petition\u00adsystem。"))
+    assert "\u2010" in view.chars_by_role()["fangsong"]
+    assert "\u2010" not in build_view(sample_opinion()).chars_by_role()["fangsong"]
