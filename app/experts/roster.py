@@ -124,7 +124,7 @@ def _cell_text(value) -> str:
 
 def decode_csv(data: bytes) -> str:
     """UTF-8 (with or without BOM) or GBK/GB18030 — what Excel on Chinese Windows writes."""
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data:  # anywhere: PostgreSQL text columns cannot hold NUL
         raise ValidationFailed({"file": "文件内容不是文本格式的 CSV"}, code="invalid_file")
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="strict")

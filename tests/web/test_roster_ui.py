@@ -174,3 +174,13 @@ def test_import_refused_without_csrf_token(client, world, login, app, monkeypatc
     resp = upload(client, xlsx([GOOD]), "名册.xlsx")
     assert resp.status_code == 302
     assert count_experts() == 4
+
+
+def test_csv_with_a_nul_byte_anywhere_is_refused_not_a_crash(client, world, login):
+    login(world.officer_nj)
+    lines = "".join(f"专家{i:03d},市,320100,单位,民商法,1380000{i:04d}\r\n" for i in range(300))
+    body = ("姓名,层级,行政区划代码,工作单位,专业领域,手机\r\n" + lines + "坏\x00人,市,320100,单位,民商法,13900009999\r\n").encode()
+    assert len(body) > 4096
+    resp = upload(client, body, "roster.csv")
+    assert resp.status_code == 422 and "文件内容不是文本格式的 CSV" in page(resp)
+    assert count_experts() == 4
