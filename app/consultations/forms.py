@@ -28,8 +28,21 @@ def _choices(pairs) -> list:
     return [SelectChoice(v, label) if SelectChoice else (v, label) for v, label in pairs]
 
 
+def _strip_nul(value):
+    """NUL characters have no business in text (and PostgreSQL refuses them)."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 class ServiceForm(FlaskForm):
-    """A form that shows the services' per-field errors next to its fields."""
+    """A form that shows the services' per-field errors next to its fields; its text fields
+    drop NUL characters."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            if issubclass(unbound_field.field_class, StringField):
+                filters = [*unbound_field.kwargs.get("filters", ()), _strip_nul]
+                return unbound_field.bind(form=form, **{**options, "filters": filters})
+            return unbound_field.bind(form=form, **options)
 
     def add_errors(self, fields: dict[str, str]) -> list[str]:
         """Attach ``{field: message}`` to matching fields; returns the messages that belong to

@@ -9,10 +9,13 @@ routes_actions (requests) and routes_panel (draw, reserves, verification, invita
 
 from __future__ import annotations
 
+import re
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
 
 from app.consultations import bp, services
 from app.consultations import permissions as perm
@@ -23,7 +26,22 @@ from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 
 PER_PAGE = 20
+MAX_PAGE = 100_000
+MAX_ID = 2**31 - 1  # the id columns' range: anything larger is simply not found (never a 500)
+DIGITS = re.compile(r"[0-9]{1,12}")
 TABS = {"queue": "本单位承办", "all": "辖区内全部"}
+
+
+class IdConverter(IntegerConverter):
+    """``<dbid:…>``: a positive 32-bit integer; anything else is a 404 (same as app.experts')."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=MAX_ID)
+
+
+@bp.record_once
+def _register_converter(state) -> None:
+    state.app.url_map.converters.setdefault("dbid", IdConverter)
 
 
 @bp.before_request
@@ -50,9 +68,9 @@ def urgency_label(code: str) -> str:
     return URGENCY_LABELS.get(code, code)
 
 
-def _int_arg(name: str, default: int) -> int:
+def _int_arg(name: str, default: int, hi: int = MAX_PAGE) -> int:
     try:
-        return max(1, int(request.args.get(name, default)))
+        return min(max(1, int(request.args.get(name, default))), hi)
     except (TypeError, ValueError):
         return default
 
@@ -108,13 +126,13 @@ def _general_errors(form: RequestForm, err: ValidationFailed) -> list[str]:
 
 @bp.route("/new", methods=["GET", "POST"])
 def create():
-    case_id = request.values.get("case_id", "")
-    if not case_id.isdigit():
-        ledger = cases_url()
-        if ledger is None:
-            abort(404)
+    case_id = request.values.get("case_id", "").strip()
+    ledger = cases_url()
+    if not case_id and ledger is not None:
         flash("请在信访事项页面点击“申请会商”，为该事项申请法律审查会商。", "info")
         return redirect(ledger)
+    if not DIGITS.fullmatch(case_id) or int(case_id) > MAX_ID:
+        abort(404)
     case = services.get_case_for_request(current_user, int(case_id))
     if not perm.can_request_for_case(current_user, case):
         raise Forbidden("只能为本单位或本辖区的信访事项申请会商")
@@ -139,12 +157,12 @@ def create():
                            general_errors=general, case_link=case_url(case)), status
 
 
-@bp.route("/<int:consultation_id>")
+@bp.route("/<dbid:consultation_id>")
 def detail(consultation_id: int):
     return render_detail(load(consultation_id))
 
 
-@bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
+@bp.route("/<dbid:consultation_id>/edit", methods=["GET", "POST"])
 def edit(consultation_id: int):
     """修改会商申请; a returned request is resubmitted (补正后重新提交) by saving."""
     c = load(consultation_id, for_update=request.method == "POST")
@@ -160,7 +178,7 @@ def edit(consultation_id: int):
     form = RequestForm()
     payload = form.to_payload()
     version = (form.version.data or "").strip()
-    payload["version"] = int(version) if version.isdigit() else -1
+    payload["version"] = int(version) if DIGITS.fullmatch(version) else -1
     was_returned = c.status == "returned"
     general: list[str] = []
     try:

@@ -44,7 +44,7 @@ def _reason_action(consultation_id: int, key: str, action, done: str):
     return back(consultation_id)
 
 
-@bp.route("/<int:consultation_id>/accept", methods=["POST"])
+@bp.route("/<dbid:consultation_id>/accept", methods=["POST"])
 def accept(consultation_id: int):
     c = load(consultation_id, for_update=True)
     try:
@@ -58,13 +58,13 @@ def accept(consultation_id: int):
     return back(consultation_id)
 
 
-@bp.route("/<int:consultation_id>/return", methods=["POST"])
+@bp.route("/<dbid:consultation_id>/return", methods=["POST"])
 def return_request(consultation_id: int):
     return _reason_action(consultation_id, "return", services.return_for_completion,
                           "已退回补正，申请单位将收到退回理由。")
 
 
-@bp.route("/<int:consultation_id>/escalate", methods=["POST"])
+@bp.route("/<dbid:consultation_id>/escalate", methods=["POST"])
 def escalate(consultation_id: int):
     c = load(consultation_id, for_update=True)
     form = ReasonForm(prefix="escalate")
@@ -86,17 +86,17 @@ def escalate(consultation_id: int):
     return redirect(url_for("consultations.index"))
 
 
-@bp.route("/<int:consultation_id>/withdraw", methods=["POST"])
+@bp.route("/<dbid:consultation_id>/withdraw", methods=["POST"])
 def withdraw(consultation_id: int):
     return _reason_action(consultation_id, "withdraw", services.withdraw, "已撤回会商申请。")
 
 
-@bp.route("/<int:consultation_id>/close", methods=["POST"])
+@bp.route("/<dbid:consultation_id>/close", methods=["POST"])
 def close(consultation_id: int):
     return _reason_action(consultation_id, "close", services.close, "会商已办结，请对专家组成员进行评价。")
 
 
-@bp.route("/<int:consultation_id>/ratings/<int:expert_id>", methods=["POST"])
+@bp.route("/<dbid:consultation_id>/ratings/<dbid:expert_id>", methods=["POST"])
 def rate(consultation_id: int, expert_id: int):
     c = load(consultation_id)
     form = RatingForm(prefix=f"rate{expert_id}")

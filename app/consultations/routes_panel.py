@@ -22,7 +22,7 @@ from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 
 
-@bp.route("/<int:consultation_id>/panel", methods=["POST"])
+@bp.route("/<dbid:consultation_id>/panel", methods=["POST"])
 def draw(consultation_id: int):
     c = load(consultation_id, for_update=True)
     form = DrawForm(prefix="draw")
@@ -45,7 +45,7 @@ def draw(consultation_id: int):
     return back(consultation_id, "panel")
 
 
-@bp.route("/<int:consultation_id>/panel/reserves", methods=["POST"])
+@bp.route("/<dbid:consultation_id>/panel/reserves", methods=["POST"])
 def draw_reserves(consultation_id: int):
     c = load(consultation_id, for_update=True)
     form = ReservesForm(prefix="reserves")
@@ -69,7 +69,7 @@ def draw_reserves(consultation_id: int):
     return back(consultation_id, "panel")
 
 
-@bp.route("/<int:consultation_id>/panel/verify")
+@bp.route("/<dbid:consultation_id>/panel/verify")
 def verify(consultation_id: int):
     """复核抽取: recompute every recorded draw from its seed and candidate list."""
     c = load(consultation_id)
@@ -102,7 +102,7 @@ def _pairs(recorded: list[dict], recomputed: list[dict], key: str) -> list[dict]
     return out
 
 
-@bp.route("/<int:consultation_id>/invitations/<int:expert_id>", methods=["POST"])
+@bp.route("/<dbid:consultation_id>/invitations/<dbid:expert_id>", methods=["POST"])
 def respond(consultation_id: int, expert_id: int):
     """接受 / 谢绝 — the invited expert themself, or the staffing officer recording an answer
     received by other means (the service checks which)."""

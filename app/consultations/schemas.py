@@ -7,6 +7,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from expert_pool.codes import SPECIALTIES
 
 
+def _no_nul(v):
+    """PostgreSQL text cannot hold NUL: refuse it as bad input (422), never a database error (500)."""
+    if isinstance(v, str) and "\x00" in v:
+        raise ValueError("不能包含空字符（NUL）")
+    return v
+
+
 class ConsultationIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -14,6 +21,8 @@ class ConsultationIn(BaseModel):
     required_specialties: list[str] = Field(min_length=1, max_length=len(SPECIALTIES))
     panel_size: int = Field(default=5, ge=3, le=9)
     urgency: Literal["normal", "urgent"] = "normal"
+
+    _questions_nul = field_validator("questions")(_no_nul)
 
     @field_validator("required_specialties")
     @classmethod
@@ -36,6 +45,8 @@ class ReasonIn(BaseModel):
 
     reason: str = Field(min_length=2, max_length=2000)
 
+    _reason_nul = field_validator("reason")(_no_nul)
+
 
 class PanelRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -57,6 +68,8 @@ class InvitationResponse(BaseModel):
     response: Literal["accept", "decline"]
     reason: str = Field(default="", max_length=1000)
 
+    _reason_nul = field_validator("reason")(_no_nul)
+
 
 class RatingIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -64,3 +77,5 @@ class RatingIn(BaseModel):
     expert_id: int
     score: int = Field(ge=0, le=100)
     comment: str = Field(default="", max_length=2000)
+
+    _comment_nul = field_validator("comment")(_no_nul)

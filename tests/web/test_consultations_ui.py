@@ -147,6 +147,17 @@ def test_request_through_the_form_creates_the_consultation(world, case, as_user)
         assert f'href="/consultations/{c.id}"' in section and "申请会商" in section
 
 
+def test_odd_input_is_never_a_server_error(world, case, as_user):
+    agency = as_user(world.agency_user)
+    for url in ("/consultations/2147483648", "/consultations/99999999999999999999", "/consultations/0",
+                "/consultations/new?case_id=99999999999999999999", "/consultations/new?case_id=%C2%B2",
+                "/consultations/2147483648/panel/verify"):
+        assert agency.get(url).status_code == 404, url
+    assert agency.get("/consultations?page=99999999999999999999").status_code == 200
+    c = make_request(agency, case.id, questions="征收补偿\x00标准是否合法？")
+    assert c.questions == "征收补偿标准是否合法？"
+
+
 def test_request_form_shows_service_errors_inline(world, case, as_user):
     agency = as_user(world.agency_user)
     resp = agency.post(f"/consultations/new?case_id={case.id}",
