@@ -292,6 +292,7 @@ def _changes(expert: Expert, data: ExpertIn, fields: tuple[str, ...]) -> dict[st
 def import_roster(user, filename: str, stream: BinaryIO) -> ImportResult:
     if not perm.can_list_pool(user):
         raise Forbidden("无权导入专家名册")
+    filename = clean_filename(filename)
     table = read_table(filename, stream)
     checked = _check_table(user, table)
     result = ImportResult(errors=checked.errors)
@@ -345,6 +346,15 @@ def _insert_experts(rows: list[ExpertIn]) -> list[dict]:
     return [{"id": i, **{f: getattr(d, f) for f in EDITABLE}, "specialties": sorted(d.specialties, key=order.__getitem__),
              "term_end": d.term_end.isoformat() if d.term_end else None, "version": 1}
             for i, d in zip(ids, rows, strict=True)]
+
+
+def clean_filename(filename: str) -> str:
+    """The uploaded file's name as recorded in the audit log: the last path component, without
+    control characters (PostgreSQL text cannot hold NUL), at most 200 characters (the end kept,
+    so the extension survives)."""
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if ch.isprintable())
+    return name[-200:]
 
 
 def _existing_by_key(keys: list[tuple[str, str]]) -> dict[tuple[str, str], Expert]:

@@ -56,16 +56,17 @@ def import_roster():
     if upload is None or not getattr(upload, "filename", ""):
         form.add_errors({"file": "请选择要上传的名册文件（.xlsx 或 .csv）"})
         return _render(form, 422)
+    filename = roster.clean_filename(upload.filename)
     try:
-        result = roster.import_roster(current_user, upload.filename, upload.stream)
+        result = roster.import_roster(current_user, filename, upload.stream)
     except (UnsupportedType, ValidationFailed) as err:
         db.session.rollback()
         fields = getattr(err, "fields", None) or {}
         form.add_errors({"file": fields.get("file") or "；".join(fields.values()) or err.message})
-        return _render(form, err.status, filename=upload.filename)
+        return _render(form, err.status, filename=filename)
     if result.errors:
         db.session.rollback()  # all or nothing: one bad row and the whole file is refused
-        return _render(form, 422, result=result, filename=upload.filename)
+        return _render(form, 422, result=result, filename=filename)
     db.session.commit()
     flash(result.summary(), "success")
     return redirect(url_for("experts.import_roster"))

@@ -184,3 +184,12 @@ def test_csv_with_a_nul_byte_anywhere_is_refused_not_a_crash(client, world, logi
     resp = upload(client, body, "roster.csv")
     assert resp.status_code == 422 and "文件内容不是文本格式的 CSV" in page(resp)
     assert count_experts() == 4
+
+
+def test_odd_file_names_are_recorded_cleanly(client, world, login):
+    from app.audit.models import AuditEntry
+
+    login(world.officer_nj)
+    assert upload(client, xlsx([GOOD]), "../名册/a\x00b.xlsx").status_code == 302
+    summary = db.session.execute(select(AuditEntry.summary).where(AuditEntry.action == "import")).scalar_one()
+    assert summary.startswith("导入专家名册 ab.xlsx：")
