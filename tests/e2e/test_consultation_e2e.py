@@ -1,6 +1,6 @@
 """In headless chromium, all through the UI: an agency requests a legal-review consultation for
-its case; the petition office's officer accepts it and draws the panel; an expert on the drawn
-panel signs in and accepts the invitation.
+its case; the petition office's officer accepts it, draws the panel and schedules the meeting
+from a suggested slot; an expert on the drawn panel signs in and accepts the invitation.
 
 The pool is prepared so that exactly panel_size + reserves experts are eligible, each with a
 user account, so whoever the random draw picks can sign in; the drawn expert is looked up in
@@ -10,7 +10,7 @@ the database after the draw.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 from functools import partial
 
 import pytest
@@ -72,11 +72,12 @@ def nav(page, name: str) -> None:
     page.locator("#mainNav").get_by_role("link", name=name, exact=True).click()
 
 
-def test_request_accept_draw_and_expert_accepts(page, world, prepared, db):
+def test_request_accept_draw_schedule_and_expert_accepts(page, world, prepared, db):
     from playwright.sync_api import expect
 
     from app.auth.models import User
     from app.consultations.models import Consultation, PanelDraw, PanelMember
+    from app.meetings.models import Meeting
 
     case, _experts = prepared
     page.on("dialog", lambda dialog: dialog.accept())  # data-confirm on the draw
@@ -123,10 +124,22 @@ def test_request_accept_draw_and_expert_accepts(page, world, prepared, db):
     chosen = drawn[0]
     username = db.session.execute(select(User.username).where(User.expert_id == chosen.expert_id)).scalar_one()
 
-    # the draw can be verified from the page
-    page.locator("[data-action=verify]").click()
-    page.wait_for_url(f"**/consultations/{consultation_id}/panel/verify")
-    expect(page.locator("[data-verify-result]")).to_contain_text("可复核")
+    # schedule the meeting from a suggested slot (the meetings section of the consultation page)
+    section = page.locator("[data-meetings-section]")
+    first_day = date.today() + timedelta(days=7)
+    section.locator("#slot-from").fill(first_day.isoformat())
+    section.locator("#slot-to").fill((first_day + timedelta(days=14)).isoformat())
+    section.get_by_role("button", name="查找可用时段").click()
+    slot = page.locator("[data-slot-picker] input[type=radio][name=start]").first
+    slot.check()
+    chosen_start = slot.get_attribute("value")
+    page.select_option("#pick-mode", "onsite")
+    page.fill("#pick-loc", "南京市信访局三楼会商室")
+    page.get_by_role("button", name="安排会议并发送邀请").click()
+    expect(page.locator(".alert-success")).to_contain_text("已安排会商会议")
+    db.session.expire_all()
+    meeting = db.session.execute(select(Meeting).where(Meeting.consultation_id == consultation_id)).scalar_one()
+    assert meeting.start == datetime.fromisoformat(chosen_start) and meeting.location == "南京市信访局三楼会商室"
     sign_out(page)
 
     # the drawn expert accepts the invitation from their list
@@ -140,5 +153,5 @@ def test_request_accept_draw_and_expert_accepts(page, world, prepared, db):
 
     db.session.expire_all()
     assert db.session.get(PanelMember, chosen.id).status == "accepted"
-    assert db.session.get(Consultation, consultation_id).status == "panel_drawn"
+    assert db.session.get(Consultation, consultation_id).status == "scheduled"
     assert page.problems == []  # no CSP violations, script errors or requests to other hosts
