@@ -70,6 +70,10 @@ _SANS = ("Noto Sans CJK SC", "Regular")
 _KAI = ("AR PL UKai CN", "Book")
 _MING = ("AR PL UMing CN", "Light")
 
+# Last resort for characters the role fonts lack (CJK Extension B–F in rare names), used only
+# when installed: Debian's fonts-hanazono (HanaMinA/B) and fonts-babelstone-han.
+RARE_FALLBACKS = (("HanaMinA", None), ("HanaMinB", None), ("BabelStone Han", None))
+
 ROLES: dict[str, RoleSpec] = {
     spec.role: spec
     for spec in (
@@ -188,7 +192,8 @@ def _find(faces, family: str, style: str | None) -> FontSource | None:
 def resolve_sources() -> dict[str, list[FontSource]]:
     """For each role, the installed fonts to draw from, in order of preference: the first
     installed official font, then the open fallbacks, then the other roles' fonts as a
-    last resort for rare characters (e.g. AR PL UKai has no 𠮷; Noto Serif has)."""
+    last resort for rare characters (e.g. AR PL UKai has no 𠮷; Noto Serif has), then
+    :data:`RARE_FALLBACKS` where installed."""
     faces = _installed_faces()
     chains: dict[str, list[FontSource]] = {}
     for spec in ROLES.values():
@@ -204,6 +209,7 @@ def resolve_sources() -> dict[str, list[FontSource]]:
                 chain.append(found)
         chains[spec.role] = chain
     everything = [source for chain in chains.values() for source in chain]
+    everything += [found for family, style in RARE_FALLBACKS if (found := _find(faces, family, style))]
     for chain in chains.values():
         for source in everything:
             if all((source.file, source.index) != (s.file, s.index) for s in chain):
@@ -335,12 +341,12 @@ def build(directory: str | os.PathLike | None = None, *, force: bool = False) ->
         face = hb.Face(hb.Blob.from_file_path(source.file), source.index)
         data = _subset(face, core_points & set(face.unicodes))
         name = f"core-{source.key}.{'otf' if data[:4] == b'OTTO' else 'ttf'}"
-        tmp = target / f".{name}.tmp"
+        tmp = target / f".{name}.{os.getpid()}.tmp"  # unique: parallel builds (xdist) are safe
         tmp.write_bytes(data)
         tmp.replace(target / name)
         cores[source.key] = name
     manifest = {"version": MANIFEST_VERSION, "chains": wanted, "cores": cores}
-    tmp = target / f".{MANIFEST}.tmp"
+    tmp = target / f".{MANIFEST}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     tmp.replace(target / MANIFEST)
     for stale in target.glob("core-*.*tf"):
