@@ -185,7 +185,10 @@ def _parse_start(raw: str) -> datetime:
 
 def _check_place(mode: str, location: str) -> None:
     if mode == "video":
-        parts = urlsplit(location)
+        try:
+            parts = urlsplit(location)
+        except ValueError:  # e.g. an unbalanced "[" in the host
+            parts = urlsplit("")
         if parts.scheme not in ("http", "https") or not parts.netloc or any(ch.isspace() for ch in location):
             raise ValidationFailed({"location": "视频会商须填写以 http:// 或 https:// 开头的会议链接"})
     elif len(location) < 2:
@@ -401,3 +404,21 @@ def record_minutes(user, meeting: Meeting, payload: dict) -> tuple[Meeting, bool
 
     notify.minutes_recorded(meeting, created)
     return meeting, created
+
+
+def panel_changed(c: Consultation, summary: str = "专家组成员变动") -> Meeting | None:
+    """Call after the seated panel changed (a member declined, a reserve was promoted) while a
+    meeting is scheduled: SEQUENCE+1 and an updated invitation to every participant, so
+    calendars show the new attendee list. Returns the meeting, or None when none is active."""
+    meeting = active_meeting(c)
+    if meeting is None:
+        return None
+    meeting.sequence += 1
+    db.session.flush()
+    cs._record(c, "meeting_update", f"会商会议邀请已更新（{summary}）", after={"meeting_id": meeting.id, **_snapshot(meeting)})
+    from app.meetings import notify
+
+    notify.meeting_changed(meeting, "meeting_updated", "会商会议邀请更新",
+                           f"信访事项 {c.case.case_number}“{c.case.title}”的法律审查会商会议专家组成员有变动（{summary}），"
+                           "会议时间地点不变。")
+    return meeting

@@ -41,16 +41,20 @@ def make_pool(factory, n: int = 12, prefix: str = "会商专家") -> list:
     return experts
 
 
-def drawn_consultation(client, api, world, case, panel_size: int = 3) -> dict:
-    """Request (agency) and draw a panel (officer); returns the consultation JSON."""
+def drawn_consultation(client, api, world, case, panel_size: int = 3, agency: dict | None = None,
+                       officer: dict | None = None) -> dict:
+    """Request (agency) and draw a panel (officer); returns the consultation JSON. Pass the
+    bearer headers when the test has them already (each new token costs a sign-in)."""
+    agency = agency or api(world.agency_user)
+    officer = officer or api(world.officer_nj)
     body = {"questions": "征收补偿标准是否合法？应如何处理？", "required_specialties": list(SPECIALTIES),
             "panel_size": panel_size, "urgency": "normal"}
-    resp = client.post(f"/api/v1/cases/{case.id}/consultations", json=body, headers=api(world.agency_user))
+    resp = client.post(f"/api/v1/cases/{case.id}/consultations", json=body, headers=agency)
     assert resp.status_code == 201, resp.get_json()
     c = resp.get_json()
-    resp = client.post(f"/api/v1/consultations/{c['id']}/panel", json={"reserves": 2}, headers=api(world.officer_nj))
+    resp = client.post(f"/api/v1/consultations/{c['id']}/panel", json={"reserves": 2}, headers=officer)
     assert resp.status_code == 201, resp.get_json()
-    return client.get(f"/api/v1/consultations/{c['id']}", headers=api(world.officer_nj)).get_json()
+    return client.get(f"/api/v1/consultations/{c['id']}", headers=officer).get_json()
 
 
 def seated_ids(consultation_id: int) -> list[int]:

@@ -31,8 +31,9 @@ def setup(client, api, world, factory, monkeypatch):
     freeze_clock(monkeypatch)
     make_pool(factory)
     case = make_case(world)
-    c = drawn_consultation(client, api, world, case)
-    return {"c": c, "id": c["id"], "members": seated_ids(c["id"]), "officer": api(world.officer_nj), "case": case}
+    officer = api(world.officer_nj)
+    c = drawn_consultation(client, api, world, case, officer=officer)
+    return {"c": c, "id": c["id"], "members": seated_ids(c["id"]), "officer": officer, "case": case}
 
 
 def _unavailable(expert_id: int, start: str, end: str, reason: str = "出差") -> None:
@@ -243,9 +244,10 @@ def test_other_meeting_of_a_member_is_a_conflict(client, api, world, factory, mo
     so the second cannot meet while the first does."""
     freeze_clock(monkeypatch)
     make_pool(factory, 4)  # + world's 王建国 = 5 eligible: each draw takes all five (3 seats, 2 reserves)
-    officer = api(world.officer_nj)
-    c1 = drawn_consultation(client, api, world, make_case(world))
-    c2 = drawn_consultation(client, api, world, make_case(world, number="320100-2026-91002", title="另一信访事项"))
+    officer, agency = api(world.officer_nj), api(world.agency_user)
+    c1 = drawn_consultation(client, api, world, make_case(world), agency=agency, officer=officer)
+    c2 = drawn_consultation(client, api, world, make_case(world, number="320100-2026-91002", title="另一信访事项"),
+                            agency=agency, officer=officer)
     shared = set(seated_ids(c1["id"])) & set(seated_ids(c2["id"]))
     assert shared
     assert client.post(f"/api/v1/consultations/{c1['id']}/meetings", json=meeting_body(), headers=officer).status_code == 201
@@ -263,6 +265,7 @@ def test_other_meeting_of_a_member_is_a_conflict(client, api, world, factory, mo
 @pytest.mark.parametrize("overrides, field", [
     ({"mode": "video", "location": "腾讯会议 123"}, "location"),
     ({"mode": "video", "location": "ftp://meet.example.cn/x"}, "location"),
+    ({"mode": "video", "location": "https://[::1/x"}, "location"),
     ({"mode": "onsite", "location": ""}, "location"),
     ({"mode": "phone"}, "mode"),
     ({"duration_minutes": 10}, "duration_minutes"),
@@ -420,3 +423,22 @@ def test_every_participant_is_notified_with_the_invitation(client, setup, world)
     for r in mails:
         att = r.attachments[0]
         assert att["filename"] == "invite.ics" and att["content_type"].startswith("text/calendar; method=REQUEST")
+
+
+def test_panel_change_updates_the_invitation(client, setup, world):
+    """A decline after scheduling (reserve promoted) → panel_changed re-sends with SEQUENCE+1."""
+    from app.meetings import services
+
+    m = _schedule(client, setup).get_json()
+    declined = setup["members"][1]
+    r = client.post(f"/api/v1/consultations/{setup['id']}/invitations/{declined}", json={"response": "decline", "reason": "出差"},
+                    headers=setup["officer"])
+    assert r.status_code == 200
+    c = db.session.get(Consultation, setup["id"])
+    assert services.panel_changed(c, "专家谢绝，候补递补") is not None
+    db.session.commit()
+    ev = _ics(client, setup["officer"], m["id"]).walk("VEVENT")[0]
+    assert int(ev["SEQUENCE"]) == 1 and str(ev["UID"]) == m["uid"]
+    addresses = {str(a) for a in ev["ATTENDEE"]}
+    assert f"mailto:{_address(declined)}" not in addresses and len(addresses) == 3
+    assert db.session.query(Notification).filter_by(kind="meeting_updated").count() >= 3
