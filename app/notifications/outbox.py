@@ -190,7 +190,7 @@ def _claim(now: datetime, skip: set[int]) -> OutboxEmail | None:
     """Take the next due row for this worker, or None when nothing is due."""
     if _postgres():
         stmt = (select(OutboxEmail).where(_due(now)).order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
-                .limit(1).with_for_update(skip_locked=True))
+                .limit(1).with_for_update(skip_locked=True).execution_options(populate_existing=True))
         return db.session.execute(stmt).scalar_one_or_none()
     while True:
         stmt = select(OutboxEmail.id).where(_due(now)).order_by(OutboxEmail.next_attempt_at, OutboxEmail.id).limit(1)
