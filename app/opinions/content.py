@@ -111,8 +111,8 @@ def prefill(c: Consultation) -> dict:
     case = c.case
     names = "、".join(p.name for p in case.petitioners if p.name.strip())
     claims = case.claims.strip()
-    if claims:
-        claims = f"信访人{names}提出如下诉求：\n{claims}" if names else claims
+    if claims and names:
+        claims = f"信访人{names}请求：{claims}" if "\n" not in claims else f"信访人{names}提出如下诉求：\n{claims}"
     history = []
     if case.first_petition_date:
         history.append(f"信访人自{format_date(case.first_petition_date)}起反映该问题")

@@ -108,11 +108,29 @@ def render_detail(opinion: Opinion, status: int = 200, *, form: OpinionForm | No
         "opinions/detail.html", opinion=opinion, consultation=c, case=c.case, can=can, form=form, forms=forms,
         errors=errors or {}, open_panel=open_panel, conflict=conflict, signers=signature_status(opinion),
         unsigned=unsigned_members(opinion), missing=C.missing_sections(opinion), labels=C.LABELS,
+        required=C.REQUIRED_FOR_SIGNING,
         suggestions=citation_suggestions(opinion) if opinion.status == "draft" else [], comments=comments,
         open_comments=open_comments, seat=seat, my_dissent=mine, signed_by_me=signed_by_me, doc_html=doc_html, superseded_by=superseded_by,
         consultation_url=link_or_none("consultations.detail", consultation_id=c.id),
         case_url=link_or_none("cases.detail", case_id=c.case_id),
     ), status
+
+
+@bp.route("/new")
+def new():
+    """Entry point the consultation page may link to: GET /opinions/new?consultation_id=N shows
+    what will be pre-filled and a button that POSTs to ``opinions.create``; when the consultation
+    already has a draft or an issued opinion, it goes there instead."""
+    raw = request.args.get("consultation_id", "")
+    if not raw.isdigit():
+        abort(404)
+    c = consultation_services.get_visible(current_user, int(raw))
+    live = next((o for o in reversed(c.opinions) if o.status in ("draft", "issued")), None)
+    if live is not None:
+        return back(live.id)
+    return render_template("opinions/new.html", consultation=c, case=c.case, can_draft=can_draft_opinion(c),
+                           members=perm.accepted_members(c), form=ActionForm(formdata=None),
+                           consultation_url=link_or_none("consultations.detail", consultation_id=c.id))
 
 
 @bp.route("/new", methods=["POST"])

@@ -18,6 +18,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy import update as sql_update
 
 from app.audit import service as audit
@@ -59,7 +60,11 @@ def record(opinion: Opinion, action: str, summary: str, before=None, after=None,
 
 
 def get_visible(user, opinion_id: int) -> Opinion:
-    opinion = db.session.get(Opinion, opinion_id)
+    """The opinion if ``user`` may see it, else NotFound (404). One query brings the opinion with
+    its consultation and case, which every access check needs."""
+    stmt = (select(Opinion).where(Opinion.id == opinion_id)
+            .options(joinedload(Opinion.consultation).joinedload(Consultation.case)))
+    opinion = db.session.execute(stmt).unique().scalar_one_or_none()
     if opinion is None or not perm.can_view(user, opinion):
         raise NotFound("法律审查意见书不存在")
     return opinion
