@@ -1,10 +1,10 @@
 """The opinion as an editable DOCX (python-docx), for Word and WPS.
 
 Same content as the PDF (both come from :class:`DocumentView`) and the same GB/T 9704
-settings: A4, margins 37/35/28/26 mm, a 22-line × 28-character document grid, 3号仿宋
-body with exact 28.95 pt line spacing, 2号小标宋 title, 黑体/楷体 headings, ``— n —``
-page numbers (宋体 4号, odd pages right and even pages left with one character inset, none on
-the last page) and the 版记 table at the foot of the last page. Fonts are named by their
+settings: A4, margins 37/35/28/26 mm, a 22-line document grid, 3号仿宋 body with exact
+28.95 pt line spacing and 0.25 pt condensed characters (28 a line), 2号小标宋 title, 黑体/楷体 headings, ``— n —``
+page numbers (宋体 4号, odd pages right and even pages left with one character inset) and
+the 版记 table at the foot of the last page. Fonts are named by their
 official names (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312, 宋体), with the East Asian
 slot (``w:eastAsia``) set, which is what Word and WPS use for Chinese text.
 """
@@ -12,6 +12,7 @@ slot (``w:eastAsia``) set, which is what Word and WPS use for Chinese text.
 from __future__ import annotations
 
 import io
+import math
 import unicodedata
 
 from docx import Document
@@ -127,6 +128,49 @@ _SECTPR_ORDER = [
 ]
 
 
+_RPR_ORDER = [
+    "w:rStyle",
+    "w:rFonts",
+    "w:b",
+    "w:bCs",
+    "w:i",
+    "w:iCs",
+    "w:caps",
+    "w:smallCaps",
+    "w:strike",
+    "w:dstrike",
+    "w:outline",
+    "w:shadow",
+    "w:emboss",
+    "w:imprint",
+    "w:noProof",
+    "w:snapToGrid",
+    "w:vanish",
+    "w:webHidden",
+    "w:color",
+    "w:spacing",
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+]
+
+
 def _insert(parent, child, order: list[str]) -> None:
     """Insert ``child`` where the schema wants it among ``parent``'s children."""
     tag = next(name for name in order if qn(name) == child.tag)
@@ -137,7 +181,7 @@ def render_docx(doc: OpinionDocument) -> bytes:
     view = build_view(doc)
     document = Document()
     _setup_styles(document)
-    _setup_section(document, hide_last_page_number=view.has_banji)
+    _setup_section(document)
     body = document.element.body
     for paragraph in list(body.iterchildren(qn("w:p"))):
         body.remove(paragraph)  # the template's empty first paragraph
@@ -170,7 +214,7 @@ def render_docx(doc: OpinionDocument) -> bytes:
 # --------------------------------------------------------------------------- page setup
 
 
-def _setup_section(document, *, hide_last_page_number: bool) -> None:
+def _setup_section(document) -> None:
     section = document.sections[0]
     section.start_type = WD_SECTION_START.NEW_PAGE
     section.page_width, section.page_height = Mm(L.PAGE_WIDTH_MM), Mm(L.PAGE_HEIGHT_MM)
@@ -180,18 +224,19 @@ def _setup_section(document, *, hide_last_page_number: bool) -> None:
     # The page number's line (14 pt) starts 7 mm below the type area; Word measures the
     # footer from the page's bottom edge to the bottom of its last line.
     section.footer_distance = Mm(L.BOTTOM_MM - L.PAGE_NUMBER_GAP_MM) - Pt(L.PAGE_NUMBER_PT)
-    # Document grid: 22 lines of 28.95 pt, 28 characters (16 pt squeezed by 0.207 pt).
+    # Line grid: 22 lines of 28.95 pt. (The 28 characters come from the body styles'
+    # condensed spacing: a character grid, w:type="linesAndChars", is read by LibreOffice as
+    # two cells per 16 pt character, i.e. 14 characters a line.)
     sect_pr = section._sectPr
     for grid in sect_pr.findall(qn("w:docGrid")):
         sect_pr.remove(grid)
     grid = OxmlElement("w:docGrid")
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(int(L.LINE_PITCH_PT * 20)))
-    grid.set(qn("w:charSpace"), str(round((L.CHAR_PITCH_PT - L.BODY_PT) * 4096)))
     _insert(sect_pr, grid, _SECTPR_ORDER)
     document.settings.odd_and_even_pages_header_footer = True
-    _page_number(section.footer.paragraphs[0], odd=True, hide_last=hide_last_page_number)
-    _page_number(section.even_page_footer.paragraphs[0], odd=False, hide_last=hide_last_page_number)
+    _page_number(section.footer.paragraphs[0], odd=True)
+    _page_number(section.even_page_footer.paragraphs[0], odd=False)
 
 
 def _set_fonts(rpr_owner, name: str) -> None:
@@ -208,6 +253,21 @@ def _font(run, role: str, size: float) -> None:
     _set_fonts(run._element, FONT_NAMES[role])
 
 
+def _character_spacing(style, twentieths: int) -> None:
+    """``w:spacing`` in a style's run properties (condensed when negative)."""
+    rpr = style.element.get_or_add_rPr()
+    for old in rpr.findall(qn("w:spacing")):
+        rpr.remove(old)
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(twentieths))
+    _insert(rpr, spacing, _RPR_ORDER)
+
+
+# 28 characters of 16 pt in 156 mm: condense each by a whole number of twentieths of a
+# point, rounded up from the 0.207 pt needed (Word rounds to twentieths).
+CONDENSE_TWENTIETHS = -math.ceil((L.BODY_PT - L.CHAR_PITCH_PT) * 20)
+
+
 def _setup_styles(document) -> None:
     styles = document.styles
     normal = styles["Normal"]
@@ -220,6 +280,7 @@ def _setup_styles(document) -> None:
     fmt.line_spacing = Pt(round(L.LINE_PITCH_PT, 2))
     fmt.widow_control = False  # keep 22 full lines per page
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    _character_spacing(normal, CONDENSE_TWENTIETHS)
 
     def add(name: str, role: str, size: float, *, indent: bool, outline: int | None = None):
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -243,13 +304,16 @@ def _setup_styles(document) -> None:
     add(STYLE_H1, HEITI, L.BODY_PT, indent=True, outline=0).paragraph_format.keep_with_next = True
     add(STYLE_H2, KAITI, L.BODY_PT, indent=True, outline=1).paragraph_format.keep_with_next = True
     title = add(STYLE_TITLE, XIAOBIAOSONG, L.TITLE_PT, indent=False)
+    _character_spacing(title, 0)
     title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.line_spacing = Pt(L.TITLE_LINE_PT)
     banji = add(STYLE_BANJI, FANGSONG, L.BANJI_PT, indent=False)
+    _character_spacing(banji, 0)
     banji.paragraph_format.line_spacing = Pt(round(L.BANJI_LINE_PT, 2))
     banji.paragraph_format.left_indent = banji.paragraph_format.right_indent = Pt(L.BANJI_PT)
     banji.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     number = add(STYLE_PAGE_NUMBER, SONGTI, L.PAGE_NUMBER_PT, indent=False)
+    _character_spacing(number, 0)
     number.paragraph_format.line_spacing = Pt(L.PAGE_NUMBER_PT)
 
 
@@ -362,10 +426,13 @@ def _banji(document, view: DocumentView) -> None:
     _cell_borders(table)
     width = Mm(L.TYPE_WIDTH_MM)
     for row, kind in zip(table.rows, rows, strict=True):
+        cant_split = OxmlElement("w:cantSplit")
+        row._tr.get_or_add_trPr().append(cant_split)
         cell = row.cells[0]
         cell.width = width
         paragraph = cell.paragraphs[0]
         paragraph.style = document.styles[STYLE_BANJI]
+        paragraph.paragraph_format.keep_with_next = True  # the 版记 stays in one piece
         if kind == "cc":
             run = paragraph.add_run(view.cc_text)
             _font(run, FANGSONG, L.BANJI_PT)
@@ -382,33 +449,41 @@ def _banji(document, view: DocumentView) -> None:
 # --------------------------------------------------------------------------- page numbers
 
 
-def _field(paragraph, instruction: str) -> None:
+def _fld_char(paragraph, kind: str) -> None:
     run = paragraph.add_run()
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    run._r.append(begin)
+    char = OxmlElement("w:fldChar")
+    char.set(qn("w:fldCharType"), kind)
+    run._r.append(char)
+
+
+def _instr(paragraph, text: str) -> None:
+    """Field code text (``w:instrText``; plain ``w:t`` would be read as a field result)."""
     run = paragraph.add_run()
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
-    instr.text = instruction
+    instr.text = text
     run._r.append(instr)
 
 
-def _field_end(paragraph, separate: bool = True) -> None:
-    if separate:
-        run = paragraph.add_run()
-        sep = OxmlElement("w:fldChar")
-        sep.set(qn("w:fldCharType"), "separate")
-        run._r.append(sep)
-    run = paragraph.add_run()
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run._r.append(end)
+def _field(paragraph, instruction: str, result: str | None = None) -> None:
+    """A complete simple field, e.g. ``{ PAGE }``; ``result`` is the cached value shown
+    until the application updates it."""
+    _fld_char(paragraph, "begin")
+    _instr(paragraph, instruction)
+    if result is not None:
+        _fld_char(paragraph, "separate")
+        paragraph.add_run(result)
+    _fld_char(paragraph, "end")
 
 
-def _page_number(paragraph, *, odd: bool, hide_last: bool) -> None:
-    """``— n —``; hidden on the last page when that page carries the 版记:
-    ``{ IF { PAGE } < { NUMPAGES } "— { PAGE } —" "" }``."""
+def _page_number(paragraph, *, odd: bool) -> None:
+    """``— { PAGE } —``, odd pages right and even pages left, one character in.
+
+    Every page is numbered, the 版记 page too: hiding the last number needs a nested
+    ``IF { PAGE } < { NUMPAGES }`` field, which LibreOffice prints as ``262``. The editable
+    copy stays readable everywhere; the PDF (the official copy) leaves the 版记 page
+    unnumbered.
+    """
     paragraph.style = STYLE_PAGE_NUMBER
     fmt = paragraph.paragraph_format
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -419,22 +494,8 @@ def _page_number(paragraph, *, odd: bool, hide_last: bool) -> None:
     else:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.LEFT
         fmt.left_indent = Pt(L.PAGE_NUMBER_PT)
-    if hide_last:
-        _field(paragraph, " IF ")
-        _field(paragraph, " PAGE ")
-        _field_end(paragraph, separate=False)
-        paragraph.add_run(" < ")
-        _field(paragraph, " NUMPAGES ")
-        _field_end(paragraph, separate=False)
-        paragraph.add_run(' "— ')
-        _field(paragraph, " PAGE ")
-        _field_end(paragraph, separate=False)
-        paragraph.add_run(' —" "" ')
-        _field_end(paragraph)
-    else:
-        paragraph.add_run("— ")
-        _field(paragraph, " PAGE ")
-        _field_end(paragraph)
-        paragraph.add_run(" —")
+    paragraph.add_run("— ")
+    _field(paragraph, " PAGE ", "1")
+    paragraph.add_run(" —")
     for run in paragraph.runs:
         _font(run, SONGTI, L.PAGE_NUMBER_PT)
