@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("experts", __name__, url_prefix="/experts")
 
-from app.experts import routes  # noqa: E402,F401
+from app.experts import routes  # noqa: F401

@@ -5,9 +5,8 @@ Revises:
 Create Date: 2026-11-28 08:08:56.334769
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001_foundation'
