@@ -56,6 +56,28 @@ class Config:
     PASSWORD_MIN_LENGTH = 10
     INSTANCE_DIR = str(INSTANCE_DIR)
     TIMEZONE = "Asia/Shanghai"
+    # Links in e-mails and calendar invitations point here.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    ATTACHMENT_MAX_MB = int(os.environ.get("ATTACHMENT_MAX_MB", "10"))
+    # Panel draw: nobody's chance of selection above the cap; experts rated below the floor
+    # (after enough ratings) are not drawn.
+    DRAW_SELECTION_CAP = float(os.environ.get("DRAW_SELECTION_CAP", "0.5"))
+    RATING_FLOOR = float(os.environ.get("RATING_FLOOR", "60"))
+    RATING_MIN_COUNT = int(os.environ.get("RATING_MIN_COUNT", "3"))
+    # E-mail: written to the outbox table, delivered by `flask outbox deliver`.
+    MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@xinfang.local")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "127.0.0.1")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "0") == "1"
+    SMTP_SSL = os.environ.get("SMTP_SSL", "0") == "1"
+    SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "30"))
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60"))
+    OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", "21600"))
+    # Prepared document fonts (`python -m app.documents.fonts build`); default instance/fonts.
+    DOCUMENT_FONTS_DIR = os.environ.get("DOCUMENT_FONTS_DIR") or None
 
 
 class DevelopmentConfig(Config):
