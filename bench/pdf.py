@@ -88,7 +88,8 @@ def main() -> int:
 
     doc = sample_opinion()
     html = naive_html(doc)
-    harfbuzz_subset = bool(weasy_fonts.harfbuzz_subset)
+    original_subsetter = weasy_fonts.harfbuzz_subset
+    harfbuzz_subset = bool(original_subsetter)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print("Opinion PDF benchmark (bench/pdf.py)")
     print(f"  machine: {os.cpu_count()} cores, {cpu_model()}, Python {platform.python_version()}, load avg {load:.2f}")
@@ -135,7 +136,7 @@ def main() -> int:
                 wall, cpu, _ = timed(lambda: render_pdf(doc, fonts=prepared))
                 row("ours, cold, WeasyPrint without HarfBuzz subset", [wall], [cpu], len(ours_pdf))
             finally:
-                weasy_fonts.harfbuzz_subset = harfbuzz_subset or weasy_fonts.harfbuzz_subset
+                weasy_fonts.harfbuzz_subset = original_subsetter
 
         row("ours, cold (prepared fonts)", ours_w, ours_c, len(ours_pdf))
         unprepared = Path(tmp) / "none"
