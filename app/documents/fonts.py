@@ -484,8 +484,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         manifest = build(args.dir, force=args.force)
     except RuntimeError as error:
-        print(error, file=sys.stderr)
-        return 1
+        # Not fatal (make setup goes on): documents still render, from the system fonts.
+        print(f"{error}；意见书将直接使用系统字体渲染（较慢）", file=sys.stderr)
+        return 0
     target = fonts_dir(args.dir)
     size = sum((target / name).stat().st_size for name in manifest["cores"].values())
     print(f"fonts ready in {target} ({len(manifest['cores'])} core fonts, {size / 1e6:.1f} MB) in {time.perf_counter() - started:.2f} s")
