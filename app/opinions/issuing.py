@@ -50,7 +50,8 @@ PROVINCE_ABBREVIATIONS = {
     "62": "甘", "63": "青", "64": "宁", "65": "新", "71": "台", "81": "港", "82": "澳",
 }
 PREFIX_SUFFIX = "信专审"
-_PLACE_RE = re.compile(r"^(.+?)(?:特别行政区|自治州|自治县|地区|市|县|区|盟|旗)")
+_PLACES_RE = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市|县|区|盟|旗)")
+_PLACE_SUFFIX_RE = re.compile(r"(?:特别行政区|壮族自治区|回族自治区|维吾尔自治区|自治区|自治州|自治县|自治旗|地区|省|市|县|区|盟|旗)$")
 _OFFICE_WORDS = re.compile(r"(人民政府)?(信访局|信访办公室|信访办|信访委员会|联席会议办公室|联席办|信访工作联席会议办公室)$")
 MIME = {"pdf": "application/pdf",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
@@ -75,19 +76,43 @@ def render_docx_bytes(doc: OpinionDocument) -> bytes:
     return render_docx(doc)
 
 
-def document_prefix(office) -> str:
-    """发文字号 prefix: the office's ``doc_prefix``, else derived from its tier and name
-    (国信专审, 苏信专审 for 江苏省信访局, 南京信专审 for 南京市信访局)."""
+def _derived_prefixes(office) -> list[str]:
+    """Derived prefixes, best first: 国信专审; 苏信专审 for 江苏省信访局; 南京信专审 for
+    南京市信访局; 江宁信专审 for 南京市江宁区信访局 — then longer ones to fall back on."""
+    if office.tier == "national" or office.region_code == "000000":
+        return ["国" + PREFIX_SUFFIX, "国家" + PREFIX_SUFFIX]
+    name = _OFFICE_WORDS.sub("", office.name.strip()) or office.name.strip()
+    places = _PLACES_RE.findall(name)
+    candidates = []
+    if office.tier == "provincial" and office.region_code[:2] in PROVINCE_ABBREVIATIONS:
+        candidates.append(PROVINCE_ABBREVIATIONS[office.region_code[:2]])
+    if places:
+        candidates.append(_PLACE_SUFFIX_RE.sub("", places[-1]) or places[-1])
+        candidates.append("".join(_PLACE_SUFFIX_RE.sub("", p) or p for p in places))
+    candidates.append(name)
+    candidates.append(f"{name}{office.id}")  # always unique (the office id), never ends the prefix with a digit
+    return [c + PREFIX_SUFFIX for c in dict.fromkeys(c for c in candidates if c)]
+
+
+def _used_by_other_office(prefix: str, office_id: int) -> bool:
+    pattern = f"〔____〕{prefix}%号"
+    return db.session.execute(select(Opinion.id).where(
+        Opinion.number.like(pattern), Opinion.issuing_office_id != office_id).limit(1)).first() is not None
+
+
+def document_prefix(office, *, check_used: bool = False) -> str:
+    """发文字号 prefix: the office's ``doc_prefix`` when set, else derived from its tier and
+    name. With ``check_used``, a derived prefix another office already numbers with is skipped
+    (two 朝阳区 offices must not both issue 〔2026〕朝阳信专审1号)."""
     if office.doc_prefix and office.doc_prefix.strip():
         return office.doc_prefix.strip()
-    if office.tier == "national" or office.region_code == "000000":
-        return "国" + PREFIX_SUFFIX
-    if office.tier == "provincial" and office.region_code[:2] in PROVINCE_ABBREVIATIONS:
-        return PROVINCE_ABBREVIATIONS[office.region_code[:2]] + PREFIX_SUFFIX
-    name = _OFFICE_WORDS.sub("", office.name.strip()) or office.name.strip()
-    place = _PLACE_RE.match(name)
-    short = place.group(1) if place else name[:2]
-    return (short or PROVINCE_ABBREVIATIONS.get(office.region_code[:2], "")) + PREFIX_SUFFIX
+    candidates = _derived_prefixes(office)
+    if check_used:
+        for candidate in candidates:
+            if not _used_by_other_office(candidate, office.id):
+                return candidate
+        return candidates[-1]
+    return candidates[0]
 
 
 # --------------------------------------------------------------------------- files
@@ -157,13 +182,16 @@ def issue(user, opinion: Opinion) -> Opinion:
     if transition:
         workflow.check(c, "issue_opinion")
     office = c.office
-    prefix = document_prefix(office)
+    prefix = document_prefix(office, check_used=True)
     now = utcnow()
     today = local(now).date()
     # The number is taken last before writing: the counter's row stays locked (PostgreSQL) or
     # the database's writer lock held (SQLite) until commit, and a rollback returns the number.
     seq = next_value(f"opinion:{office.id}:{today.year}")
     number = format_document_number(today.year, prefix, seq)
+    if db.session.execute(select(Opinion.id).where(Opinion.number == number)).first() is not None:
+        raise Conflict(f"发文字号 {number} 已被其他单位使用，请系统管理员为{office.name}设置不同的发文字号前缀",
+                       code="number_conflict", details={"number": number})
     content = C.document_content(opinion, number=number, issued_on=today)
     canonical = C.canonical_json(content)
     doc = C.document_from_content(content)

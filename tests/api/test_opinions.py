@@ -459,3 +459,51 @@ def test_openapi_lists_the_opinion_routes(client, api, world):
     for path in ("/consultations/{consultation_id}/opinion", "/opinions/{opinion_id}", "/opinions/{opinion_id}/signatures",
                  "/opinions/{opinion_id}/issue", "/opinions/{opinion_id}/pdf", "/opinions/{opinion_id}/feedback"):
         assert path in doc["paths"], path
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def test_diff_is_by_sentence_then_character_and_escaped():
+    from app.opinions.diff import sentences, text_diff, to_html
+
+    assert sentences("甲说：“好。”乙不同意！\n第二段") == ["甲说：“好。”", "乙不同意！", "\n", "第二段"]
+    assert text_diff("程序合法。补偿标准偏低。应当重新评估。", "程序合法。补偿标准明显偏低。应当重新评估。") == [
+        ("equal", "程序合法。补偿标准"), ("insert", "明显"), ("equal", "偏低。应当重新评估。")]
+    assert text_diff("一。二。", "一。三。四。") == [("equal", "一。"), ("delete", "二。"), ("insert", "三。四。")]
+    assert str(to_html(text_diff("<b>旧</b>", "<script>新</script>"))) == \
+        "<del>&lt;b&gt;旧&lt;/b&gt;</del><ins>&lt;script&gt;新&lt;/script&gt;</ins>"
+
+
+@pytest.mark.parametrize("name, tier, region, prefix, expected", [
+    ("江苏省信访局", "provincial", "320000", None, "苏信专审"),
+    ("国家信访局", "national", "000000", None, "国信专审"),
+    ("南京市信访局", "municipal", "320100", None, "南京信专审"),
+    ("南京市江宁区信访局", "county", "320115", None, "江宁信专审"),
+    ("北京市朝阳区人民政府信访办公室", "county", "110105", None, "朝阳信专审"),
+    ("南京市信访局", "municipal", "320100", " 宁信专审 ", "宁信专审"),
+])
+def test_document_number_prefix(app, name, tier, region, prefix, expected):
+    from app.opinions.issuing import document_prefix
+    from app.orgs.models import Organization
+
+    assert document_prefix(Organization(name=name, tier=tier, region_code=region, doc_prefix=prefix)) == expected
+
+
+def test_derived_prefix_taken_by_another_office_falls_back(client, world, api, factory, monkeypatch):
+    """Two offices whose names give the same short prefix never issue the same number."""
+    from app.opinions import issuing
+
+    monkeypatch.setattr(issuing, "render_pdf_bytes", lambda doc: b"%PDF stub")
+    monkeypatch.setattr(issuing, "render_docx_bytes", lambda doc: b"PK stub")
+    twin = factory.org("南京信访局", tier="municipal", region_code="320100", parent=world.js)
+    first = build_panel(world, factory, office=twin, meeting=False)
+    second = build_panel(world, factory, meeting=False)
+    numbers = []
+    for panel, officer in ((first, factory.user("officer", twin, username="officer_twin")), (second, world.officer_nj)):
+        op = draft_ready(client, api, panel)
+        resp = client.post(f"/api/v1/opinions/{op['id']}/issue", headers=api(officer))
+        assert resp.status_code == 200, resp.get_json()
+        numbers.append(resp.get_json()["number"])
+    assert numbers[0].endswith("〕南京信专审1号")
+    assert numbers[1].endswith("〕南京市信专审1号")  # 南京信专审 is taken: the next derived prefix
