@@ -65,9 +65,23 @@ def errors_by_field(exc: ValidationError) -> dict[str, str]:
     return out
 
 
+def _nul_fields(data: object, path: str = "") -> list[str]:
+    """Paths of strings containing NUL (PostgreSQL cannot store it; no real text has it)."""
+    if isinstance(data, str):
+        return [path or "_"] if "\x00" in data else []
+    if isinstance(data, dict):
+        return [p for k, v in data.items() for p in _nul_fields(v, str(k) if not path else f"{path}.{k}")]
+    if isinstance(data, list):
+        return [p for i, v in enumerate(data) for p in _nul_fields(v, f"{path}[{i}]")]
+    return []
+
+
 def parse(schema: type[M], data: object) -> M:
     if not isinstance(data, dict):
         raise ValidationFailed({"_": "请求体应为 JSON 对象"})
+    bad = _nul_fields(data)
+    if bad:
+        raise ValidationFailed(dict.fromkeys(bad, "不能包含空字符（NUL）"))
     try:
         return schema.model_validate(data)
     except ValidationError as exc:

@@ -17,6 +17,12 @@ def index():
     return redirect(url_for("main.dashboard"))
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page says; answer with the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.route("/dashboard")
 @login_required
 def dashboard():
