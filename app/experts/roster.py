@@ -19,7 +19,7 @@ from typing import BinaryIO
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
-from sqlalchemy import insert, select, tuple_
+from sqlalchemy import insert, select
 
 from app.audit import service as audit
 from app.db_types import utcnow
@@ -358,12 +358,18 @@ def clean_filename(filename: str) -> str:
 
 
 def _existing_by_key(keys: list[tuple[str, str]]) -> dict[tuple[str, str], Expert]:
+    """The experts matching (tier, phone) keys. One ``tier = … AND phone IN (…)`` query per
+    tier and chunk: it walks the unique (tier, phone) index, which a row-value IN list of
+    hundreds of pairs does not on PostgreSQL (a sequential scan per query there)."""
     found: dict[tuple[str, str], Expert] = {}
-    for i in range(0, len(keys), 500):
-        chunk = keys[i:i + 500]
-        stmt = select(Expert).where(tuple_(Expert.tier, Expert.phone).in_(chunk))
-        for expert in db.session.execute(stmt).scalars():
-            found[(expert.tier, expert.phone)] = expert
+    phones_by_tier: dict[str, list[str]] = {}
+    for tier, phone in dict.fromkeys(keys):
+        phones_by_tier.setdefault(tier, []).append(phone)
+    for tier, phones in phones_by_tier.items():
+        for i in range(0, len(phones), 500):
+            stmt = select(Expert).where(Expert.tier == tier, Expert.phone.in_(phones[i:i + 500]))
+            for expert in db.session.execute(stmt).scalars():
+                found[(expert.tier, expert.phone)] = expert
     return found
 
 
