@@ -181,6 +181,7 @@ def respond(user, c: Consultation, expert_id: int, payload: dict) -> PanelMember
     _record(c, "invitation_decline", f"专家 {name} 谢绝会商邀请：{data.reason}", after={"expert_id": expert_id,
                                                                                  "reason": data.reason})
     promoted = _promote_reserve(c, member.role, declined_id=expert_id)
+    _meeting_invites_follow(c, f"专家 {name} 谢绝邀请" + ("，候补递补" if promoted else ""))
     if promoted is None:
         notify(officers_of(c.office_id), "reserves_exhausted", f"候补专家已用尽：{c.case.title}",
                f"专家 {name} 谢绝邀请，已无候补专家可递补，请追加抽取候补专家。", _link(c))
@@ -251,7 +252,16 @@ def draw_more_reserves(user, c: Consultation, payload: dict | None) -> PanelDraw
     for role in vacancies:
         if _promote_reserve(c, role) is None:
             break
+    if vacancies:
+        _meeting_invites_follow(c, "追加候补递补")
     return record
+
+
+def _meeting_invites_follow(c: Consultation, why: str) -> None:
+    """A scheduled meeting's invitation follows the seated panel (SEQUENCE+1, re-sent)."""
+    from app.meetings.services import panel_changed  # meetings build on consultations
+
+    panel_changed(c, why)
 
 
 def _vacant_roles(c: Consultation) -> list[str]:

@@ -426,7 +426,7 @@ def test_every_participant_is_notified_with_the_invitation(client, setup, world)
 
 
 def test_panel_change_updates_the_invitation(client, setup, world):
-    """A decline after scheduling (reserve promoted) → panel_changed re-sends with SEQUENCE+1."""
+    """A decline after scheduling (reserve promoted) re-sends the invitation with SEQUENCE+1."""
     from app.meetings import services
 
     m = _schedule(client, setup).get_json()
@@ -434,11 +434,14 @@ def test_panel_change_updates_the_invitation(client, setup, world):
     r = client.post(f"/api/v1/consultations/{setup['id']}/invitations/{declined}", json={"response": "decline", "reason": "出差"},
                     headers=setup["officer"])
     assert r.status_code == 200
-    c = db.session.get(Consultation, setup["id"])
-    assert services.panel_changed(c, "专家谢绝，候补递补") is not None
-    db.session.commit()
     ev = _ics(client, setup["officer"], m["id"]).walk("VEVENT")[0]
     assert int(ev["SEQUENCE"]) == 1 and str(ev["UID"]) == m["uid"]
+    # calling it again (any later panel change) raises SEQUENCE once more
+    c = db.session.get(Consultation, setup["id"])
+    assert services.panel_changed(c, "专家组成员变动") is not None
+    db.session.commit()
+    ev = _ics(client, setup["officer"], m["id"]).walk("VEVENT")[0]
+    assert int(ev["SEQUENCE"]) == 2 and str(ev["UID"]) == m["uid"]
     addresses = {str(a) for a in ev["ATTENDEE"]}
     assert f"mailto:{_address(declined)}" not in addresses and len(addresses) == 3
     assert db.session.query(Notification).filter_by(kind="meeting_updated").count() >= 3
