@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shutil
 import tempfile
 from datetime import date
 
@@ -48,8 +49,8 @@ def _database_url(worker: str) -> tuple[str, str | None]:
 def app():
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     url, schema = _database_url(worker)
-    application = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url,
-                                         "INSTANCE_DIR": tempfile.mkdtemp(prefix="xf-inst-")})
+    instance_dir = tempfile.mkdtemp(prefix="xf-inst-")
+    application = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_DIR": instance_dir})
     with application.app_context():
         from flask_migrate import upgrade
 
@@ -63,6 +64,9 @@ def app():
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+    else:
+        shutil.rmtree(os.path.dirname(url.removeprefix("sqlite:///")), ignore_errors=True)
+    shutil.rmtree(instance_dir, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)
