@@ -18,6 +18,12 @@ from app.documents.sample import sample_opinion
 from app.documents.structure import build_view
 
 
+def test_uharfbuzz_is_installed():
+    """The per-document fonts (speed, and the em-box metrics that keep the 22-line grid)
+    need HarfBuzz's subsetter from the uharfbuzz wheel."""
+    assert fonts.hb is not None, "pip install uharfbuzz (it belongs in requirements.txt)"
+
+
 def test_build_is_idempotent(fonts_dir):
     manifest = json.loads((fonts_dir / fonts.MANIFEST).read_text(encoding="utf-8"))
     assert set(manifest["chains"]) == set(fonts.ROLES)
