@@ -19,9 +19,10 @@ fontTools). So:
    nothing turns into a box. The tiny fonts are handed to WeasyPrint in memory and embedded
    whole (no subsetting left to do).
 
-Without prepared fonts the same happens from the full system fonts (slower by some tens of
-milliseconds); without the ``uharfbuzz`` package, WeasyPrint gets the installed fonts by
-name and subsets them itself (the slow path, still correct).
+Without prepared fonts the same happens from the full system fonts (about 0.1 s slower);
+without the ``uharfbuzz`` package (a requirement), WeasyPrint gets the installed fonts by
+name and subsets them itself: every character still prints, but slowly and without the
+em-box metrics, so lines of mixed fonts no longer keep the exact 22-line grid.
 """
 
 from __future__ import annotations
