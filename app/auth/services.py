@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import current_app, has_request_context, request
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.audit import service as audit
 from app.auth.models import ApiToken, LoginAttempt, User, hash_token
@@ -79,7 +80,10 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
 
 
 def user_for_token(token: str) -> tuple[User, ApiToken] | None:
-    row = db.session.execute(select(ApiToken).where(ApiToken.token_hash == hash_token(token))).scalar_one_or_none()
+    # One query for the token, its user and the user's organization (every API call needs all three).
+    stmt = (select(ApiToken).where(ApiToken.token_hash == hash_token(token))
+            .options(joinedload(ApiToken.user).joinedload(User.organization)))
+    row = db.session.execute(stmt).scalar_one_or_none()
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
         return None
     if not row.user.is_active:

@@ -71,8 +71,11 @@ def list_query(user, filters: ExpertFilters):
     if filters.specialty:
         stmt = stmt.where(Expert.id.in_(select(ExpertSpecialty.expert_id).where(ExpertSpecialty.specialty == filters.specialty)))
     if filters.q:
-        like = f"%{filters.q.replace(chr(0), '').strip()}%"  # PostgreSQL text cannot hold NUL
-        stmt = stmt.where(or_(Expert.name.like(like), Expert.employer.like(like)))
+        text = filters.q.replace(chr(0), "").strip()  # PostgreSQL text cannot hold NUL
+        # The user's text is literal: % and _ are not wildcards.
+        text = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{text}%"
+        stmt = stmt.where(or_(Expert.name.like(like, escape="\\"), Expert.employer.like(like, escape="\\")))
     return stmt.order_by(Expert.tier, Expert.region_code, Expert.id)
 
 
@@ -87,10 +90,12 @@ def _region_prefix(code: str) -> str:
 
 
 def paginate(stmt, page: int, per_page: int) -> tuple[list, int]:
-    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     items = db.session.execute(
         stmt.options(selectinload(Expert.specialty_rows)).limit(per_page).offset((page - 1) * per_page)
     ).scalars().all()
+    if page == 1 and len(items) < per_page:
+        return list(items), len(items)  # everything is on this page: no need to count
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     return list(items), total
 
 

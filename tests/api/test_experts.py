@@ -200,6 +200,16 @@ def test_list_filters(client, world, api, factory):
     assert sorted(_names(client.get(f"{EXPERTS}?q=律师事务所", headers=h))) == ["周敏"]
     assert sorted(_names(client.get(f"{EXPERTS}?q=法院", headers=h))) == ["钱大为"]
     assert _names(client.get(f"{EXPERTS}?q=不存在的人", headers=h)) == []
+    # the text is literal: no wildcards
+    assert _names(client.get(f"{EXPERTS}", query_string={"q": "%"}, headers=h)) == []
+    assert _names(client.get(f"{EXPERTS}", query_string={"q": "_"}, headers=h)) == []
+    assert _names(client.get(f"{EXPERTS}", query_string={"q": "孙_"}, headers=h)) == []
+    assert _names(client.get(f"{EXPERTS}", query_string={"q": "\\"}, headers=h)) == []
+    # the text is literal: no wildcards
+    assert _names(client.get(EXPERTS, query_string={"q": "%"}, headers=h)) == []
+    assert _names(client.get(EXPERTS, query_string={"q": "_"}, headers=h)) == []
+    assert _names(client.get(EXPERTS, query_string={"q": "孙_"}, headers=h)) == []
+    assert _names(client.get(EXPERTS, query_string={"q": "\\"}, headers=h)) == []
     # combined
     assert _names(client.get(f"{EXPERTS}?tier=municipal&region_code=320100&specialty=labor_law&status=suspended&q=东南",
                              headers=h)) == ["孙丽"]
