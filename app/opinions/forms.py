@@ -4,42 +4,24 @@ message back at its field (``legal_basis[2]`` → the legal-basis box)."""
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, PasswordField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms import HiddenField, PasswordField, SelectField, StringField, TextAreaField
 
+from app.consultations.forms import MultiCheckboxField, _choices
+from app.consultations.forms import ServiceForm as _ServiceForm
 from app.opinions.content import COMMENT_SECTIONS, LABELS
 from app.opinions.models import OUTCOMES
 from expert_pool.codes import CONCLUSIONS, RECOMMENDATIONS
 
-try:  # WTForms ≥ 3.3 wants SelectChoice objects; older versions take (value, label) pairs
-    from wtforms import SelectChoice
-except ImportError:  # pragma: no cover
-    SelectChoice = None
 
-
-def _choices(pairs) -> list:
-    return [SelectChoice(v, label) if SelectChoice else (v, label) for v, label in pairs]
-
-
-class ServiceForm(FlaskForm):
+class ServiceForm(_ServiceForm):
     def add_errors(self, fields: dict[str, str]) -> list[str]:
-        """Attach ``{field: message}`` to the form's fields (``name[i]`` to ``name``); returns
-        the messages that belong to no field."""
+        """As for the consultation forms, with ``name[i]`` (one entry of a list) shown at ``name``."""
         general = []
         for name, message in fields.items():
-            base = name.split("[", 1)[0]
-            target = self._fields.get(base)
-            if target is None or base == "csrf_token":
-                general.append(message)
-            elif message not in target.errors:
-                target.errors = [*target.errors, message]
+            if "[" not in name and any(key.startswith(f"{name}[") for key in fields):
+                continue  # the summary of the entries named below
+            general += super().add_errors({name.split("[", 1)[0]: message})
         return general
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _text(name: str, rows: int, **kw) -> TextAreaField:
