@@ -291,6 +291,7 @@ EMPTY_FORM = {"data": {}}
 UI_CASES = [
     Case("GET", "/static/<path:filename>", STATIC, path={"filename": lambda w, r: "css/app.css"}),
     Case("GET", "/bootstrap/static/<path:filename>", STATIC, path={"filename": lambda w, r: "css/bootstrap.min.css"}),
+    Case("GET", "/favicon.ico", E(*[(301, "/static/")] * 6)),
     Case("GET", "/", E(LOGIN, (302, "/dashboard"), (302, "/dashboard"), (302, "/dashboard"), (302, "/dashboard"),
                        (302, "/dashboard"))),
     Case("GET", "/dashboard", E(LOGIN, 200, 200, 200, 200, 200)),
