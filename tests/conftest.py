@@ -14,6 +14,8 @@ import tempfile
 from datetime import date
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from app import create_app
@@ -86,6 +88,21 @@ def _clean_tables(request, app):
         for table in tables:
             conn.execute(text(f'DELETE FROM "{table}"'))
     ctx.pop()
+
+
+class UserClient(FlaskClient):
+    """Each test keeps one app context pushed (for direct database access), and requests reuse
+    it; forget Flask-Login's cached user before every request so that several clients signed in
+    as different users never see each other's identity."""
+
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _user_client_class(app):
+    app.test_client_class = UserClient
 
 
 @pytest.fixture
