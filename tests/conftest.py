@@ -53,6 +53,7 @@ def app():
     url, schema = _database_url(worker)
     instance_dir = tempfile.mkdtemp(prefix="xf-inst-")
     application = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_DIR": instance_dir})
+    application.test_client_class = UserClient
     with application.app_context():
         from flask_migrate import upgrade
 
@@ -98,11 +99,6 @@ class UserClient(FlaskClient):
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
         return super().open(*args, **kwargs)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _user_client_class(app):
-    app.test_client_class = UserClient
 
 
 @pytest.fixture
