@@ -79,10 +79,11 @@ def mworld(app, _fast_password_hashing):  # noqa: F811
             tokens=tokens, cookies={},
         )
         _db.session.remove()
-    # Outside any app context: requests would share one (and its flask_login user) otherwise.
+    # A fresh app context per sign-in: requests reuse a pushed context (and its cached user).
     client = app.test_client()
     for role, username in w.usernames.items():
-        resp = client.post("/login", data={"username": username, "password": PASSWORD})
+        with app.app_context():
+            resp = client.post("/login", data={"username": username, "password": PASSWORD})
         assert resp.status_code == 302, resp.get_data(as_text=True)[:300]
         w.cookies[role] = client.get_cookie("session").value
         client.delete_cookie("session")
