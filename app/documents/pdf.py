@@ -1,18 +1,23 @@
-"""The opinion as a GB/T 9704-2012 PDF (WeasyPrint).
+"""The opinion as a GB/T 9704-2012 PDF.
 
-``render_pdf(doc)`` builds the document view, cuts the per-document fonts
-(:func:`app.documents.fonts.plan_fonts`), renders ``templates/pdf/opinion.html`` and lets
-WeasyPrint lay it out with a fetcher that refuses everything but the document's own fonts
-and template files. Issued opinions never change: store the bytes once and serve them.
+Two engines print the same document (same view, measures and fonts):
+
+* ``"grid"`` — :mod:`app.documents.gridpdf`, a typesetter for the GB/T 9704 character grid
+  that writes the PDF itself (milliseconds; see ``app/documents/ENGINE.md`` for figures).
+  When it cannot print every character (no uharfbuzz, or characters no installed font
+  has) it steps aside for WeasyPrint.
+* ``"weasyprint"`` — :func:`render_pdf_weasyprint` builds the document view, cuts the
+  per-document fonts (:func:`app.documents.fonts.plan_fonts`), renders
+  ``templates/pdf/opinion.html`` and lets WeasyPrint lay it out with a fetcher that refuses
+  everything but the document's own fonts and template files. WeasyPrint is imported only
+  when this engine runs (it takes about a second to import).
+
+Issued opinions never change: store the bytes once and serve them.
 """
 
 from __future__ import annotations
 
 import os
-import weasyprint.pdf.fonts as weasy_fonts
-from weasyprint import HTML
-from weasyprint.formatting_structure.boxes import MarginBox
-from weasyprint.text.fonts import FontConfiguration
 
 from .fetcher import SafeURLFetcher
 from .fonts import fonts_dir, plan_fonts
@@ -21,11 +26,31 @@ from .preview import TEMPLATES_DIR, render_view
 from .structure import build_view
 
 PAGE_NUMBER_BOXES = ("@bottom-left", "@bottom-right", "@bottom-center")
+ENGINES = ("grid", "weasyprint")
+DEFAULT_ENGINE = "weasyprint"
 
 
-def render_pdf(doc: OpinionDocument, *, fonts: str | os.PathLike | None = None) -> bytes:
+def render_pdf(doc: OpinionDocument, *, fonts: str | os.PathLike | None = None, engine: str | None = None) -> bytes:
     """Render the opinion to PDF bytes. ``fonts`` is the prepared fonts directory (default
-    ``$DOCUMENT_FONTS_DIR`` or ``instance/fonts``); unprepared, system fonts are used."""
+    ``$DOCUMENT_FONTS_DIR`` or ``instance/fonts``); unprepared, system fonts are used.
+    ``engine`` is ``"grid"`` or ``"weasyprint"`` (default :data:`DEFAULT_ENGINE`)."""
+    engine = engine or DEFAULT_ENGINE
+    if engine not in ENGINES:
+        raise ValueError(f"unknown PDF engine {engine!r}; expected one of {', '.join(ENGINES)}")
+    if engine == "grid":
+        from .gridpdf import render_grid_pdf
+
+        data = render_grid_pdf(doc, fonts=fonts)
+        if data is not None:
+            return data
+    return render_pdf_weasyprint(doc, fonts=fonts)
+
+
+def render_pdf_weasyprint(doc: OpinionDocument, *, fonts: str | os.PathLike | None = None) -> bytes:
+    """The WeasyPrint engine: ``templates/pdf/opinion.html`` laid out by WeasyPrint."""
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
     view = build_view(doc)
     directory = fonts_dir(fonts)
     plan = plan_fonts(view.chars_by_role(), directory)
@@ -54,10 +79,14 @@ def _embed_whole(plan) -> bool:
     second per font): embed ours whole then — but only when they cover every character, as a
     system CJK font must never be embedded whole (26 MB, seconds to write).
     """
+    import weasyprint.pdf.fonts as weasy_fonts
+
     return plan.complete and not getattr(weasy_fonts, "harfbuzz_subset", None)
 
 
 def _remove_page_number(page) -> None:
+    from weasyprint.formatting_structure.boxes import MarginBox
+
     box = getattr(page, "_page_box", None)
     if box is None:  # pragma: no cover - WeasyPrint internals changed
         return

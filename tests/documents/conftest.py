@@ -1,6 +1,7 @@
 """Fixtures for the opinion documents: the fonts prepared (once; idempotent, in
 ``$DOCUMENT_FONTS_DIR`` or ``instance/fonts`` like ``make setup`` does), and the sample opinion
-rendered once per session (PDF, draft PDF)."""
+rendered once per session and per PDF engine (PDF, draft PDF): every test that takes
+``pdf``, ``pdf_bytes``, ``draft_pdf`` or ``engine`` runs against both engines."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pdfplumber
 import pytest
 
 from app.documents import fonts
+from app.documents.pdf import ENGINES
 from app.documents.sample import sample_opinion
 
 
@@ -26,11 +28,17 @@ def opinion():
     return sample_opinion()
 
 
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(request):
+    """The PDF engine under test: the grid typesetter and WeasyPrint."""
+    return request.param
+
+
 @pytest.fixture(scope="session")
-def pdf_bytes(opinion, fonts_dir):
+def pdf_bytes(opinion, fonts_dir, engine):
     from app.documents.pdf import render_pdf
 
-    return render_pdf(opinion, fonts=fonts_dir)
+    return render_pdf(opinion, fonts=fonts_dir, engine=engine)
 
 
 @pytest.fixture(scope="session")
@@ -40,9 +48,9 @@ def pdf(pdf_bytes):
 
 
 @pytest.fixture(scope="session")
-def draft_pdf(fonts_dir):
+def draft_pdf(fonts_dir, engine):
     from app.documents.pdf import render_pdf
 
-    data = render_pdf(sample_opinion(draft=True), fonts=fonts_dir)
+    data = render_pdf(sample_opinion(draft=True), fonts=fonts_dir, engine=engine)
     with pdfplumber.open(io.BytesIO(data)) as document:
         yield document

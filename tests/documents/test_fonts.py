@@ -77,28 +77,28 @@ def _text_and_fonts(pdf: bytes) -> tuple[str, int]:
         return "".join(page.extract_text() for page in document.pages), len(document.pages)
 
 
-def test_unprepared_fonts_still_print_everything(tmp_path):
+def test_unprepared_fonts_still_print_everything(tmp_path, engine):
     doc = sample_opinion()
-    text, pages = _text_and_fonts(render_pdf(doc, fonts=tmp_path / "nothing-here"))
+    text, pages = _text_and_fonts(render_pdf(doc, fonts=tmp_path / "nothing-here", engine=engine))
     assert pages == 5
     assert all(char in text for char in "堃昇𠮷")
 
 
-def test_without_harfbuzz_weasyprint_gets_system_fonts(monkeypatch, fonts_dir):
+def test_without_harfbuzz_weasyprint_gets_system_fonts(monkeypatch, fonts_dir, engine):
     monkeypatch.setattr(fonts, "hb", None)
     doc = replace(sample_opinion(), findings="查明事实：王堃、李昇、张𠮷。", analysis="分析。", dissent="")
     plan = fonts.plan_fonts(build_view(doc).chars_by_role(), fonts_dir)
     assert not plan.faces and not plan.complete
-    text, _ = _text_and_fonts(render_pdf(doc, fonts=fonts_dir))
+    text, _ = _text_and_fonts(render_pdf(doc, fonts=fonts_dir, engine=engine))  # grid: falls back to WeasyPrint
     assert all(char in text for char in "堃昇𠮷")
 
 
-def test_characters_no_font_has_do_not_break_rendering(fonts_dir):
+def test_characters_no_font_has_do_not_break_rendering(fonts_dir, engine):
     # A CJK Extension G character and a private-use one (造字) no installed font has.
     doc = replace(sample_opinion(), findings="罕见字\U00030000与造字\ue000。", analysis="分析。")
     plan = fonts.plan_fonts(build_view(doc).chars_by_role(), fonts_dir)
     assert {"\U00030000", "\ue000"} <= plan.missing and not plan.complete
-    assert render_pdf(doc, fonts=fonts_dir).startswith(b"%PDF")
+    assert render_pdf(doc, fonts=fonts_dir, engine=engine).startswith(b"%PDF")
 
 
 @pytest.mark.parametrize("argv", [["build", "--dir"], ["show"]])

@@ -157,13 +157,13 @@ def test_draft_is_watermarked_and_unnumbered(draft_pdf, opinion):
     assert opinion.number not in draft_pdf.pages[0].extract_text()
 
 
-def test_without_banji_the_last_page_keeps_its_number(fonts_dir):
+def test_without_banji_the_last_page_keeps_its_number(fonts_dir, engine):
     from dataclasses import replace
 
     from app.documents.pdf import render_pdf
 
     doc = replace(sample_opinion(), cc=[], printing_office="", print_date=None, findings="查明事实。", analysis="分析。")
-    with pdfplumber.open(io.BytesIO(render_pdf(doc, fonts=fonts_dir))) as document:
+    with pdfplumber.open(io.BytesIO(render_pdf(doc, fonts=fonts_dir, engine=engine))) as document:
         last = len(document.pages)
         assert [line.text for line in page_number_lines(document.pages[-1])] == [f"— {last} —"]
         assert "抄送" not in document.pages[-1].extract_text()
