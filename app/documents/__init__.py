@@ -3,7 +3,9 @@ legal-basis citations. Framework-free: no Flask, no SQLAlchemy, no other ``app``
 
     from app.documents import OpinionDocument, render_pdf, render_docx, render_html
 
-The renderers are imported lazily (WeasyPrint takes a while to import).
+The renderers are imported lazily (WeasyPrint takes a while to import). ``render_pdf`` uses
+the grid typesetter (:mod:`app.documents.gridpdf`) by default; ``render_pdf_weasyprint``
+(or ``render_pdf(doc, engine="weasyprint")``) is the WeasyPrint engine.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from .structure import document_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .docx import render_docx
-    from .pdf import render_pdf
+    from .pdf import render_pdf, render_pdf_weasyprint
     from .preview import render_html
 
 __all__ = [
@@ -49,11 +51,12 @@ __all__ = [
     "render_docx",
     "render_html",
     "render_pdf",
+    "render_pdf_weasyprint",
     "suggest_legal_basis",
     "validate_legal_basis",
 ]
 
-_LAZY = {"render_pdf": ".pdf", "render_docx": ".docx", "render_html": ".preview"}
+_LAZY = {"render_pdf": ".pdf", "render_pdf_weasyprint": ".pdf", "render_docx": ".docx", "render_html": ".preview"}
 
 
 def __getattr__(name: str):

@@ -27,7 +27,7 @@ from .structure import build_view
 
 PAGE_NUMBER_BOXES = ("@bottom-left", "@bottom-right", "@bottom-center")
 ENGINES = ("grid", "weasyprint")
-DEFAULT_ENGINE = "weasyprint"
+DEFAULT_ENGINE = "grid"
 
 
 def render_pdf(doc: OpinionDocument, *, fonts: str | os.PathLike | None = None, engine: str | None = None) -> bytes:
