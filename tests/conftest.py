@@ -14,7 +14,7 @@ import tempfile
 from datetime import date
 
 import pytest
-from flask import g
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
@@ -97,7 +97,8 @@ class UserClient(FlaskClient):
     as different users never see each other's identity."""
 
     def open(self, *args, **kwargs):
-        g.pop("_login_user", None)
+        if has_app_context():
+            g.pop("_login_user", None)
         return super().open(*args, **kwargs)
 
 
