@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime, utcnow
@@ -16,11 +16,15 @@ class Expert(db.Model):
 
     __tablename__ = "experts"
     # The roster's matching key: one person appears once per tier's pool, identified by mobile.
-    __table_args__ = (UniqueConstraint("tier", "phone", name="uq_experts_tier_phone"),)
+    __table_args__ = (
+        UniqueConstraint("tier", "phone", name="uq_experts_tier_phone"),
+        # The list's filter and sort order: a page of 20 without sorting every match.
+        Index("ix_experts_tier_region_code_id", "tier", "region_code", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), index=True)
-    tier: Mapped[str] = mapped_column(String(20), index=True)
+    tier: Mapped[str] = mapped_column(String(20))
     region_code: Mapped[str] = mapped_column(String(6), index=True)
     employer: Mapped[str] = mapped_column(String(120), index=True)
     employer_organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id"), index=True)
