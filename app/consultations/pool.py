@@ -10,7 +10,7 @@ import json
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Integer, bindparam, exists, func, literal_column, select, true
+from sqlalchemy import Integer, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.cases.models import Case
@@ -45,12 +45,17 @@ def screen_pool(c: Consultation, window: tuple[datetime, datetime] | None, today
     required = list(c.required_specialties or ())
     term_ref = max(today, window[0].astimezone(SHANGHAI).date()) if window else today
     pool = pool_clause(c.tier, c.office)
-    fits = (exists().where(ExpertSpecialty.expert_id == Expert.id, ExpertSpecialty.specialty.in_(required))
-            if required else true())
     conn = db.session.connection()
+    fitting: set[int] | None = None
+    if required:
+        fitting = set(conn.execute(
+            select(ExpertSpecialty.expert_id).join(Expert, Expert.id == ExpertSpecialty.expert_id)
+            .where(pool, ExpertSpecialty.specialty.in_(required))
+        ).scalars())
     pre: list[Exclusion] = []
     field: list[int] = []
-    for eid, status, term_end, fit in conn.execute(select(Expert.id, Expert.status, Expert.term_end, fits).where(pool)).all():
+    for eid, status, term_end in conn.execute(select(Expert.id, Expert.status, Expert.term_end).where(pool)).all():
+        fit = fitting is None or eid in fitting
         if status != "active":
             pre.append(make_exclusion(eid, "inactive"))
         elif term_end is not None and term_end < term_ref:
