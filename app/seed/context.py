@@ -1,5 +1,5 @@
-"""The state the demo sections share: one seeded RNG, the organizations by name, the experts
-and users created so far, and the audit entries to write at the end."""
+"""The state the demo sections share: one seeded RNG, the organizations by name, the experts,
+users and cases created so far, and the audit entries still to write."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.audit import service as audit
 from app.extensions import db
 from app.orgs.models import Organization
 from app.timeutil import SHANGHAI
@@ -25,6 +26,12 @@ class SeedContext:
     users: dict[str, object] = field(default_factory=dict)
     audit_items: list[dict] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    # The demo password's hash, computed once (hashing is slow) and shared by every demo account.
+    password_hash: str = ""
+    # Workflow sections: cases by their key in app.seed.case_data, accounts by organization / expert id.
+    cases: dict[str, object] = field(default_factory=dict)
+    agency_users: dict[int, object] = field(default_factory=dict)
+    expert_users: dict[int, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rng = random.Random(self.seed)
@@ -50,6 +57,13 @@ class SeedContext:
         """Queue an audit entry; all are chained in one record_batch when the demo commits."""
         self.audit_items.append({"action": action, "object_type": object_type, "object_id": object_id,
                                  "summary": DEMO_SUMMARY_PREFIX + summary, "after": after, "subject": subject})
+
+    def write_audit(self) -> None:
+        """Chain the queued entries now, so that entries the services write next (cases,
+        consultations …) follow them in the log, as the events did."""
+        if self.audit_items:
+            audit.record_batch(self.audit_items, actor=None)
+            self.audit_items = []
 
     def count(self, key: str, n: int = 1) -> None:
         self.counts[key] = self.counts.get(key, 0) + n

@@ -1,10 +1,12 @@
 """Demo data (`flask seed demo`): fictional but realistic organizations, experts and one sign-in
-per role, written quickly through the ORM with a valid audit chain.
+per role, written quickly through the ORM with a valid audit chain; then petition cases and
+consultations in every state, taken through the platform's own services (``app.seed.cases``,
+``app.seed.workflow``) so that a new user sees the workflow alive.
 
 The demo is built by *sections* (``SECTIONS``), each a function of a shared
-:class:`~app.seed.context.SeedContext` that holds the organizations by name, the experts and
-users created so far and the audit entries to write. Later features (cases, consultations …)
-add a section function and append it to ``SECTIONS``; every section gets its own RNG
+:class:`~app.seed.context.SeedContext` that holds the organizations by name, the experts,
+users and cases created so far and the audit entries to write. Later features add a section
+function and append it to ``SECTIONS``; every section gets its own RNG
 (``ctx.section_rng(name)``) so adding one never changes what the others produce.
 """
 
@@ -15,21 +17,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
-from app.audit import service as audit
 from app.auth.models import User
 from app.extensions import db
 from app.orgs.models import Organization
+from app.audit.models import AuditEntry
+from app.seed.cases import seed_cases
 from app.seed.context import SeedContext
-from app.seed.experts import seed_expert_availability, seed_experts
+from app.seed.experts import DEMO_EXPERT_POOL, demo_expert, seed_expert_availability, seed_experts
 from app.seed.organizations import PETITION_OFFICES, seed_organizations
+from app.seed.workflow import seed_workflow
+
+__all__ = ["DEMO_ACCOUNTS", "DEMO_EXPERT_POOL", "DEMO_LOGINS", "DEMO_PASSWORD", "SECTIONS", "seed_demo"]
 
 # One password for every demo account (satisfies the policy: ≥10 characters, letters and
 # digits, contains no demo username). Demo data is for trying the platform, never production.
 DEMO_PASSWORD = "Xinfang2026"  # noqa: S105  (published demo credential)
-DEMO_EXPERT_POOL = ("municipal", "320100")  # the demo expert account belongs to 南京's pool
 
 
 @dataclass(frozen=True)
@@ -61,10 +66,9 @@ DEMO_LOGINS: list[tuple[str, str, str, str]] = [(a.username, DEMO_PASSWORD, a.ro
 def seed_users(ctx: SeedContext) -> None:
     """One account per DEMO_ACCOUNTS row; the expert account is linked to an active expert of
     南京's municipal pool. The password is hashed once (hashing is the slow part)."""
-    password_hash = generate_password_hash(DEMO_PASSWORD)
-    tier, region = DEMO_EXPERT_POOL
-    expert = next((e for e in ctx.experts if e.tier == tier and e.region_code == region and e.status == "active"),
-                  None)
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")  # as User.set_password
+    password_hash = ctx.password_hash = generate_password_hash(DEMO_PASSWORD, method=method)
+    expert = demo_expert(ctx.experts)
     for account in DEMO_ACCOUNTS:
         if account.role == "expert" and expert is None:
             continue
@@ -86,6 +90,8 @@ SECTIONS: list[Callable[[SeedContext], None]] = [
     seed_experts,
     seed_expert_availability,
     seed_users,
+    seed_cases,
+    seed_workflow,
 ]
 
 
@@ -109,15 +115,17 @@ def seed_demo(expert_count: int = 240) -> list | None:
         return None
     started = time.perf_counter()
     ctx = SeedContext(expert_count=expert_count)
+    entries_before = db.session.execute(select(func.count()).select_from(AuditEntry)).scalar_one()
     try:
         for section in SECTIONS:
             section(ctx)
-        audit.record_batch(ctx.audit_items, actor=None)
+        ctx.write_audit()
+        entries = db.session.execute(select(func.count()).select_from(AuditEntry)).scalar_one() - entries_before
         db.session.commit()
     except Exception:
         db.session.rollback()
         raise
     LAST_RUN.clear()
-    LAST_RUN.update(ctx.counts, audit_entries=len(ctx.audit_items), seconds=round(time.perf_counter() - started, 2))
+    LAST_RUN.update(ctx.counts, audit_entries=entries, seconds=round(time.perf_counter() - started, 2))
     current_app.logger.info("demo data loaded: %s", LAST_RUN)
     return DEMO_LOGINS

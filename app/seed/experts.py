@@ -1,5 +1,12 @@
 """Demo experts for every pool (national, the two provinces, the four cities), with conflict
-declarations and unavailability periods for a few of them."""
+declarations and unavailability periods for a few of them.
+
+The demo expert account (``expert_nj``) is linked to the first active expert of 南京's pool
+(:func:`demo_expert`). That expert is made the pool's only holder of 企业改制与国资
+(``DEMO_EXPERT_SPECIALTY``): the demo's 企业改制 consultations require that specialty, and the
+draw's coverage rule seats the only candidate holding a required specialty, so the genuine,
+random draw necessarily invites the demo expert — nobody is placed on a panel by hand.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +19,32 @@ from app.seed import expert_data as data
 from app.seed.context import SeedContext
 from app.timeutil import SHANGHAI
 from expert_pool import regions
+
+
+DEMO_EXPERT_POOL = ("municipal", "320100")  # the demo expert account belongs to 南京's pool
+DEMO_EXPERT_SPECIALTY = "enterprise_restructuring"
+
+
+def demo_expert(experts) -> Expert | None:
+    """The expert behind the demo expert account: the first active one of DEMO_EXPERT_POOL."""
+    tier, region = DEMO_EXPERT_POOL
+    return next((e for e in experts if e.tier == tier and e.region_code == region and e.status == "active"), None)
+
+
+def _design_demo_expert(ctx: SeedContext) -> None:
+    """Make the demo expert the only one of its pool who holds DEMO_EXPERT_SPECIALTY, with the
+    longest term of the demo (see the module docstring)."""
+    expert = demo_expert(ctx.experts)
+    if expert is None:
+        return
+    tier, region = DEMO_EXPERT_POOL
+    for other in ctx.experts:
+        if other is not expert and other.tier == tier and other.region_code == region \
+                and DEMO_EXPERT_SPECIALTY in other.specialties:
+            other.specialties = [s for s in other.specialties if s != DEMO_EXPERT_SPECIALTY] or ["labor_law"]
+    own = [s for s in expert.specialties if s != DEMO_EXPERT_SPECIALTY][:2]
+    expert.specialties = [*own, DEMO_EXPERT_SPECIALTY]
+    expert.term_end = max(date(*d) for d, _ in data.TERM_ENDS)
 
 
 def _weighted(rng: random.Random, pairs):
@@ -113,6 +146,7 @@ def seed_experts(ctx: SeedContext) -> None:
     people = _People(rng)
     for tier, region_code, n in pool_sizes(ctx.expert_count):
         ctx.experts.extend(_expert(ctx, rng, people, tier, region_code) for _ in range(n))
+    _design_demo_expert(ctx)
     db.session.add_all(ctx.experts)
     ctx.flush()
     for e in ctx.experts:
