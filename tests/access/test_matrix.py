@@ -25,7 +25,7 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from tests.access.conftest import ROLES
+from tests.access.conftest import PNG, ROLES
 from tests.api.helpers import csv_bytes, expert_body, roster_row
 
 _seq = itertools.count(1)
@@ -39,7 +39,6 @@ def E(anonymous, agency, expert, officer_other, officer_same, admin) -> dict:
 
 
 LOGIN = (302, "/login")  # a redirect to the sign-in page
-LATER_UI_CASES: list = []
 
 
 @dataclass
@@ -156,129 +155,185 @@ API_CASES = [
          path={"expert_id": "e_nj", "row_id": _new_unavailability}),
 ]
 
-# Routes of later issues (cases, consultations, meetings, opinions, notifications), landing
-# while issue 2 is finished: only the anonymous outcome is classified here so far — API 401,
-# pages → /login. Their owners replace these lines with full rows (one outcome per role).
-PENDING_LATER_ISSUES = """
-    GET    /api/v1/cases
-    POST   /api/v1/cases
-    GET    /api/v1/cases/<case_id>
-    PATCH  /api/v1/cases/<case_id>
-    GET    /api/v1/cases/<case_id>/attachments
-    POST   /api/v1/cases/<case_id>/attachments
-    DELETE /api/v1/cases/<case_id>/attachments/<attachment_id>
-    GET    /api/v1/cases/<case_id>/attachments/<attachment_id>
-    POST   /api/v1/cases/<case_id>/close
-    POST   /api/v1/cases/<case_id>/consultations
-    POST   /api/v1/cases/<case_id>/extend
-    POST   /api/v1/cases/<case_id>/reopen
-    GET    /api/v1/cases/<case_id>/timeline
-    GET    /api/v1/cases/export
-    GET    /api/v1/consultations
-    GET    /api/v1/consultations/<consultation_id>
-    PATCH  /api/v1/consultations/<consultation_id>
-    POST   /api/v1/consultations/<consultation_id>/accept
-    POST   /api/v1/consultations/<consultation_id>/close
-    POST   /api/v1/consultations/<consultation_id>/escalate
-    POST   /api/v1/consultations/<consultation_id>/invitations/<expert_id>
-    GET    /api/v1/consultations/<consultation_id>/meetings
-    POST   /api/v1/consultations/<consultation_id>/meetings
-    GET    /api/v1/consultations/<consultation_id>/opinion
-    POST   /api/v1/consultations/<consultation_id>/opinion
-    GET    /api/v1/consultations/<consultation_id>/panel
-    POST   /api/v1/consultations/<consultation_id>/panel
-    POST   /api/v1/consultations/<consultation_id>/panel/reserves
-    GET    /api/v1/consultations/<consultation_id>/panel/verify
-    GET    /api/v1/consultations/<consultation_id>/ratings
-    POST   /api/v1/consultations/<consultation_id>/ratings
-    POST   /api/v1/consultations/<consultation_id>/return
-    GET    /api/v1/consultations/<consultation_id>/slots
-    POST   /api/v1/consultations/<consultation_id>/withdraw
-    DELETE /api/v1/meetings/<meeting_id>
-    GET    /api/v1/meetings/<meeting_id>
-    PATCH  /api/v1/meetings/<meeting_id>
-    GET    /api/v1/meetings/<meeting_id>/ics
-    POST   /api/v1/meetings/<meeting_id>/minutes
-    GET    /api/v1/notifications
-    POST   /api/v1/notifications/<notification_id>/read
-    POST   /api/v1/notifications/read-all
-    GET    /api/v1/opinions/<opinion_id>
-    PUT    /api/v1/opinions/<opinion_id>
-    GET    /api/v1/opinions/<opinion_id>/citation-suggestions
-    GET    /api/v1/opinions/<opinion_id>/comments
-    POST   /api/v1/opinions/<opinion_id>/comments
-    POST   /api/v1/opinions/<opinion_id>/comments/<comment_id>/resolve
-    POST   /api/v1/opinions/<opinion_id>/correction
-    GET    /api/v1/opinions/<opinion_id>/diff
-    POST   /api/v1/opinions/<opinion_id>/dissent
-    GET    /api/v1/opinions/<opinion_id>/docx
-    POST   /api/v1/opinions/<opinion_id>/feedback
-    POST   /api/v1/opinions/<opinion_id>/issue
-    GET    /api/v1/opinions/<opinion_id>/pdf
-    GET    /api/v1/opinions/<opinion_id>/signatures
-    POST   /api/v1/opinions/<opinion_id>/signatures
-    GET    /api/v1/opinions/<opinion_id>/versions
-    GET    /api/v1/opinions/<opinion_id>/versions/<version>
-    GET    /cases
-    GET    /cases/<case_id>
-    POST   /cases/<case_id>/attachments
-    GET    /cases/<case_id>/attachments/<attachment_id>
-    POST   /cases/<case_id>/attachments/<attachment_id>/delete
-    POST   /cases/<case_id>/close
-    GET    /cases/<case_id>/edit
-    POST   /cases/<case_id>/edit
-    POST   /cases/<case_id>/extend
-    POST   /cases/<case_id>/reopen
-    GET    /cases/export
-    GET    /cases/new
-    POST   /cases/new
-    GET    /consultations
-    GET    /consultations/<consultation_id>
-    POST   /consultations/<consultation_id>/accept
-    POST   /consultations/<consultation_id>/close
-    GET    /consultations/<consultation_id>/edit
-    POST   /consultations/<consultation_id>/edit
-    POST   /consultations/<consultation_id>/escalate
-    POST   /consultations/<consultation_id>/invitations/<expert_id>
-    POST   /consultations/<consultation_id>/panel
-    POST   /consultations/<consultation_id>/panel/reserves
-    GET    /consultations/<consultation_id>/panel/verify
-    POST   /consultations/<consultation_id>/ratings/<expert_id>
-    POST   /consultations/<consultation_id>/return
-    POST   /consultations/<consultation_id>/withdraw
-    GET    /consultations/new
-    POST   /consultations/new
-    POST   /meetings/<meeting_id>/cancel
-    GET    /meetings/<meeting_id>/invite.ics
-    POST   /meetings/<meeting_id>/minutes
-    POST   /meetings/<meeting_id>/reschedule
-    GET    /meetings/consultations/<consultation_id>
-    POST   /meetings/consultations/<consultation_id>/schedule
-    GET    /notifications
-    POST   /notifications/<notification_id>/read
-    POST   /notifications/read-all
-    GET    /opinions/<opinion_id>
-    POST   /opinions/<opinion_id>/comments
-    POST   /opinions/<opinion_id>/comments/<comment_id>/resolve
-    POST   /opinions/<opinion_id>/correction
-    POST   /opinions/<opinion_id>/dissent
-    GET    /opinions/<opinion_id>/docx
-    POST   /opinions/<opinion_id>/feedback
-    POST   /opinions/<opinion_id>/issue
-    GET    /opinions/<opinion_id>/pdf
-    GET    /opinions/<opinion_id>/preview
-    POST   /opinions/<opinion_id>/save
-    POST   /opinions/<opinion_id>/sign
-    GET    /opinions/<opinion_id>/versions
-    POST   /opinions/citations
-    GET    /opinions/new
-    POST   /opinions/new
-"""
-_LATER = "later issue: only the anonymous outcome is classified; add a full row"
-for _line in PENDING_LATER_ISSUES.strip().splitlines():
-    _method, _rule = _line.split()
-    _case = Case(_method, _rule, {"anonymous": 401 if _rule.startswith("/api/") else LOGIN}, pending=_LATER)
-    (API_CASES if _rule.startswith("/api/") else LATER_UI_CASES).append(_case)
+# --- the workflow (issues 3 and 4). ``case``/``cons``/``meeting``/``draft`` are 南京's objects the
+# expert role's 王建国 sits on (accepted chair); see tests/access/conftest.py for how they are built.
+# State-changing requests of allowed roles send a body the service refuses after the access
+# check (422) or hit a wrong state (409), so the shared world never changes; a few make unique
+# changes (new cases, attachments). Outcome tuples: VIEW = those who may see the object,
+# STAFF = the staffing office's officers (and admin) act.
+def VIEW(ok=200) -> dict:
+    return E(401, ok, ok, 404, ok, ok)
+
+
+def STAFF(ok) -> dict:
+    return E(401, 403, 403, 404, ok, ok)
+
+
+EMPTY = _json(lambda w, role: {})
+
+
+def _new_attachment(w, role) -> int:
+    from app.auth.models import User
+    from app.cases import attachments
+    from app.cases.models import Case
+
+    row = attachments.add_attachment(db.session.get(User, w.user_ids["admin"]), db.session.get(Case, w.case),
+                                     io.BytesIO(PNG), f"矩阵{next(_seq)}.png")
+    db.session.commit()
+    return row.id
+
+
+def _notification_of(username_role: str | None = None):
+    def make(w, role) -> int:
+        from app.auth.models import User
+        from app.notifications.service import notify
+
+        owner = username_role or (role if role in w.user_ids else "spare")
+        [note] = notify([db.session.get(User, w.user_ids[owner])], "matrix", "矩阵测试通知", email=False)
+        db.session.commit()
+        return note.id
+
+    return make
+
+
+def _png_upload(w, role):
+    return {"data": {"file": (io.BytesIO(PNG), "现场照片.png")}, "content_type": "multipart/form-data"}
+
+
+def _case_body(w, role):
+    return {"title": f"矩阵登记事项{next(_seq)}", "summary": "信访人反映房屋征收补偿问题。", "claims": "要求提高补偿标准",
+            "category": "land_expropriation", "region_code": "320100", "handling_org_id": w.agency,
+            "petitioners": [{"name": "刘德明", "id_number": "11010519491231002X", "phone": "13900000001", "address": ""}],
+            "first_petition_date": "2025-03-01", "cross_flags": [], "responsible_leader": "张某", "is_backlog": True}
+
+
+CASE = {"case_id": "case"}
+CONS = {"consultation_id": "cons"}
+MEET = {"meeting_id": "meeting"}
+DRAFT = {"opinion_id": "draft"}
+ISSUED = {"opinion_id": "issued"}
+EXTEND = {"days": 10, "reason": "需要补充调查核实"}
+
+API_CASES += [
+    # --- cases (ledger)
+    Case("GET", "/api/v1/cases", E(401, 200, 200, 200, 200, 200)),
+    Case("POST", "/api/v1/cases", E(401, 422, 403, 422, 422, 422), body=EMPTY, label="(empty body)"),
+    Case("POST", "/api/v1/cases", E(401, 201, 403, 403, 201, 201), body=_json(_case_body),
+         label="(a 南京 agency's case: 杭州 is out of jurisdiction)"),
+    Case("GET", "/api/v1/cases/<int:case_id>", VIEW(), path=CASE),
+    Case("GET", "/api/v1/cases/<int:case_id>", E(401, 404, 404, 404, 200, 200), path={"case_id": "case_b"},
+         label="(another 南京 agency's case)"),
+    Case("GET", "/api/v1/cases/<int:case_id>", E(401, 200, 404, 404, 200, 200), path={"case_id": "case_closed"},
+         label="(a case 王建国 sits on no panel of)"),
+    Case("PATCH", "/api/v1/cases/<int:case_id>", E(401, 422, 403, 404, 422, 422), path=CASE, body=EMPTY,
+         label="(no version)"),
+    Case("PATCH", "/api/v1/cases/<int:case_id>", E(401, 404, 404, 404, 422, 422), path={"case_id": "case_b"}, body=EMPTY,
+         label="(another 南京 agency's case, no version)"),
+    Case("GET", "/api/v1/cases/<int:case_id>/attachments", VIEW(), path=CASE),
+    Case("POST", "/api/v1/cases/<int:case_id>/attachments", E(401, 201, 403, 404, 201, 201), path=CASE, body=_png_upload),
+    Case("GET", "/api/v1/cases/<int:case_id>/attachments/<int:attachment_id>", VIEW(),
+         path={"case_id": "case", "attachment_id": "attachment"}),
+    Case("DELETE", "/api/v1/cases/<int:case_id>/attachments/<int:attachment_id>", E(401, 204, 403, 404, 204, 204),
+         path={"case_id": "case", "attachment_id": _new_attachment}),
+    Case("POST", "/api/v1/cases/<int:case_id>/close", E(401, 422, 403, 404, 422, 422), path=CASE,
+         body=_json(lambda w, r: {"bogus": 1}), label="(an unknown field)"),
+    Case("POST", "/api/v1/cases/<int:case_id>/close", E(401, 409, 404, 404, 409, 409), path={"case_id": "case_closed"},
+         body=EMPTY, label="(already closed)"),
+    Case("POST", "/api/v1/cases/<int:case_id>/consultations", E(401, 422, 403, 404, 422, 422), path=CASE, body=EMPTY,
+         label="(empty body)"),
+    Case("POST", "/api/v1/cases/<int:case_id>/consultations", E(401, 404, 404, 404, 422, 422), path={"case_id": "case_b"},
+         body=EMPTY, label="(another 南京 agency's case, empty body)"),
+    Case("POST", "/api/v1/cases/<int:case_id>/extend", E(401, 409, 403, 404, 409, 409), path=CASE,
+         body=_json(lambda w, r: EXTEND), label="(no acceptance date yet)"),
+    Case("POST", "/api/v1/cases/<int:case_id>/reopen", E(401, 403, 403, 404, 403, 409), path=CASE, label="(not closed)"),
+    Case("GET", "/api/v1/cases/<int:case_id>/timeline", VIEW(), path=CASE),
+    Case("GET", "/api/v1/cases/export", E(401, 200, 403, 200, 200, 200)),
+    # --- consultations
+    Case("GET", "/api/v1/consultations", E(401, 200, 200, 200, 200, 200)),
+    Case("GET", "/api/v1/consultations/<int:consultation_id>", VIEW(), path=CONS),
+    Case("GET", "/api/v1/consultations/<int:consultation_id>", E(401, 404, 404, 404, 200, 200),
+         path={"consultation_id": "cons_b"}, label="(another agency's; 王建国 only a reserve)"),
+    Case("GET", "/api/v1/consultations/<int:consultation_id>", E(401, 200, 404, 404, 200, 200),
+         path={"consultation_id": "cons_esc"}, label="(escalated to 江苏)"),
+    Case("PATCH", "/api/v1/consultations/<int:consultation_id>", E(401, 409, 403, 404, 409, 409), path=CONS, body=EMPTY,
+         label="(past the request stage)"),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/accept", STAFF(409), path=CONS, label="(already accepted)"),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/close", STAFF(422), path=CONS, body=EMPTY, label="(no reason)"),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/escalate", STAFF(422), path=CONS, body=EMPTY,
+         label="(no reason)"),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/escalate", E(401, 403, 404, 404, 403, 422),
+         path={"consultation_id": "cons_esc"}, body=EMPTY, label="(escalated: 南京 no longer staffs it)"),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/invitations/<int:expert_id>", E(401, 403, 409, 404, 409, 409),
+         path={"consultation_id": "cons", "expert_id": "e_nj"}, body=_json(lambda w, r: {"response": "accept"}),
+         label="(王建国's own, already accepted)"),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/invitations/<int:expert_id>", E(401, 403, 403, 404, 422, 422),
+         path={"consultation_id": "cons", "expert_id": lambda w, r: w.other_members[0]}, body=EMPTY,
+         label="(another member's, empty body)"),
+    Case("GET", "/api/v1/consultations/<int:consultation_id>/meetings", VIEW(), path=CONS),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/meetings", STAFF(422), path=CONS, body=EMPTY,
+         label="(empty body)"),
+    Case("GET", "/api/v1/consultations/<int:consultation_id>/opinion", VIEW(), path=CONS),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/opinion", E(401, 403, 409, 404, 409, 409), path=CONS,
+         body=EMPTY, label="(a draft exists; 王建国 is the accepted chair)"),
+    Case("GET", "/api/v1/consultations/<int:consultation_id>/panel", VIEW(), path=CONS),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/panel", STAFF(409), path=CONS, body=EMPTY,
+         label="(already drawn)"),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/panel", E(401, 403, 404, 404, 403, 422),
+         path={"consultation_id": "cons_esc"}, body=_json(lambda w, r: {"reserves": 1}),
+         label="(escalated to 江苏; too few reserves)"),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/panel/reserves", STAFF(422), path=CONS,
+         body=_json(lambda w, r: {"count": 0}), label="(count 0)"),
+    Case("GET", "/api/v1/consultations/<int:consultation_id>/panel/verify", VIEW(), path=CONS),
+    Case("GET", "/api/v1/consultations/<int:consultation_id>/ratings", VIEW(), path=CONS),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/ratings", STAFF(422), path=CONS, body=EMPTY,
+         label="(empty body)"),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/return", STAFF(422), path=CONS, body=EMPTY,
+         label="(no reason)"),
+    Case("GET", "/api/v1/consultations/<int:consultation_id>/slots", VIEW(), path=CONS,
+         body=lambda w, r: {"query_string": {"from": "2026-10-12", "to": "2026-10-16"}}),
+    Case("POST", "/api/v1/consultations/<int:consultation_id>/withdraw", E(401, 422, 403, 404, 422, 422), path=CONS,
+         body=EMPTY, label="(no reason)"),
+    # --- meetings (the consultation's meeting was held: minutes recorded)
+    Case("GET", "/api/v1/meetings/<int:meeting_id>", VIEW(), path=MEET),
+    Case("PATCH", "/api/v1/meetings/<int:meeting_id>", STAFF(409), path=MEET, body=EMPTY, label="(already held)"),
+    Case("DELETE", "/api/v1/meetings/<int:meeting_id>", STAFF(409), path=MEET, label="(already held)"),
+    Case("GET", "/api/v1/meetings/<int:meeting_id>/ics", VIEW(), path=MEET),
+    Case("POST", "/api/v1/meetings/<int:meeting_id>/minutes", STAFF(422), path=MEET, body=EMPTY, label="(empty body)"),
+    # --- notifications: one's own only
+    Case("GET", "/api/v1/notifications", E(401, 200, 200, 200, 200, 200)),
+    Case("POST", "/api/v1/notifications/<int:notification_id>/read", E(401, 200, 200, 200, 200, 200),
+         path={"notification_id": _notification_of()}, label="(one's own)"),
+    Case("POST", "/api/v1/notifications/<int:notification_id>/read", E(401, 404, 404, 404, 404, 404),
+         path={"notification_id": _notification_of("spare")}, label="(another user's)"),
+    Case("POST", "/api/v1/notifications/read-all", E(401, 200, 200, 200, 200, 200)),
+    # --- opinions: ``draft`` (pre-filled, incomplete, unsigned) and ``issued`` (signed by 王建国)
+    Case("GET", "/api/v1/opinions/<int:opinion_id>", VIEW(), path=DRAFT, label="(draft)"),
+    Case("GET", "/api/v1/opinions/<int:opinion_id>", VIEW(), path=ISSUED, label="(issued)"),
+    Case("PUT", "/api/v1/opinions/<int:opinion_id>", E(401, 403, 422, 404, 422, 422), path=DRAFT, body=EMPTY,
+         label="(no version)"),
+    Case("GET", "/api/v1/opinions/<int:opinion_id>/citation-suggestions", VIEW(), path=DRAFT),
+    Case("GET", "/api/v1/opinions/<int:opinion_id>/comments", VIEW(), path=DRAFT, label="(the agency gets none)"),
+    Case("POST", "/api/v1/opinions/<int:opinion_id>/comments", E(401, 403, 422, 404, 422, 422), path=DRAFT, body=EMPTY,
+         label="(empty body)"),
+    Case("POST", "/api/v1/opinions/<int:opinion_id>/comments/<int:comment_id>/resolve", E(401, 403, 200, 404, 200, 200),
+         path={"opinion_id": "draft", "comment_id": "comment"}, label="(idempotent)"),
+    Case("POST", "/api/v1/opinions/<int:opinion_id>/correction", STAFF(409), path=DRAFT, label="(not issued)"),
+    Case("GET", "/api/v1/opinions/<int:opinion_id>/diff", VIEW(), path=DRAFT,
+         body=lambda w, r: {"query_string": {"from": "1", "to": "1"}}),
+    Case("POST", "/api/v1/opinions/<int:opinion_id>/dissent", E(401, 403, 422, 404, 403, 403), path=DRAFT, body=EMPTY,
+         label="(empty body)"),
+    Case("GET", "/api/v1/opinions/<int:opinion_id>/docx", VIEW(), path=ISSUED),
+    Case("GET", "/api/v1/opinions/<int:opinion_id>/pdf", VIEW(), path=ISSUED),
+    Case("POST", "/api/v1/opinions/<int:opinion_id>/feedback", E(401, 422, 403, 404, 403, 403), path=ISSUED, body=EMPTY,
+         label="(empty body)"),
+    Case("POST", "/api/v1/opinions/<int:opinion_id>/issue", STAFF(422), path=DRAFT, label="(incomplete draft)"),
+    Case("GET", "/api/v1/opinions/<int:opinion_id>/signatures", VIEW(), path=DRAFT),
+    Case("POST", "/api/v1/opinions/<int:opinion_id>/signatures", E(401, 403, 422, 404, 403, 403), path=DRAFT, body=EMPTY,
+         label="(incomplete draft)"),
+    Case("GET", "/api/v1/opinions/<int:opinion_id>/versions", VIEW(), path=DRAFT),
+    Case("GET", "/api/v1/opinions/<int:opinion_id>/versions/<int:version>", VIEW(),
+         path={"opinion_id": "draft", "version": lambda w, r: 1}),
+]
 
 # UI. Allowed pages answer 200; an empty form post is answered with the form and its errors
 # (422) or, for one-button actions, a redirect back (302).
@@ -351,7 +406,124 @@ UI_CASES = [
     Case("POST", "/admin/audit/verify", E(LOGIN, 403, 403, 403, 403, (302, "/admin/audit"))),
 ]
 
-CASES = API_CASES + UI_CASES + LATER_UI_CASES
+
+def UI_VIEW(ok=200) -> dict:
+    return E(LOGIN, ok, ok, 404, ok, ok)
+
+
+def UI_STAFF(ok) -> dict:
+    return E(LOGIN, 403, 403, 404, ok, ok)
+
+
+def _form(data: dict | None = None, **query):
+    return lambda w, r: {"data": dict(data or {}), **({"query_string": {k: getattr(w, v) for k, v in query.items()}}
+                                                       if query else {})}
+
+
+def _png_form(w, role):
+    return {"data": {"file": (io.BytesIO(PNG), "现场照片.png")}, "content_type": "multipart/form-data"}
+
+
+UI_CASES += [
+    # --- case ledger pages
+    Case("GET", "/cases", E(LOGIN, 200, 200, 200, 200, 200)),
+    Case("GET", "/cases/new", E(LOGIN, 200, 403, 200, 200, 200)),
+    Case("POST", "/cases/new", E(LOGIN, 422, 403, 422, 422, 422), body=_form(), label="(empty form)"),
+    Case("GET", "/cases/export", E(LOGIN, 200, 403, 200, 200, 200)),
+    Case("GET", "/cases/<int:case_id>", UI_VIEW(), path=CASE),
+    Case("GET", "/cases/<int:case_id>", E(LOGIN, 404, 404, 404, 200, 200), path={"case_id": "case_b"},
+         label="(another 南京 agency's case)"),
+    Case("GET", "/cases/<int:case_id>/edit", E(LOGIN, 200, 403, 404, 200, 200), path=CASE),
+    Case("POST", "/cases/<int:case_id>/edit", E(LOGIN, 409, 403, 404, 409, 409), path=CASE, body=_form(),
+         label="(empty form: no version is read as stale)"),
+    Case("POST", "/cases/<int:case_id>/attachments", E(LOGIN, 302, 403, 404, 302, 302), path=CASE, body=_png_form),
+    Case("GET", "/cases/<int:case_id>/attachments/<int:attachment_id>", UI_VIEW(),
+         path={"case_id": "case", "attachment_id": "attachment"}),
+    Case("POST", "/cases/<int:case_id>/attachments/<int:attachment_id>/delete", E(LOGIN, 302, 403, 404, 302, 302),
+         path={"case_id": "case", "attachment_id": _new_attachment}),
+    Case("POST", "/cases/<int:case_id>/close", E(LOGIN, 302, 403, 404, 302, 302), path={"case_id": "case_done"},
+         body=_form(), label="(the issued opinion's case: closed by the first, then already closed)"),
+    Case("POST", "/cases/<int:case_id>/extend", E(LOGIN, 302, 403, 404, 302, 302), path=CASE,
+         body=_form({"days": "10", "reason": "需要补充调查核实"}), label="(no acceptance date yet: refused with a message)"),
+    Case("POST", "/cases/<int:case_id>/reopen", E(LOGIN, 403, 403, 404, 403, 302), path=CASE,
+         label="(not closed: refused with a message)"),
+    # --- consultation pages
+    Case("GET", "/consultations", E(LOGIN, 200, 200, 200, 200, 200)),
+    Case("GET", "/consultations/new", E(LOGIN, 200, 403, 404, 200, 200), body=_form(case_id="case")),
+    Case("POST", "/consultations/new", E(LOGIN, 422, 403, 404, 422, 422), body=_form(case_id="case"),
+         label="(empty form)"),
+    Case("GET", "/consultations/<dbid:consultation_id>", UI_VIEW(), path=CONS),
+    Case("GET", "/consultations/<dbid:consultation_id>", E(LOGIN, 404, 404, 404, 200, 200),
+         path={"consultation_id": "cons_b"}, label="(another agency's; 王建国 only a reserve)"),
+    Case("GET", "/consultations/<dbid:consultation_id>/edit", E(LOGIN, 302, 403, 404, 302, 302), path=CONS,
+         label="(past the request stage: back to the page)"),
+    Case("POST", "/consultations/<dbid:consultation_id>/edit", E(LOGIN, 409, 403, 404, 409, 409), path=CONS,
+         body=_form(), label="(past the request stage)"),
+    Case("POST", "/consultations/<dbid:consultation_id>/accept", UI_STAFF(302), path=CONS,
+         label="(already accepted: a message)"),
+    Case("POST", "/consultations/<dbid:consultation_id>/return", UI_STAFF(422), path=CONS, body=_form(),
+         label="(no reason)"),
+    Case("POST", "/consultations/<dbid:consultation_id>/close", UI_STAFF(422), path=CONS, body=_form(),
+         label="(no reason)"),
+    Case("POST", "/consultations/<dbid:consultation_id>/escalate", UI_STAFF(422), path=CONS, body=_form(),
+         label="(no reason)"),
+    Case("POST", "/consultations/<dbid:consultation_id>/withdraw", E(LOGIN, 422, 403, 404, 422, 422), path=CONS,
+         body=_form(), label="(no reason)"),
+    Case("POST", "/consultations/<dbid:consultation_id>/panel", UI_STAFF(302), path=CONS, body=_form(),
+         label="(already drawn: a message)"),
+    Case("POST", "/consultations/<dbid:consultation_id>/panel/reserves", UI_STAFF(422), path=CONS,
+         body=_form({"reserves-count": "0"}), label="(count 0)"),
+    Case("GET", "/consultations/<dbid:consultation_id>/panel/verify", UI_VIEW(), path=CONS),
+    Case("POST", "/consultations/<dbid:consultation_id>/invitations/<dbid:expert_id>", E(LOGIN, 403, 302, 404, 302, 302),
+         path={"consultation_id": "cons", "expert_id": "e_nj"}, body=_form({"response": "accept"}),
+         label="(王建国's own, already accepted: a message)"),
+    Case("POST", "/consultations/<dbid:consultation_id>/ratings/<dbid:expert_id>", UI_STAFF(422),
+         path={"consultation_id": "cons", "expert_id": "e_nj"}, body=_form(), label="(no score)"),
+    # --- meeting pages (the meeting was held)
+    Case("GET", "/meetings/consultations/<int:consultation_id>", UI_VIEW(), path=CONS),
+    Case("POST", "/meetings/consultations/<int:consultation_id>/schedule", UI_STAFF(422), path=CONS, body=_form(),
+         label="(empty form)"),
+    Case("POST", "/meetings/<int:meeting_id>/reschedule", UI_STAFF(409), path=MEET, body=_form(), label="(already held)"),
+    Case("POST", "/meetings/<int:meeting_id>/cancel", UI_STAFF(409), path=MEET, body=_form(), label="(already held)"),
+    Case("POST", "/meetings/<int:meeting_id>/minutes", UI_STAFF(422), path=MEET, body=_form(), label="(empty form)"),
+    Case("GET", "/meetings/<int:meeting_id>/invite.ics", UI_VIEW(), path=MEET),
+    # --- notification centre: one's own only
+    Case("GET", "/notifications", E(LOGIN, 200, 200, 200, 200, 200)),
+    Case("POST", "/notifications/<int:notification_id>/read", E(LOGIN, 302, 302, 302, 302, 302),
+         path={"notification_id": _notification_of()}, label="(one's own)"),
+    Case("POST", "/notifications/<int:notification_id>/read", E(LOGIN, 404, 404, 404, 404, 404),
+         path={"notification_id": _notification_of("spare")}, label="(another user's)"),
+    Case("POST", "/notifications/read-all", E(LOGIN, 302, 302, 302, 302, 302)),
+    # --- opinion pages
+    Case("GET", "/opinions/new", E(LOGIN, 302, 302, 404, 302, 302), body=_form(consultation_id="cons"),
+         label="(a draft exists: sent to it)"),
+    Case("POST", "/opinions/new", E(LOGIN, 403, 302, 404, 302, 302), body=_form(consultation_id="cons"),
+         label="(a draft exists: sent to it)"),
+    Case("POST", "/opinions/citations", E(LOGIN, 200, 200, 200, 200, 200),
+         body=lambda w, r: {"json": {"analysis": "依照《信访工作条例》第三十三条", "legal_basis": []}}),
+    Case("GET", "/opinions/<int:opinion_id>", UI_VIEW(), path=DRAFT, label="(draft)"),
+    Case("GET", "/opinions/<int:opinion_id>", UI_VIEW(), path=ISSUED, label="(issued)"),
+    Case("GET", "/opinions/<int:opinion_id>/preview", UI_VIEW(), path=DRAFT),
+    Case("GET", "/opinions/<int:opinion_id>/versions", UI_VIEW(), path=DRAFT),
+    Case("GET", "/opinions/<int:opinion_id>/pdf", UI_VIEW(), path=ISSUED),
+    Case("GET", "/opinions/<int:opinion_id>/docx", UI_VIEW(), path=ISSUED),
+    Case("POST", "/opinions/<int:opinion_id>/save", E(LOGIN, 403, 422, 404, 422, 422), path=DRAFT, body=_form(),
+         label="(empty form)"),
+    Case("POST", "/opinions/<int:opinion_id>/comments", E(LOGIN, 403, 422, 404, 422, 422), path=DRAFT, body=_form(),
+         label="(empty form)"),
+    Case("POST", "/opinions/<int:opinion_id>/comments/<int:comment_id>/resolve", E(LOGIN, 403, 302, 404, 302, 302),
+         path={"opinion_id": "draft", "comment_id": "comment"}, label="(idempotent)"),
+    Case("POST", "/opinions/<int:opinion_id>/sign", E(LOGIN, 403, 422, 404, 403, 403), path=DRAFT, body=_form(),
+         label="(no password)"),
+    Case("POST", "/opinions/<int:opinion_id>/dissent", E(LOGIN, 403, 422, 404, 403, 403), path=DRAFT, body=_form(),
+         label="(empty form)"),
+    Case("POST", "/opinions/<int:opinion_id>/issue", UI_STAFF(302), path=DRAFT, label="(incomplete: a message)"),
+    Case("POST", "/opinions/<int:opinion_id>/correction", UI_STAFF(302), path=DRAFT, label="(not issued: a message)"),
+    Case("POST", "/opinions/<int:opinion_id>/feedback", E(LOGIN, 422, 403, 404, 403, 403), path=ISSUED, body=_form(),
+         label="(empty form)"),
+]
+
+CASES = API_CASES + UI_CASES
 
 # --------------------------------------------------------------------------- the routes that exist
 
