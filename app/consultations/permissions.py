@@ -61,6 +61,17 @@ def can_amend(user, consultation: Consultation) -> bool:
     return can_request_for_case(user, consultation.case)
 
 
+def can_withdraw(user, consultation: Consultation) -> bool:
+    """Withdrawing is the requester's decision: the agency owning the case, an officer whose
+    office filed the request (and still covers the case), admin — not any officer in
+    jurisdiction (the staffing office returns a request, it does not withdraw it)."""
+    if not can_request_for_case(user, consultation.case):
+        return False
+    if is_admin(user) or getattr(user, "role", None) == "agency":
+        return True
+    return consultation.requesting_org_id is not None and consultation.requesting_org_id == user.organization_id
+
+
 def visible_consultations_clause(user):
     if is_admin(user):
         return true()

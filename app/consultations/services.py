@@ -143,7 +143,7 @@ def accept(user, c: Consultation) -> Consultation:
 
 
 def withdraw(user, c: Consultation, payload: dict) -> Consultation:
-    if not perm.can_amend(user, c):
+    if not perm.can_withdraw(user, c):
         raise Forbidden("只有申请单位可以撤回会商申请")
     data = parse(ReasonIn, payload)
     before, after = workflow.apply(c, "withdraw")
