@@ -16,6 +16,7 @@ from app.admin import bp
 from app.admin.forms import AUDIT_OBJECT_LABELS_EXTRA, AuditFilterForm
 from app.audit import service as audit
 from app.audit.models import AuditEntry
+from app.cases.timeline import TIMELINE_ACTIONS, TIMELINE_OBJECTS
 from app.extensions import db
 from app.timeutil import SHANGHAI, local
 
@@ -80,8 +81,8 @@ def audit_log():
     page = max(request.args.get("page", 1, type=int), 1)
     entries = db.session.execute(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).scalars().all()
     return render_template("admin/audit_log.html", form=form, entries=entries, total=total, page=page,
-                           per_page=PER_PAGE, args=_filter_args(), action_labels=audit.ACTION_LABELS,
-                           object_labels=OBJECT_LABELS, fmt=format_value)
+                           per_page=PER_PAGE, args=_filter_args(), action_labels={**TIMELINE_ACTIONS, **audit.ACTION_LABELS},
+                           object_labels={**TIMELINE_OBJECTS, **OBJECT_LABELS}, fmt=format_value)
 
 
 @bp.route("/audit/verify", methods=["POST"])

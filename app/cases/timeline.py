@@ -18,11 +18,12 @@ from app.audit.service import ACTION_LABELS, OBJECT_LABELS
 from app.auth.models import User
 from app.cases.models import CASE_STATUSES, Case
 from app.cases.schemas import FIELD_LABELS
+from app.consultations.models import CONSULTATION_STATUSES
 from app.extensions import db
 from app.orgs.models import Organization
 from app.timeutil import iso
 from expert_pool import regions
-from expert_pool.codes import CATEGORIES, CROSS_FLAGS
+from expert_pool.codes import CATEGORIES, CROSS_FLAGS, POOL_TIERS
 
 # Actions recorded on a case's timeline beyond the generic ones (the consultation workflow's
 # included, so its entries read well whichever words it uses).
@@ -62,6 +63,16 @@ TIMELINE_ACTIONS: dict[str, str] = {
     "feedback": "反馈落实情况",
     "rate": "评价专家",
     "notify": "通知",
+    # as the consultation, meeting and opinion services record them
+    "invitation_accept": "专家接受会商邀请",
+    "invitation_decline": "专家谢绝会商邀请",
+    "reserve_promoted": "候补专家递补",
+    "issue_opinion": "出具法律审查意见",
+    "meeting_schedule": "安排会商会议",
+    "meeting_reschedule": "调整会商会议",
+    "meeting_update": "修改会商会议",
+    "meeting_cancel": "取消会商会议",
+    "meeting_minutes": "记录会议纪要",
 }
 
 TIMELINE_OBJECTS: dict[str, str] = {
@@ -93,7 +104,13 @@ SPECIAL_TITLES: dict[tuple[str, str], str] = {
     ("create", "attachment"): "上传附件",
 }
 
-HIDDEN_KEYS = {"id", "version", "case_id", "sha256", "created_at", "updated_at"}
+HIDDEN_KEYS = {"id", "version", "case_id", "sha256", "created_at", "updated_at",
+               # a panel draw's own record (members, reserves, seed) is on the consultation page
+               "members", "reserves", "seed"}
+# Keys the workflow records beyond the case's own fields.
+EXTRA_FIELD_LABELS = {"expert_id": "专家", "role": "角色", "reason": "理由", "panel_size": "专家组人数",
+                      "office_id": "承办单位", "tier": "专家库"}
+MEMBER_ROLES = {"chair": "组长", "member": "成员", "reserve": "候补"}
 ORG_KEYS = ("handling_org_id", "lead_org_id")
 
 
@@ -155,14 +172,21 @@ def timeline(case: Case) -> list[TimelineItem]:
     users = dict(db.session.execute(select(User.id, User.display_name).where(User.id.in_(actor_ids))).all()) if actor_ids else {}
     org_ids = {v for e in rows for d in (e.before or {}, e.after or {}) for k in (*ORG_KEYS, "cooperating_org_ids")
                for v in (d.get(k) if isinstance(d.get(k), list) else [d.get(k)]) if isinstance(v, int)}
+    org_ids |= {v for e in rows for d in (e.before or {}, e.after or {}) for v in [d.get("office_id")] if isinstance(v, int)}
     orgs = dict(db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(org_ids))).all()) if org_ids else {}
+    expert_ids = {v for e in rows for d in (e.before or {}, e.after or {}) for v in [d.get("expert_id")] if isinstance(v, int)}
+    if expert_ids:
+        from app.experts.models import Expert
+
+        orgs.update({("expert", i): name for i, name in db.session.execute(
+            select(Expert.id, Expert.name).where(Expert.id.in_(expert_ids))).all()})
     items = []
     for e in rows:
         name = users.get(e.actor_id)
         actor = f"{name}（{e.actor_name}）" if name and e.actor_name else (name or e.actor_name or "系统")
         before, after = e.before or {}, e.after or {}
         keys = [k for k in dict.fromkeys([*before, *after]) if k not in HIDDEN_KEYS]
-        changes = [Change(k, FIELD_LABELS.get(k, k), display(k, before.get(k), orgs) if k in before else "",
+        changes = [Change(k, FIELD_LABELS.get(k) or EXTRA_FIELD_LABELS.get(k, k), display(k, before.get(k), orgs) if k in before else "",
                           display(k, after.get(k), orgs) if k in after else "") for k in keys] if e.action != "create" else []
         items.append(TimelineItem(e.id, e.created_at, actor, e.action, action_label(e.action), e.object_type,
                                   object_label(e.object_type), e.summary or "", changes))
@@ -173,14 +197,20 @@ def display(key: str, value, orgs: dict[int, str]) -> str:
     """A stored value as a reader wants it (labels instead of codes, names instead of ids)."""
     if value is None or value == "" or value == []:
         return "—"
-    if key in ORG_KEYS:
+    if key in ORG_KEYS or key == "office_id":
         return orgs.get(value, str(value))
+    if key == "expert_id":
+        return orgs.get(("expert", value), str(value))
+    if key == "role":
+        return MEMBER_ROLES.get(value, value)
+    if key == "tier":
+        return POOL_TIERS.get(value, value) + "级" if value in POOL_TIERS else str(value)
     if key == "cooperating_org_ids":
         return "、".join(orgs.get(v, str(v)) for v in value)
     if key == "category":
         return CATEGORIES.get(value, value)
     if key == "status":
-        return CASE_STATUSES.get(value, value)
+        return CASE_STATUSES.get(value) or CONSULTATION_STATUSES.get(value, value)
     if key == "cross_flags":
         return "、".join(CROSS_FLAGS.get(v, v) for v in value)
     if key == "region_code":
