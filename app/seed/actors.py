@@ -26,8 +26,13 @@ _UNSET = object()
 
 @contextmanager
 def request_scope() -> Iterator[None]:
-    with current_app.test_request_context("/", environ_base={"REMOTE_ADDR": None}):
-        yield
+    had_login_user = "_login_user" in g
+    try:
+        with current_app.test_request_context("/", environ_base={"REMOTE_ADDR": None}):
+            yield
+    finally:
+        if not had_login_user:  # Flask-Login caches the (anonymous) user on g: leave none behind
+            g.pop("_login_user", None)
 
 
 @contextmanager

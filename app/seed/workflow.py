@@ -99,10 +99,8 @@ class Flow:
         return [m for m in self.c.members if m.role in SEATED and (status is None or m.status == status)]
 
     def account(self, expert_id: int):
-        """The expert's own account when it has one (or needs one: members who will sign)."""
-        if expert_id in self.ctx.expert_users:
-            return self.ctx.expert_users[expert_id]
-        return None
+        """The expert's own account, if the demo gave them one (the demo expert; members who sign)."""
+        return self.ctx.expert_users.get(expert_id)
 
     def respond(self, member, response: str, reason: str = "") -> None:
         user = self.account(member.expert_id) or self.officer  # the office answers for experts without an account
@@ -170,8 +168,6 @@ class Flow:
         if spec.opinion is not None:  # members who will sign get their accounts and answer themselves
             for m in self.seated("invited"):
                 expert_user(self.ctx, m.expert)
-        if self.demo_id is not None:
-            self.ctx.expert_users.setdefault(self.demo_id, self.ctx.users.get("expert_nj"))
         answering = [m for m in self.seated("invited")
                      if not (spec.demo_expert == "invited" and m.expert_id == self.demo_id)]
         if spec.accept is not None:
@@ -281,8 +277,11 @@ def seed_workflow(ctx: SeedContext) -> None:
     ctx.write_audit()
     officers = {u.organization_id: u for u in ctx.users.values() if u.role == "officer"}
     expert = demo_expert(ctx.experts)
+    demo_id = expert.id if expert is not None else None
+    if demo_id is not None and ctx.users.get("expert_nj") is not None:
+        ctx.expert_users[demo_id] = ctx.users["expert_nj"]
     with request_scope():
         for spec in CONSULTATIONS:
             if spec.case in ctx.cases:
-                Flow(ctx, spec, officers, expert.id if expert is not None else None).run()
+                Flow(ctx, spec, officers, demo_id).run()
                 ctx.count("consultations")
