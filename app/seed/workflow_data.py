@@ -285,28 +285,29 @@ CONSULTATIONS: tuple[ConsultationSpec, ...] = (
         demo_expert="panel", meeting=MeetingSpec(-3, "onsite", NJ_ROOM, MINUTES["dongfeng"]), opinion=DONGFENG_OPINION,
     ),
     ConsultationSpec(
-        case="nj_qingtang_land", target="closed", panel_size=5,
+        case="nj_qingtang_land", target="opinion_issued", panel_size=5,
         specialties=("land_property_law", "administrative_law"),
         questions=(
             "1. 承包地上的多年生绿化苗木应按青苗标准还是按地上附着物评估补偿？\n"
             "2. 区片综合地价的适用是否正确？\n"
             "3. 信访人是否符合被征地农民社会保障条件？"
         ),
-        meeting=MeetingSpec(-22, "onsite", NJ_ROOM, MINUTES["qingtang"]), opinion=QINGTANG_OPINION,
-        feedback=FeedbackSpec(True, "resolved",
-                              "已按意见书建议，由江宁区人民政府委托评估机构对3户苗木重新评估，补足差额补偿款共计18.6万元；"
-                              "刘德海、周桂兰已纳入被征地农民社会保障。信访人签署息诉罢访承诺书。"),
-        ratings=RATINGS,
+        meeting=MeetingSpec(-12, "onsite", NJ_ROOM, MINUTES["qingtang"]), opinion=QINGTANG_OPINION,
     ),
     ConsultationSpec(
-        case="gl_beigu_expropriation", target="opinion_issued",
+        case="gl_beigu_expropriation", target="closed",
         specialties=("land_property_law", "administrative_law", "civil_law"),
         questions=(
             "1. 评估时点后房价上涨，信访人要求按新建商品住房价格补偿是否有依据？\n"
             "2. 未办理营业执照的“住改商”房屋能否给予停产停业损失补偿？\n"
             "3. 信访人要求在原地段安置的诉求应当如何处理？"
         ),
-        meeting=MeetingSpec(-12, "onsite", NJ_ROOM, MINUTES["beigu"]), opinion=BEIGU_OPINION,
+        meeting=MeetingSpec(-22, "onsite", NJ_ROOM, MINUTES["beigu"]), opinion=BEIGU_OPINION,
+        feedback=FeedbackSpec(True, "resolved",
+                              "已按意见书建议，由评估机构向信访人当面解释评估方法和可比实例，信访人对评估结果不再提出异议；"
+                              "区人民政府提供改建地段回迁房源，信访人选择产权调换建筑面积85平方米住房一套并签订补偿协议，"
+                              "签署息诉罢访承诺书。"),
+        ratings=RATINGS,
     ),
     ConsultationSpec(
         case="nj_cuiling_maintenance_fund", target="scheduled",
