@@ -96,6 +96,19 @@ def test_every_state_is_present_and_genuine(app):
             assert db.session.execute(select(OpinionFeedback).where(OpinionFeedback.opinion_id == opinion.id)).first()
             rated = db.session.execute(select(ExpertRating.expert_id).where(ExpertRating.consultation_id == c.id)).scalars()
             assert set(rated) == {m.expert_id for m in c.members if m.status == "accepted"}
+    # The timelines name who took each step; the officers drew every panel.
+    closed = db.session.execute(select(Consultation).where(Consultation.status == "closed")).scalars().first()
+    actors = {e.actor_name for e in timeline_entries(closed.case)}
+    users = db.session.execute(select(User)).scalars().all()
+    clerks = {u.username for u in users if u.role == "agency" and u.organization_id == closed.case.handling_org_id}
+    officers = {u.username for u in users if u.role == "officer" and u.organization_id == closed.office_id}
+    panel_ids = {m.expert_id for m in closed.members if m.status == "accepted"}
+    signers = {u.username for u in users if u.expert_id in panel_ids}
+    assert actors & clerks and actors & officers and signers <= actors, actors
+    assert "" not in actors  # every step of the workflow names who took it
+    officer_ids = {user(u).id for u in ("nj_officer", "hz_officer", "sz_officer", "nb_officer", "js_officer", "zj_officer")}
+    assert db.session.execute(select(func.count()).select_from(PanelDraw)
+                              .where(PanelDraw.created_by_id.in_(officer_ids))).scalar_one() == count(PanelDraw)
     result = verify()
     assert result.ok and result.checked == count(AuditEntry)
 
@@ -159,22 +172,6 @@ def test_each_demo_sign_in_finds_work(app, client):
     everything = api_get("admin", "/api/v1/consultations?per_page=100")
     assert everything["total"] == count(Consultation)
     assert api_get("expert_nj", f"/api/v1/opinions/{draft.id}")["status"] == "draft"
-
-
-def test_timelines_name_who_acted(app):
-    seed_demo()
-    closed = db.session.execute(select(Consultation).where(Consultation.status == "closed")).scalars().first()
-    actors = {e.actor_name for e in timeline_entries(closed.case)}
-    users = db.session.execute(select(User)).scalars().all()
-    clerks = {u.username for u in users if u.role == "agency" and u.organization_id == closed.case.handling_org_id}
-    officers = {u.username for u in users if u.role == "officer" and u.organization_id == closed.office_id}
-    panel_ids = {m.expert_id for m in closed.members if m.status == "accepted"}
-    signers = {u.username for u in users if u.expert_id in panel_ids}
-    assert actors & clerks and actors & officers and signers <= actors, actors
-    assert "" not in actors  # every step of the workflow names who took it
-    officer_ids = {user(u).id for u in ("nj_officer", "hz_officer", "sz_officer", "nb_officer", "js_officer", "zj_officer")}
-    assert db.session.execute(select(func.count()).select_from(PanelDraw)
-                              .where(PanelDraw.created_by_id.in_(officer_ids))).scalar_one() == count(PanelDraw)
 
 
 def test_seeding_twice_changes_nothing_and_the_chain_verifies(app, runner):
