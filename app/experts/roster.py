@@ -448,7 +448,7 @@ def _xlsx_bytes(headers: list[str], rows: list[list]) -> bytes:
 def template_bytes(fmt: str = "xlsx") -> Export:
     """An empty roster with the headers and one example row, for download from the import page."""
     example = ["张明远", "市", "320100", "南京大学法学院", "教授", "行政法与行政诉讼、信访政策", "13900000000",
-               "zhangmy@example.cn", "在库", "2028-12-31", 3]
+               "zhangmy@nju.example", "在库", "2028-12-31", 3]
     headers = [h for h, _ in COLUMNS]
     return Export(_xlsx_bytes(headers, [example]), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                   "专家名册模板.xlsx")

@@ -71,7 +71,7 @@ def agency_user(ctx: SeedContext, org) -> User:
     if user is None:
         username, display_name = AGENCY_ACCOUNTS.get(org.name, (f"agency{org.id}", f"{org.name}经办人"))
         user = User(username=_free_username(username), role="agency", display_name=display_name,
-                    email=f"{username}@xinfang-demo.example.cn", password_hash=ctx.password_hash, organization=org)
+                    email=f"{username}@xinfang-demo.example", password_hash=ctx.password_hash, organization=org)
         db.session.add(user)
         db.session.flush()
         _record_new_user(user)

@@ -72,7 +72,7 @@ def seed_users(ctx: SeedContext) -> None:
     for account in DEMO_ACCOUNTS:
         if account.role == "expert" and expert is None:
             continue
-        email = expert.email if account.role == "expert" else f"{account.username}@xinfang-demo.example.cn"
+        email = expert.email if account.role == "expert" else f"{account.username}@xinfang-demo.example"
         user = User(username=account.username, role=account.role, password_hash=password_hash, email=email,
                     display_name=account.display_name or (expert.name if account.role == "expert" else account.username),
                     organization=ctx.org(account.organization) if account.organization else None,

@@ -3,7 +3,7 @@ per pool region and kind, titles per employer kind, and specialty weights per pr
 
 Universities, courts and hospitals are real institutions (as an expert's employer would be);
 law firms, service centres and every person are invented. E-mail addresses use subdomains of
-``example.cn`` so the demo can never mail anyone."""
+the reserved ``.example`` top-level domain (RFC 2606), so the demo can never mail anyone."""
 
 from __future__ import annotations
 

@@ -105,10 +105,10 @@ class _People:
                 return phone
 
     def email(self, pinyin: str, domain: str) -> str:
-        address, n = f"{pinyin}@{domain}.example.cn", 1
+        address, n = f"{pinyin}@{domain}.example", 1
         while address in self.emails:
             n += 1
-            address = f"{pinyin}{n}@{domain}.example.cn"
+            address = f"{pinyin}{n}@{domain}.example"
         self.emails.add(address)
         return address
 

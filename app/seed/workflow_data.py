@@ -360,7 +360,7 @@ CONSULTATIONS: tuple[ConsultationSpec, ...] = (
             "2. 劳动保障监察指令与民事追偿如何衔接？\n"
             "3. 欠薪数额能否以考勤记录、工资表和农民工工资专用账户流水认定？"
         ),
-        accept=2, meeting=MeetingSpec(3, "video", "https://meeting.xinfang-demo.example.cn/j/320583-0917"),
+        accept=2, meeting=MeetingSpec(3, "video", "https://meeting.xinfang-demo.example/j/320583-0917"),
     ),
     ConsultationSpec(
         case="xc_resettlement_delivery", target="deliberated",
