@@ -18,6 +18,15 @@ M = TypeVar("M", bound=BaseModel)
 MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
 
 
+def known_codes(values: list[str], table: dict[str, str], what: str) -> list[str]:
+    """``values`` without duplicates, or ValueError naming the codes ``table`` does not know
+    (for pydantic field validators: 专业领域、三跨三分离标识 …)."""
+    unknown = [c for c in values if c not in table]
+    if unknown:
+        raise ValueError(f"未知的{what}：{'、'.join(unknown)}")
+    return list(dict.fromkeys(values))
+
+
 def _message(err: dict) -> str:
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind == "missing":

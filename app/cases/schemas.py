@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 from app.cases import idcard
 from app.errors import ValidationFailed
 from app.timeutil import SHANGHAI
-from app.validation import _message
+from app.validation import _message, known_codes
 from expert_pool import regions
 from expert_pool.codes import CATEGORIES, CROSS_FLAGS
 
@@ -136,9 +136,7 @@ class CaseIn(BaseModel):
     @field_validator("cross_flags")
     @classmethod
     def _cross_flags(cls, v: list[str]) -> list[str]:
-        unknown = [c for c in v if c not in CROSS_FLAGS]
-        if unknown:
-            raise ValueError(f"未知的三跨三分离标识：{'、'.join(unknown)}")
+        known_codes(v, CROSS_FLAGS, "三跨三分离标识")
         return [c for c in CROSS_FLAGS if c in v]  # canonical order, no duplicates
 
     @field_validator("first_petition_date")

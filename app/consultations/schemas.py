@@ -4,14 +4,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.validation import known_codes
 from expert_pool.codes import SPECIALTIES
-
-
-def _no_nul(v):
-    """PostgreSQL text cannot hold NUL: refuse it as bad input (422), never a database error (500)."""
-    if isinstance(v, str) and "\x00" in v:
-        raise ValueError("不能包含空字符（NUL）")
-    return v
 
 
 class ConsultationIn(BaseModel):
@@ -22,15 +16,11 @@ class ConsultationIn(BaseModel):
     panel_size: int = Field(default=5, ge=3, le=9)
     urgency: Literal["normal", "urgent"] = "normal"
 
-    _questions_nul = field_validator("questions")(_no_nul)
 
     @field_validator("required_specialties")
     @classmethod
     def _specialties(cls, v: list[str]) -> list[str]:
-        unknown = [c for c in v if c not in SPECIALTIES]
-        if unknown:
-            raise ValueError(f"未知的专业领域：{'、'.join(unknown)}")
-        return list(dict.fromkeys(v))
+        return known_codes(v, SPECIALTIES, "专业领域")
 
     @field_validator("panel_size")
     @classmethod
@@ -45,7 +35,6 @@ class ReasonIn(BaseModel):
 
     reason: str = Field(min_length=2, max_length=2000)
 
-    _reason_nul = field_validator("reason")(_no_nul)
 
 
 class PanelRequest(BaseModel):
@@ -68,7 +57,6 @@ class InvitationResponse(BaseModel):
     response: Literal["accept", "decline"]
     reason: str = Field(default="", max_length=1000)
 
-    _reason_nul = field_validator("reason")(_no_nul)
 
 
 class RatingIn(BaseModel):
@@ -78,4 +66,3 @@ class RatingIn(BaseModel):
     score: int = Field(ge=0, le=100)
     comment: str = Field(default="", max_length=2000)
 
-    _comment_nul = field_validator("comment")(_no_nul)

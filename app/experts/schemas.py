@@ -8,7 +8,7 @@ from typing import Literal
 from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from app.validation import MOBILE_RE
+from app.validation import MOBILE_RE, known_codes
 from expert_pool import regions
 from expert_pool.codes import SPECIALTIES
 
@@ -50,10 +50,7 @@ class ExpertIn(BaseModel):
     @field_validator("specialties")
     @classmethod
     def _specialties(cls, v: list[str]) -> list[str]:
-        unknown = [c for c in v if c not in SPECIALTIES]
-        if unknown:
-            raise ValueError(f"未知的专业领域：{'、'.join(unknown)}")
-        return list(dict.fromkeys(v))
+        return known_codes(v, SPECIALTIES, "专业领域")
 
     @field_validator("phone")
     @classmethod
