@@ -40,50 +40,48 @@ def screen_pool(c: Consultation, window: tuple[datetime, datetime] | None, today
     """Screen the staffing office's pool for consultation ``c``: (candidates, exclusions).
 
     Status, term and specialty fit (the first three reasons of REASON_PRECEDENCE) are decided
-    from one light query; full records — declarations, workload, ratings, availability — are
-    loaded only for the experts who pass them, then ``expert_pool.recusal.screen`` decides."""
+    from two light queries over the pool; declarations, workload, ratings and availability are
+    loaded only for the experts who pass them, then ``expert_pool.recusal.screen`` decides.
+    A candidate's recorded specialties are its *required* ones: all the draw looks at."""
     required = list(c.required_specialties or ())
     term_ref = max(today, window[0].astimezone(SHANGHAI).date()) if window else today
     pool = pool_clause(c.tier, c.office)
     conn = db.session.connection()
-    fitting: set[int] | None = None
-    if required:
-        fitting = set(conn.execute(
-            select(ExpertSpecialty.expert_id).join(Expert, Expert.id == ExpertSpecialty.expert_id)
-            .where(pool, ExpertSpecialty.specialty.in_(required))
-        ).scalars())
+    held: dict[int, set[str]] = defaultdict(set)
+    for eid, code in conn.execute(
+        select(ExpertSpecialty.expert_id, ExpertSpecialty.specialty).join(Expert, Expert.id == ExpertSpecialty.expert_id)
+        .where(pool, ExpertSpecialty.specialty.in_(required))
+    ).all():
+        held[eid].add(code)
     pre: list[Exclusion] = []
-    field: list[int] = []
-    for eid, status, term_end in conn.execute(select(Expert.id, Expert.status, Expert.term_end).where(pool)).all():
-        fit = fitting is None or eid in fitting
+    field: list[tuple] = []
+    for row in conn.execute(
+        select(Expert.id, Expert.status, Expert.term_end, Expert.employer_organization_id, Expert.max_open_consultations)
+        .where(pool).order_by(Expert.id)
+    ).all():
+        eid, status, term_end = row[0], row[1], row[2]
         if status != "active":
             pre.append(make_exclusion(eid, "inactive"))
         elif term_end is not None and term_end < term_ref:
             pre.append(make_exclusion(eid, "term_expired"))
-        elif not fit:
+        elif required and eid not in held:
             pre.append(make_exclusion(eid, "specialty_mismatch"))
         else:
-            field.append(eid)
-    records = load_records(field, window, exclude_consultation_id=c.id)
+            field.append(row)
+    records = load_records(field, held, window, exclude_consultation_id=c.id)
     candidates, exclusions = screen(records, case_context(c, window), today, policy)
     return candidates, sorted(pre + exclusions, key=lambda e: e.expert_id)
 
 
-def load_records(expert_ids: list[int], window: tuple[datetime, datetime] | None = None,
+def load_records(rows: list[tuple], specialties: dict[int, set[str]], window: tuple[datetime, datetime] | None = None,
                  exclude_consultation_id: int | None = None) -> list[ExpertRecord]:
-    """Full screening records of the given experts, in a fixed number of set-based queries."""
-    if not expert_ids:
+    """Screening records for the experts in ``rows`` (id, status, term_end, employer org,
+    max open consultations) with the given ``specialties``: declarations, workload, ratings
+    and availability come from a fixed number of set-based queries."""
+    if not rows:
         return []
     conn = db.session.connection()
-    ids_query = _ids_table(conn.dialect.name, expert_ids)
-    rows = conn.execute(
-        select(Expert.id, Expert.status, Expert.term_end, Expert.employer_organization_id, Expert.max_open_consultations)
-        .where(Expert.id.in_(ids_query)).order_by(Expert.id)
-    ).all()
-    specialties: dict[int, set[str]] = defaultdict(set)
-    for eid, code in conn.execute(select(ExpertSpecialty.expert_id, ExpertSpecialty.specialty)
-                                  .where(ExpertSpecialty.expert_id.in_(ids_query))).all():
-        specialties[eid].add(code)
+    ids_query = _ids_table(conn.dialect.name, [row[0] for row in rows])
     conflict_orgs: dict[int, set[int]] = defaultdict(set)
     conflict_people: dict[int, set[str]] = defaultdict(set)
     conflict_cases: dict[int, set[int]] = defaultdict(set)
