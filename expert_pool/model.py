@@ -16,7 +16,7 @@ so callers may write ``ExpertRecord(1, specialties=["civil_law"])``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
 from typing import Any, Literal
@@ -388,20 +388,21 @@ def count_by_reason(exclusions: Iterable[Exclusion]) -> dict[str, int]:
 
 
 
-_RECORD_FIELDS = tuple(f for f in ExpertRecord.__slots__)  # type: ignore[attr-defined]
-_record_setters = {name: ExpertRecord.__dict__[name].__set__ for name in _RECORD_FIELDS}
-_RECORD_DEFAULTS = {f.name: f.default for f in fields(ExpertRecord)}
+_set_record = [ExpertRecord.__dict__[name].__set__ for name in ExpertRecord.__slots__]  # type: ignore[attr-defined]
 
 
-def make_record(**values: Any) -> ExpertRecord:
-    """``ExpertRecord(**values)`` without the frozen ``__init__``/``__post_init__`` cost, for
-    loading whole pools. Callers pass normalized values: frozensets for the sets, a tuple of
-    aware ``(start, end)`` pairs for ``unavailability``; omitted fields take their defaults."""
+def make_record(id: int, status: str, term_end: date | None, specialties: frozenset[str], employer_org_id: int | None,
+                open_consultations: int, max_open_consultations: int, conflict_org_ids: frozenset[int],
+                conflict_person_names: frozenset[str], conflict_case_ids: frozenset[int],
+                unavailability: tuple[Interval, ...], recent_load: int, rating_avg: float | None,
+                rating_count: int) -> ExpertRecord:
+    """``ExpertRecord(...)`` without the frozen ``__init__``/``__post_init__`` cost, for loading
+    whole pools. Callers pass normalized values (frozensets, a tuple of aware intervals);
+    the parameters are the fields in declaration order."""
     obj = _new(ExpertRecord)
-    for name in _RECORD_FIELDS:
-        if name in values:
-            _record_setters[name](obj, values[name])
-        else:
-            _record_setters[name](obj, _RECORD_DEFAULTS[name])
+    values = (id, status, term_end, specialties, employer_org_id, open_consultations, max_open_consultations,
+              conflict_org_ids, conflict_person_names, conflict_case_ids, unavailability, recent_load, rating_avg,
+              rating_count)
+    for setter, value in zip(_set_record, values, strict=True):
+        setter(obj, value)
     return obj
-

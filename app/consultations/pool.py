@@ -116,14 +116,15 @@ def load_records(rows: list[tuple], specialties: dict[int, set[str]], window: tu
     )}
     no_rating = (None, 0)
     empty: frozenset = frozenset()
+
+    def frozen(groups: dict, eid: int) -> frozenset:
+        found = groups.get(eid)
+        return frozenset(found) if found else empty
+
     return [
-        make_record(
-            id=eid, status=status, term_end=term_end, specialties=frozenset(specialties.get(eid, empty)),
-            employer_org_id=employer, open_consultations=open_counts.get(eid, 0), max_open_consultations=max_open,
-            conflict_org_ids=frozenset(conflict_orgs.get(eid, empty)), conflict_person_names=frozenset(conflict_people.get(eid, empty)),
-            conflict_case_ids=frozenset(conflict_cases.get(eid, empty)), unavailability=tuple(busy.get(eid, ())),
-            recent_load=recent.get(eid, 0), rating_avg=ratings.get(eid, no_rating)[0], rating_count=ratings.get(eid, no_rating)[1],
-        )
+        make_record(eid, status, term_end, frozen(specialties, eid), employer, open_counts.get(eid, 0), max_open,
+                    frozen(conflict_orgs, eid), frozen(conflict_people, eid), frozen(conflict_cases, eid),
+                    tuple(busy.get(eid, ())), recent.get(eid, 0), *ratings.get(eid, no_rating))
         for eid, status, term_end, employer, max_open in rows
     ]
 
