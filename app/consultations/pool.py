@@ -10,7 +10,7 @@ import json
 from collections import defaultdict
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Integer, bindparam, func, literal_column, select
+from sqlalchemy import Integer, and_, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from app.cases.models import Case
@@ -47,27 +47,33 @@ def screen_pool(c: Consultation, window: tuple[datetime, datetime] | None, today
     term_ref = max(today, window[0].astimezone(SHANGHAI).date()) if window else today
     pool = pool_clause(c.tier, c.office)
     conn = db.session.connection()
-    held: dict[int, set[str]] = defaultdict(set)
-    for eid, code in conn.execute(
-        select(ExpertSpecialty.expert_id, ExpertSpecialty.specialty).join(Expert, Expert.id == ExpertSpecialty.expert_id)
-        .where(pool, ExpertSpecialty.specialty.in_(required))
-    ).all():
-        held[eid].add(code)
     pre: list[Exclusion] = []
     field: list[tuple] = []
-    for row in conn.execute(
-        select(Expert.id, Expert.status, Expert.term_end, Expert.employer_organization_id, Expert.max_open_consultations)
+    # Status and term are compared in SQL: no per-row date conversion for the whole pool. The
+    # experts who pass carry term_end None onwards (their term covers the meeting).
+    expired = and_(Expert.term_end.is_not(None), Expert.term_end < term_ref)
+    rows = conn.execute(
+        select(Expert.id, Expert.status == "active", expired, Expert.employer_organization_id, Expert.max_open_consultations)
         .where(pool).order_by(Expert.id)
+    ).all()
+    # Holders of the required specialties straight from the specialty index, kept if in the pool
+    # (cheaper than joining every pool member to its specialties).
+    in_pool = {row[0] for row in rows}
+    held: dict[int, set[str]] = defaultdict(set)
+    for eid, code in conn.execute(
+        select(ExpertSpecialty.expert_id, ExpertSpecialty.specialty).where(ExpertSpecialty.specialty.in_(required))
     ).all():
-        eid, status, term_end = row[0], row[1], row[2]
-        if status != "active":
+        if eid in in_pool:
+            held[eid].add(code)
+    for eid, active, is_expired, employer, max_open in rows:
+        if not active:
             pre.append(make_exclusion(eid, "inactive"))
-        elif term_end is not None and term_end < term_ref:
+        elif is_expired:
             pre.append(make_exclusion(eid, "term_expired"))
         elif required and eid not in held:
             pre.append(make_exclusion(eid, "specialty_mismatch"))
         else:
-            field.append(row)
+            field.append((eid, "active", None, employer, max_open))
     records = load_records(field, held, window, exclude_consultation_id=c.id)
     candidates, exclusions = screen(records, case_context(c, window), today, policy)
     return candidates, sorted(pre + exclusions, key=lambda e: e.expert_id)
