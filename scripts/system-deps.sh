@@ -3,10 +3,13 @@
 # CJK fonts for documents, Pango for WeasyPrint, Chromium for browser tests, poppler tools.
 set -euo pipefail
 need=()
-fc-list 2>/dev/null | grep -q "Noto Serif CJK" || need+=(fonts-noto-cjk)
-fc-list 2>/dev/null | grep -qi "AR PL UKai" || need+=(fonts-arphic-ukai)
-ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
-ldconfig -p 2>/dev/null | grep -q "libharfbuzz-subset" || need+=(libharfbuzz-subset0)
+# Read the lists first: with pipefail, `fc-list | grep -q` fails when grep stops reading early.
+fonts=$(fc-list 2>/dev/null || true)
+libs=$(ldconfig -p 2>/dev/null || true)
+grep -q "Noto Serif CJK" <<<"$fonts" || need+=(fonts-noto-cjk)
+grep -qi "AR PL UKai" <<<"$fonts" || need+=(fonts-arphic-ukai)
+grep -q "libpangoft2-1.0" <<<"$libs" || need+=(libpango-1.0-0 libpangoft2-1.0-0)
+grep -q "libharfbuzz-subset" <<<"$libs" || need+=(libharfbuzz-subset0)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v pg_isready >/dev/null 2>&1 || need+=(postgresql-client)
