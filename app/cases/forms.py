@@ -25,8 +25,9 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.widgets import CheckboxInput, DateInput, ListWidget, NumberInput, TelInput
+from wtforms.widgets import DateInput, NumberInput, TelInput
 
+from app.forms import MultiCheckboxField
 from app.cases.schemas import MAX_EXTENSION_DAYS
 from expert_pool.codes import CATEGORIES, CROSS_FLAGS, ORG_KINDS
 
@@ -58,11 +59,6 @@ class Mandatory:
 
 
 REQUIRED = [Mandatory()]
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class PetitionerRow(Form):

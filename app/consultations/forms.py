@@ -9,57 +9,15 @@ messages for the API and the UI, and the route puts the per-field messages back 
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget, NumberInput
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms.widgets import DateTimeLocalInput, NumberInput
 
+from app.forms import MultiCheckboxField, ServiceForm
+from app.forms import choices as _choices
 from expert_pool.codes import SPECIALTIES
-
-try:  # WTForms ≥ 3.3 wants SelectChoice objects; older versions take (value, label) pairs
-    from wtforms import SelectChoice
-except ImportError:  # pragma: no cover
-    SelectChoice = None
 
 URGENCY_LABELS = {"normal": "一般", "urgent": "紧急"}
 PANEL_SIZES = (3, 5, 7, 9)
-
-
-def _choices(pairs) -> list:
-    return [SelectChoice(v, label) if SelectChoice else (v, label) for v, label in pairs]
-
-
-def _strip_nul(value):
-    """NUL characters have no business in text (and PostgreSQL refuses them)."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-class ServiceForm(FlaskForm):
-    """A form that shows the services' per-field errors next to its fields; its text fields
-    drop NUL characters."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, StringField):
-                filters = [*unbound_field.kwargs.get("filters", ()), _strip_nul]
-                return unbound_field.bind(form=form, **{**options, "filters": filters})
-            return unbound_field.bind(form=form, **options)
-
-    def add_errors(self, fields: dict[str, str]) -> list[str]:
-        """Attach ``{field: message}`` to matching fields; returns the messages that belong to
-        no field of this form (shown above it)."""
-        general = []
-        for name, message in fields.items():
-            target = self._fields.get(name)
-            if target is None or name == "csrf_token":
-                general.append(message)
-            else:
-                target.errors = [*target.errors, message]
-        return general
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class RequestForm(ServiceForm):

@@ -14,70 +14,27 @@ from flask_wtf.file import FileField
 from wtforms import (
     HiddenField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import (
-    CheckboxInput,
     DateInput,
     DateTimeLocalInput,
     EmailInput,
-    ListWidget,
     NumberInput,
     TelInput,
 )
 
+from app.forms import MultiCheckboxField, ServiceForm, choices
 from expert_pool.codes import EXPERT_STATUSES, POOL_TIERS, SPECIALTIES
-
-try:  # WTForms ≥ 3.3 wants SelectChoice objects; older versions take (value, label) pairs
-    from wtforms import SelectChoice
-except ImportError:  # pragma: no cover
-    SelectChoice = None
 
 BAD_CHOICE = "请从列表中选择"
 
 
-def choices(pairs) -> list:
-    """(value, label) pairs in the form this WTForms version expects."""
-    return [SelectChoice(v, label) if SelectChoice else (v, label) for v, label in pairs]
 
-
-def _strip_nul(value):
-    """NUL characters have no business in text and PostgreSQL refuses them."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
-class PoolForm(FlaskForm):
-    """A form that can show the services' per-field errors next to the fields, and whose text
-    fields drop NUL characters."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, StringField):
-                filters = [*unbound_field.kwargs.get("filters", ()), _strip_nul]
-                return unbound_field.bind(form=form, **{**options, "filters": filters})
-            return unbound_field.bind(form=form, **options)
-
-    def add_errors(self, fields: dict[str, str]) -> list[str]:
-        """Attach ``{field: message}`` to the matching fields; returns messages that belong to
-        no field (shown above the form)."""
-        general = []
-        for name, message in fields.items():
-            target = self._fields.get(name)
-            if target is None or name == "csrf_token":
-                general.append(message)
-            else:
-                target.errors = [*target.errors, message]
-        return general
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """Several choices as a list of checkboxes (专业领域)."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+class PoolForm(ServiceForm):
+    """The expert-pool forms: services' per-field errors next to the fields, NUL-free text."""
 
 
 def _blank_none(value: str | None) -> str | None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from wtforms import HiddenField, PasswordField, SelectField, StringField, TextAreaField
 
-from app.consultations.forms import MultiCheckboxField, _choices
-from app.consultations.forms import ServiceForm as _ServiceForm
+from app.forms import MultiCheckboxField
+from app.forms import ServiceForm as _ServiceForm
+from app.forms import choices as _choices
 from app.opinions.content import COMMENT_SECTIONS, LABELS
 from app.opinions.models import OUTCOMES
 from expert_pool.codes import CONCLUSIONS, RECOMMENDATIONS
