@@ -22,13 +22,16 @@ from app.timeutil import SHANGHAI, local
 
 PER_PAGE = 50
 EXPORT_LIMIT = 100_000
-OBJECT_LABELS = {**audit.OBJECT_LABELS, **AUDIT_OBJECT_LABELS_EXTRA}
+# Every action and object the services record, for the filters, the table and the export.
+OBJECT_LABELS = {**TIMELINE_OBJECTS, **audit.OBJECT_LABELS, **AUDIT_OBJECT_LABELS_EXTRA}
+ACTION_LABELS = {**TIMELINE_ACTIONS, **audit.ACTION_LABELS}
 FILTER_KEYS = ("actor", "action", "object_type", "date_from", "date_to", "q")
 
 
 def _filter_form() -> AuditFilterForm:
     form = AuditFilterForm(request.args)
     form.object_type.choices = {"": "全部对象", **OBJECT_LABELS}
+    form.action.choices = {"": "全部操作", **ACTION_LABELS}
     form.validate()  # only the dates can be wrong; a bad date is shown and ignored
     return form
 
@@ -81,8 +84,8 @@ def audit_log():
     page = max(request.args.get("page", 1, type=int), 1)
     entries = db.session.execute(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).scalars().all()
     return render_template("admin/audit_log.html", form=form, entries=entries, total=total, page=page,
-                           per_page=PER_PAGE, args=_filter_args(), action_labels={**TIMELINE_ACTIONS, **audit.ACTION_LABELS},
-                           object_labels={**TIMELINE_OBJECTS, **OBJECT_LABELS}, fmt=format_value)
+                           per_page=PER_PAGE, args=_filter_args(), action_labels=ACTION_LABELS,
+                           object_labels=OBJECT_LABELS, fmt=format_value)
 
 
 @bp.route("/audit/verify", methods=["POST"])
@@ -126,7 +129,7 @@ def audit_export():
     for e in entries:
         ws.append([
             e.id, local(e.created_at).strftime("%Y-%m-%d %H:%M:%S"), e.actor_name or "系统",
-            audit.ACTION_LABELS.get(e.action, e.action), OBJECT_LABELS.get(e.object_type, e.object_type),
+            ACTION_LABELS.get(e.action, e.action), OBJECT_LABELS.get(e.object_type, e.object_type),
             e.object_id, e.subject or "", e.summary, _json_text(e.before), _json_text(e.after), e.ip or "",
         ])
     buf = io.BytesIO()

@@ -354,3 +354,16 @@ def test_export_filtered_log_to_xlsx_is_itself_audited(client, world, login):
     from app.audit.service import verify
 
     assert verify().ok
+
+
+def test_audit_filters_offer_the_workflow_actions_and_objects(client, world, login):
+    from app.audit import service as audit
+
+    audit.record("draw_panel", "consultation", 7, "随机抽取专家组", actor=world.admin, subject="case:1")
+    db.session.commit()
+    login(world.admin)
+    page = client.get("/admin/audit").get_data(as_text=True)
+    assert '<option value="draw_panel">抽取专家组</option>' in page
+    assert '<option value="consultation">会商申请</option>' in page
+    filtered = client.get("/admin/audit?action=draw_panel&object_type=consultation").get_data(as_text=True)
+    assert "随机抽取专家组" in filtered
