@@ -22,51 +22,40 @@ from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 
 
-@bp.route("/<dbid:consultation_id>/panel", methods=["POST"])
-def draw(consultation_id: int):
+def _drawing(consultation_id: int, key: str, form, action, success: str):
+    """Run a draw (``action(user, consultation, payload)``) from the panel forms: the pool's
+    shortfall, bad input or a wrong state shown on the page; ``success(record)`` flashed."""
     c = load(consultation_id, for_update=True)
-    form = DrawForm(prefix="draw")
     try:
-        record = panel.draw(current_user, c, form.to_payload())
+        record = action(current_user, c, form.to_payload())
     except panel.InsufficientPool as err:
         db.session.rollback()
-        return render_detail(load(consultation_id), 422, forms={"draw": form}, open_panel="draw",
+        return render_detail(load(consultation_id), 422, forms={key: form}, open_panel=key,
                              insufficient={"message": err.message, **err.details})
     except ValidationFailed as err:
         db.session.rollback()
-        return render_detail(load(consultation_id), 422, forms={"draw": form}, errors={"draw": form_errors(form, err)},
-                             open_panel="draw")
+        return render_detail(load(consultation_id), 422, forms={key: form}, errors={key: form_errors(form, err)},
+                             open_panel=key)
     except Conflict as err:
         db.session.rollback()
         flash(err.message, "warning")
         return back(consultation_id)
     db.session.commit()
-    flash(f"已随机抽取专家组（随机种子 {record.seed}），已向入选专家发出邀请。", "success")
+    flash(success(record), "success")
     return back(consultation_id, "panel")
+
+
+@bp.route("/<dbid:consultation_id>/panel", methods=["POST"])
+def draw(consultation_id: int):
+    return _drawing(consultation_id, "draw", DrawForm(prefix="draw"), panel.draw,
+                    lambda record: f"已随机抽取专家组（随机种子 {record.seed}），已向入选专家发出邀请。")
 
 
 @bp.route("/<dbid:consultation_id>/panel/reserves", methods=["POST"])
 def draw_reserves(consultation_id: int):
-    c = load(consultation_id, for_update=True)
-    form = ReservesForm(prefix="reserves")
-    try:
-        record = panel.draw_more_reserves(current_user, c, form.to_payload())
-    except panel.InsufficientPool as err:
-        db.session.rollback()
-        return render_detail(load(consultation_id), 422, forms={"reserves": form}, open_panel="reserves",
-                             insufficient={"message": err.message, **err.details})
-    except ValidationFailed as err:
-        db.session.rollback()
-        return render_detail(load(consultation_id), 422, forms={"reserves": form},
-                             errors={"reserves": form_errors(form, err)}, open_panel="reserves")
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-        return back(consultation_id)
-    db.session.commit()
-    flash(f"已追加抽取候补专家 {len(record.result.get('reserves', []))} 名（随机种子 {record.seed}），空缺席位已递补。",
-          "success")
-    return back(consultation_id, "panel")
+    return _drawing(consultation_id, "reserves", ReservesForm(prefix="reserves"), panel.draw_more_reserves,
+                    lambda record: f"已追加抽取候补专家 {len(record.result.get('reserves', []))} 名"
+                                   f"（随机种子 {record.seed}），空缺席位已递补。")
 
 
 @bp.route("/<dbid:consultation_id>/panel/verify")

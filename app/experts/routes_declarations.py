@@ -27,21 +27,27 @@ def _back(expert_id: int, anchor: str):
     return redirect(url_for("experts.detail", expert_id=expert_id, _anchor=anchor))
 
 
-@bp.route("/<int:expert_id>/conflicts", methods=["POST"])
-def add_conflict(expert_id: int):
+def _declare(expert_id: int, form, form_key: str, action, done: str, anchor: str):
+    """Submit a declaration form to ``action(user, expert, payload)``; field errors shown on the
+    expert's page (422), success flashed and back to the section."""
     expert = _load(expert_id)
-    form = ConflictForm().setup(organizations())
     if form.validate_on_submit():
         try:
-            services.add_conflict(current_user, expert, form.to_payload())
+            action(current_user, expert, form.to_payload())
         except ValidationFailed as err:
             db.session.rollback()
             general = form.add_errors(err.fields)
-            return render_detail(expert, conflict_form=form, status=422, form_errors=general)
+            return render_detail(expert, status=422, form_errors=general, **{form_key: form})
         db.session.commit()
-        flash("已登记回避申报。", "success")
-        return _back(expert_id, "conflicts")
-    return render_detail(expert, conflict_form=form, status=422)
+        flash(done, "success")
+        return _back(expert_id, anchor)
+    return render_detail(expert, status=422, **{form_key: form})
+
+
+@bp.route("/<int:expert_id>/conflicts", methods=["POST"])
+def add_conflict(expert_id: int):
+    return _declare(expert_id, ConflictForm().setup(organizations()), "conflict_form", services.add_conflict,
+                    "已登记回避申报。", "conflicts")
 
 
 @bp.route("/<int:expert_id>/conflicts/<int:conflict_id>/withdraw", methods=["POST"])
@@ -55,19 +61,8 @@ def withdraw_conflict(expert_id: int, conflict_id: int):
 
 @bp.route("/<int:expert_id>/unavailability", methods=["POST"])
 def add_unavailability(expert_id: int):
-    expert = _load(expert_id)
-    form = UnavailabilityForm()
-    if form.validate_on_submit():
-        try:
-            services.add_unavailability(current_user, expert, form.to_payload())
-        except ValidationFailed as err:
-            db.session.rollback()
-            general = form.add_errors(err.fields)
-            return render_detail(expert, unavailability_form=form, status=422, form_errors=general)
-        db.session.commit()
-        flash("已登记不可出席时段。", "success")
-        return _back(expert_id, "unavailability")
-    return render_detail(expert, unavailability_form=form, status=422)
+    return _declare(expert_id, UnavailabilityForm(), "unavailability_form", services.add_unavailability,
+                    "已登记不可出席时段。", "unavailability")
 
 
 @bp.route("/<int:expert_id>/unavailability/<int:row_id>/delete", methods=["POST"])
