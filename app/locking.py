@@ -52,8 +52,7 @@ def lock_row(model, row_id: int) -> None:
         db.session.execute(select(table.c.id).where(table.c.id == row_id).with_for_update())
     else:
         _sqlite_write_lock()
-    if expire:
-        db.session.expire_all()
+    db.session.expire_all()
 
 
 def lock(obj):
