@@ -6,6 +6,7 @@ import gc
 
 from flask import Flask
 
+from app import routing
 from app.config import BASE_DIR, CONFIGS, Config
 from app.extensions import bootstrap, csrf, db, login_manager, migrate
 
@@ -33,6 +34,7 @@ def create_app(config: str | type | dict | None = None, overrides: dict | None =
     app.config.update(overrides or {})
 
     _init_extensions(app)
+    routing.init_app(app)
     _register_blueprints(app)
     _register_cli(app)
 

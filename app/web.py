@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from app.errors import AppError
+from app.errors import AppError, Conflict, ValidationFailed
 from app.extensions import db, login_manager
 from app.timeutil import local
 from expert_pool import codes, regions
@@ -44,6 +45,19 @@ def init_app(app: Flask) -> None:
             return jsonify(err.to_dict()), err.status
         return render_template("errors/error.html", status=err.status, title=ERROR_TITLES.get(err.status, "出错了"),
                                message=err.message), err.status
+
+    @app.errorhandler(IntegrityError)
+    def handle_integrity_error(err: IntegrityError):
+        # A unique or foreign-key constraint caught what two simultaneous requests raced for
+        # (e.g. the same roster imported twice at once): the state changed, not the input.
+        app.logger.warning("integrity error: %s", err.orig)
+        return handle_app_error(Conflict("数据已被同时进行的其他操作修改，请刷新后重试", code="concurrent_update"))
+
+    @app.errorhandler(DataError)
+    @app.errorhandler(OverflowError)
+    def handle_out_of_range(err: Exception):
+        # A number beyond what the database column holds (PostgreSQL's int4, SQLite's int64).
+        return handle_app_error(ValidationFailed(message="数值超出允许范围", code="out_of_range"))
 
     @app.errorhandler(CSRFError)
     def handle_csrf(err):

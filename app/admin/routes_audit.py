@@ -18,6 +18,7 @@ from app.audit import service as audit
 from app.audit.models import AuditEntry
 from app.cases.timeline import TIMELINE_ACTIONS, TIMELINE_OBJECTS
 from app.extensions import db
+from app.paging import parse_paging
 from app.timeutil import SHANGHAI, local
 
 PER_PAGE = 50
@@ -81,7 +82,7 @@ def audit_log():
     form = _filter_form()
     stmt = _filtered(form)
     total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page, _ = parse_paging(request.args, per_page=PER_PAGE)
     entries = db.session.execute(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).scalars().all()
     return render_template("admin/audit_log.html", form=form, entries=entries, total=total, page=page,
                            per_page=PER_PAGE, args=_filter_args(), action_labels=ACTION_LABELS,

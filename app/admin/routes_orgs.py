@@ -66,7 +66,7 @@ def organization_create():
     return render_template("admin/organization_form.html", form=form, org=None, errors=errors), status
 
 
-@bp.route("/organizations/<int:org_id>/edit", methods=["GET", "POST"])
+@bp.route("/organizations/<dbid:org_id>/edit", methods=["GET", "POST"])
 def organization_edit(org_id: int):
     org = services.get_organization(org_id)
     form = OrganizationForm(obj=None if request.method == "POST" else org)

@@ -15,6 +15,7 @@ from app.auth import accounts
 from app.auth.models import User
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
+from app.paging import parse_paging
 from expert_pool.codes import ROLES
 
 PER_PAGE = 50
@@ -36,7 +37,7 @@ def users():
     if q:
         stmt = stmt.where(or_(User.username.contains(q, autoescape=True), User.display_name.contains(q, autoescape=True)))
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    page = max(request.args.get("page", 1, type=int), 1)
+    page, _ = parse_paging(request.args, per_page=PER_PAGE)
     rows = db.session.execute(
         stmt.options(selectinload(User.organization), selectinload(User.expert))
         .order_by(User.role, User.username).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
@@ -85,7 +86,7 @@ def _render_edit(user, profile, password, errors=None, status=200):
                            policy=password_policy_text()), status
 
 
-@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@bp.route("/users/<dbid:user_id>/edit", methods=["GET", "POST"])
 def user_edit(user_id: int):
     user = accounts.get_user(user_id)
     profile, password = _edit_forms(user, "profile" if request.method == "POST" else None)
@@ -103,7 +104,7 @@ def user_edit(user_id: int):
     return redirect(url_for("admin.users"))
 
 
-@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@bp.route("/users/<dbid:user_id>/password", methods=["POST"])
 def user_reset_password(user_id: int):
     user = accounts.get_user(user_id)
     profile, password = _edit_forms(user, "password")

@@ -46,12 +46,12 @@ def export_cases():
                     headers={"Content-Disposition": export.content_disposition})
 
 
-@api_route("/cases/<int:case_id>", ["GET"], "信访事项详情（含信访人、附件、办理期限）", tag=TAG)
+@api_route("/cases/<dbid:case_id>", ["GET"], "信访事项详情（含信访人、附件、办理期限）", tag=TAG)
 def get_case(case_id: int):
     return jsonify(services.case_to_dict(services.get_visible_case(current_api_user(), case_id)))
 
 
-@api_route("/cases/<int:case_id>", ["PATCH"], "修改信访事项（须带读取时的 version；过期 → 409 stale_version）",
+@api_route("/cases/<dbid:case_id>", ["PATCH"], "修改信访事项（须带读取时的 version；过期 → 409 stale_version）",
            body=CasePatchIn, roles=EDITORS, tag=TAG)
 def update_case(case_id: int):
     user = current_api_user()
@@ -61,7 +61,7 @@ def update_case(case_id: int):
     return jsonify(services.case_to_dict(case))
 
 
-@api_route("/cases/<int:case_id>/extend", ["POST"], "延长办理期限（一次，不超过 30 天，须说明理由）", body=ExtendIn,
+@api_route("/cases/<dbid:case_id>/extend", ["POST"], "延长办理期限（一次，不超过 30 天，须说明理由）", body=ExtendIn,
            roles=EDITORS, tag=TAG)
 def extend_case(case_id: int):
     user = current_api_user()
@@ -71,7 +71,7 @@ def extend_case(case_id: int):
     return jsonify(services.case_to_dict(case))
 
 
-@api_route("/cases/<int:case_id>/close", ["POST"], "办结信访事项", body=CloseIn, roles=EDITORS, tag=TAG)
+@api_route("/cases/<dbid:case_id>/close", ["POST"], "办结信访事项", body=CloseIn, roles=EDITORS, tag=TAG)
 def close_case(case_id: int):
     user = current_api_user()
     case = services.get_visible_case(user, case_id)
@@ -80,7 +80,7 @@ def close_case(case_id: int):
     return jsonify(services.case_to_dict(case))
 
 
-@api_route("/cases/<int:case_id>/reopen", ["POST"], "撤销办结（恢复为已登记）", roles="admin", tag=TAG)
+@api_route("/cases/<dbid:case_id>/reopen", ["POST"], "撤销办结（恢复为已登记）", roles="admin", tag=TAG)
 def reopen_case(case_id: int):
     user = current_api_user()
     case = services.get_visible_case(user, case_id)
@@ -89,19 +89,19 @@ def reopen_case(case_id: int):
     return jsonify(services.case_to_dict(case))
 
 
-@api_route("/cases/<int:case_id>/timeline", ["GET"], "信访事项时间线（最新在前）", tag=TAG)
+@api_route("/cases/<dbid:case_id>/timeline", ["GET"], "信访事项时间线（最新在前）", tag=TAG)
 def case_timeline(case_id: int):
     case = services.get_visible_case(current_api_user(), case_id)
     return jsonify({"items": [item.to_dict() for item in timeline.timeline(case)]})
 
 
-@api_route("/cases/<int:case_id>/attachments", ["GET"], "附件列表", tag=TAG)
+@api_route("/cases/<dbid:case_id>/attachments", ["GET"], "附件列表", tag=TAG)
 def list_attachments(case_id: int):
     case = services.get_visible_case(current_api_user(), case_id)
     return jsonify({"items": [services.attachment_to_dict(a) for a in case.attachments]})
 
 
-@api_route("/cases/<int:case_id>/attachments", ["POST"],
+@api_route("/cases/<dbid:case_id>/attachments", ["POST"],
            "上传附件（multipart：file，description 可选；仅 PDF/DOCX/JPG/PNG，按内容识别）", status=201,
            roles=EDITORS, tag=TAG, file_upload=True)
 def upload_attachment(case_id: int):
@@ -113,14 +113,14 @@ def upload_attachment(case_id: int):
     return jsonify(services.attachment_to_dict(row)), 201
 
 
-@api_route("/cases/<int:case_id>/attachments/<int:attachment_id>", ["GET"], "下载附件", tag=TAG,
+@api_route("/cases/<dbid:case_id>/attachments/<dbid:attachment_id>", ["GET"], "下载附件", tag=TAG,
            content_type="application/octet-stream")
 def download_attachment(case_id: int, attachment_id: int):
     case = services.get_visible_case(current_api_user(), case_id)
     return attachments.download_response(attachments.get_attachment(case, attachment_id))
 
 
-@api_route("/cases/<int:case_id>/attachments/<int:attachment_id>", ["DELETE"], "删除附件", status=204,
+@api_route("/cases/<dbid:case_id>/attachments/<dbid:attachment_id>", ["DELETE"], "删除附件", status=204,
            roles=EDITORS, tag=TAG)
 def delete_attachment(case_id: int, attachment_id: int):
     user = current_api_user()

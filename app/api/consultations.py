@@ -22,7 +22,7 @@ def _optional_body() -> dict:
     return json_body() if request.get_data() else {}
 
 
-@api_route("/cases/<int:case_id>/consultations", ["POST"], "为信访事项申请法律审查会商", body=ConsultationIn, status=201,
+@api_route("/cases/<dbid:case_id>/consultations", ["POST"], "为信访事项申请法律审查会商", body=ConsultationIn, status=201,
            roles="agency（本单位事项）, officer（本辖区）", tag=TAG)
 def create_consultation(case_id: int):
     user = current_api_user()
@@ -52,12 +52,12 @@ def list_consultations():
     return page_response([consultation_dict(c, include_panel=False) for c in rows], total, page, per_page)
 
 
-@api_route("/consultations/<int:consultation_id>", ["GET"], "会商详情（含专家组、会议）", tag=TAG)
+@api_route("/consultations/<dbid:consultation_id>", ["GET"], "会商详情（含专家组、会议）", tag=TAG)
 def get_consultation(consultation_id: int):
     return jsonify(consultation_dict(services.get_visible(current_api_user(), consultation_id)))
 
 
-@api_route("/consultations/<int:consultation_id>", ["PATCH"], "修改会商申请（退回补正后修改即重新提交）", body=ConsultationIn,
+@api_route("/consultations/<dbid:consultation_id>", ["PATCH"], "修改会商申请（退回补正后修改即重新提交）", body=ConsultationIn,
            roles="agency, officer", tag=TAG)
 def amend_consultation(consultation_id: int):
     user = current_api_user()
@@ -74,31 +74,31 @@ def _transition(consultation_id: int, action, with_body: bool = True):
     return result, c
 
 
-@api_route("/consultations/<int:consultation_id>/return", ["POST"], "退回补正", body=ReasonIn, roles="officer（承办单位）", tag=TAG)
+@api_route("/consultations/<dbid:consultation_id>/return", ["POST"], "退回补正", body=ReasonIn, roles="officer（承办单位）", tag=TAG)
 def return_consultation(consultation_id: int):
     _, c = _transition(consultation_id, services.return_for_completion)
     return jsonify(consultation_dict(c))
 
 
-@api_route("/consultations/<int:consultation_id>/accept", ["POST"], "受理会商申请", roles="officer（承办单位）", tag=TAG)
+@api_route("/consultations/<dbid:consultation_id>/accept", ["POST"], "受理会商申请", roles="officer（承办单位）", tag=TAG)
 def accept_consultation(consultation_id: int):
     _, c = _transition(consultation_id, services.accept, with_body=False)
     return jsonify(consultation_dict(c))
 
 
-@api_route("/consultations/<int:consultation_id>/withdraw", ["POST"], "撤回会商申请", body=ReasonIn, roles="agency", tag=TAG)
+@api_route("/consultations/<dbid:consultation_id>/withdraw", ["POST"], "撤回会商申请", body=ReasonIn, roles="agency", tag=TAG)
 def withdraw_consultation(consultation_id: int):
     _, c = _transition(consultation_id, services.withdraw)
     return jsonify(consultation_dict(c))
 
 
-@api_route("/consultations/<int:consultation_id>/close", ["POST"], "会商办结", body=ReasonIn, roles="officer（承办单位）", tag=TAG)
+@api_route("/consultations/<dbid:consultation_id>/close", ["POST"], "会商办结", body=ReasonIn, roles="officer（承办单位）", tag=TAG)
 def close_consultation(consultation_id: int):
     _, c = _transition(consultation_id, services.close)
     return jsonify(consultation_dict(c))
 
 
-@api_route("/consultations/<int:consultation_id>/escalate", ["POST"], "申请上级专家库援助", body=ReasonIn, status=201,
+@api_route("/consultations/<dbid:consultation_id>/escalate", ["POST"], "申请上级专家库援助", body=ReasonIn, status=201,
            roles="officer（承办单位）", tag=TAG)
 def escalate_consultation(consultation_id: int):
     esc, c = _transition(consultation_id, services.escalate)
@@ -109,7 +109,7 @@ def escalate_consultation(consultation_id: int):
     return jsonify(body), 201
 
 
-@api_route("/consultations/<int:consultation_id>/panel", ["POST"], "随机抽取专家组（可复核）", body=PanelRequest, status=201,
+@api_route("/consultations/<dbid:consultation_id>/panel", ["POST"], "随机抽取专家组（可复核）", body=PanelRequest, status=201,
            roles="officer（承办单位）", tag=TAG)
 def draw_panel(consultation_id: int):
     user = current_api_user()
@@ -119,7 +119,7 @@ def draw_panel(consultation_id: int):
     return jsonify(panel_dict(c)), 201
 
 
-@api_route("/consultations/<int:consultation_id>/panel", ["GET"], "专家组", tag=TAG)
+@api_route("/consultations/<dbid:consultation_id>/panel", ["GET"], "专家组", tag=TAG)
 def get_panel(consultation_id: int):
     c = services.get_visible(current_api_user(), consultation_id)
     data = panel_dict(c)
@@ -130,13 +130,13 @@ def get_panel(consultation_id: int):
     return jsonify(data)
 
 
-@api_route("/consultations/<int:consultation_id>/panel/verify", ["GET"], "复核抽取结果：按记录的种子和候选名单重算", tag=TAG)
+@api_route("/consultations/<dbid:consultation_id>/panel/verify", ["GET"], "复核抽取结果：按记录的种子和候选名单重算", tag=TAG)
 def verify_panel(consultation_id: int):
     c = services.get_visible(current_api_user(), consultation_id)
     return jsonify(panel.verify(c))
 
 
-@api_route("/consultations/<int:consultation_id>/panel/reserves", ["POST"], "候补用尽时追加抽取候补专家（新的可复核抽取）",
+@api_route("/consultations/<dbid:consultation_id>/panel/reserves", ["POST"], "候补用尽时追加抽取候补专家（新的可复核抽取）",
            body=ReservesRequest, status=201, roles="officer（承办单位）", tag=TAG)
 def draw_reserves(consultation_id: int):
     user = current_api_user()
@@ -148,7 +148,7 @@ def draw_reserves(consultation_id: int):
     return jsonify(body), 201
 
 
-@api_route("/consultations/<int:consultation_id>/invitations/<int:expert_id>", ["POST"], "专家接受或谢绝会商邀请",
+@api_route("/consultations/<dbid:consultation_id>/invitations/<dbid:expert_id>", ["POST"], "专家接受或谢绝会商邀请",
            body=InvitationResponse, roles="该专家本人, officer（承办单位）", tag=TAG)
 def respond_invitation(consultation_id: int, expert_id: int):
     user = current_api_user()
@@ -158,7 +158,7 @@ def respond_invitation(consultation_id: int, expert_id: int):
     return jsonify(panel_dict(c))
 
 
-@api_route("/consultations/<int:consultation_id>/ratings", ["POST"], "评价专家组成员（0–100 分）", body=RatingIn, status=201,
+@api_route("/consultations/<dbid:consultation_id>/ratings", ["POST"], "评价专家组成员（0–100 分）", body=RatingIn, status=201,
            roles="officer（承办单位）", tag=TAG)
 def rate_expert(consultation_id: int):
     user = current_api_user()
@@ -169,7 +169,7 @@ def rate_expert(consultation_id: int):
                     "comment": rating.comment}), 201
 
 
-@api_route("/consultations/<int:consultation_id>/ratings", ["GET"], "本次会商的专家评价", tag=TAG)
+@api_route("/consultations/<dbid:consultation_id>/ratings", ["GET"], "本次会商的专家评价", tag=TAG)
 def list_ratings(consultation_id: int):
     c = services.get_visible(current_api_user(), consultation_id)
     rows = db.session.execute(select(ExpertRating).where(ExpertRating.consultation_id == c.id)).scalars()

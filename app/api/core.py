@@ -12,8 +12,9 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app.api import bp
 from app.auth.services import user_for_token
-from app.errors import AppError, BadRequest, Unauthorized, ValidationFailed
+from app.errors import AppError, BadRequest, Unauthorized
 from app.extensions import db
+from app.paging import parse_paging
 
 PUBLIC_ENDPOINTS = {"api.create_token", "api.openapi_document"}
 
@@ -75,21 +76,7 @@ def json_body() -> dict:
 
 
 def page_args() -> tuple[int, int]:
-    errors = {}
-    values = {}
-    for name, default, upper in (("page", 1, None), ("per_page", 20, 100)):
-        raw = request.args.get(name, str(default))
-        try:
-            value = int(raw)
-        except ValueError:
-            errors[name] = "应为正整数"
-            continue
-        if value < 1 or (upper and value > upper):
-            errors[name] = "应为正整数" if upper is None else f"应为 1–{upper} 的整数"
-        values[name] = value
-    if errors:
-        raise ValidationFailed(errors)
-    return values["page"], values["per_page"]
+    return parse_paging(request.args, strict=True)
 
 
 def page_response(items: list[dict], total: int, page: int, per_page: int):

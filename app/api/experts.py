@@ -28,7 +28,7 @@ def create_expert():
     return jsonify(expert.to_dict()), 201
 
 
-@api_route("/experts/<int:expert_id>", ["GET"], "专家详情", tag="experts")
+@api_route("/experts/<dbid:expert_id>", ["GET"], "专家详情", tag="experts")
 def get_expert(expert_id: int):
     expert = services.get_visible(current_api_user(), expert_id)
     data = expert.to_dict()
@@ -37,7 +37,7 @@ def get_expert(expert_id: int):
     return jsonify(data)
 
 
-@api_route("/experts/<int:expert_id>", ["PATCH"], "修改专家（含暂停、退出；可带 version 检测并发修改）",
+@api_route("/experts/<dbid:expert_id>", ["PATCH"], "修改专家（含暂停、退出；可带 version 检测并发修改）",
            body=ExpertIn, roles="admin, officer（本级本辖区）", tag="experts")
 def update_expert(expert_id: int):
     user = current_api_user()
@@ -74,7 +74,7 @@ def export_experts():
                     headers={"Content-Disposition": export.content_disposition})
 
 
-@api_route("/experts/<int:expert_id>/conflicts", ["POST"], "申报回避（利益冲突）", body=ConflictIn, status=201, tag="experts")
+@api_route("/experts/<dbid:expert_id>/conflicts", ["POST"], "申报回避（利益冲突）", body=ConflictIn, status=201, tag="experts")
 def add_conflict(expert_id: int):
     user = current_api_user()
     expert = services.get_visible(user, expert_id)
@@ -83,13 +83,13 @@ def add_conflict(expert_id: int):
     return jsonify(row.to_dict()), 201
 
 
-@api_route("/experts/<int:expert_id>/conflicts", ["GET"], "回避申报列表", tag="experts")
+@api_route("/experts/<dbid:expert_id>/conflicts", ["GET"], "回避申报列表", tag="experts")
 def list_conflicts(expert_id: int):
     expert = services.get_visible(current_api_user(), expert_id)
     return jsonify({"items": [c.to_dict() for c in expert.conflicts]})
 
 
-@api_route("/experts/<int:expert_id>/conflicts/<int:conflict_id>", ["DELETE"], "撤回回避申报", status=204, tag="experts")
+@api_route("/experts/<dbid:expert_id>/conflicts/<dbid:conflict_id>", ["DELETE"], "撤回回避申报", status=204, tag="experts")
 def delete_conflict(expert_id: int, conflict_id: int):
     user = current_api_user()
     services.delete_conflict(user, services.get_visible(user, expert_id), conflict_id)
@@ -97,7 +97,7 @@ def delete_conflict(expert_id: int, conflict_id: int):
     return "", 204
 
 
-@api_route("/experts/<int:expert_id>/unavailability", ["POST"], "登记不可出席时段", body=UnavailabilityIn, status=201, tag="experts")
+@api_route("/experts/<dbid:expert_id>/unavailability", ["POST"], "登记不可出席时段", body=UnavailabilityIn, status=201, tag="experts")
 def add_unavailability(expert_id: int):
     user = current_api_user()
     expert = services.get_visible(user, expert_id)
@@ -106,13 +106,13 @@ def add_unavailability(expert_id: int):
     return jsonify(row.to_dict()), 201
 
 
-@api_route("/experts/<int:expert_id>/unavailability", ["GET"], "不可出席时段列表", tag="experts")
+@api_route("/experts/<dbid:expert_id>/unavailability", ["GET"], "不可出席时段列表", tag="experts")
 def list_unavailability(expert_id: int):
     expert = services.get_visible(current_api_user(), expert_id)
     return jsonify({"items": [u.to_dict() for u in expert.unavailability]})
 
 
-@api_route("/experts/<int:expert_id>/unavailability/<int:row_id>", ["DELETE"], "删除不可出席时段", status=204, tag="experts")
+@api_route("/experts/<dbid:expert_id>/unavailability/<dbid:row_id>", ["DELETE"], "删除不可出席时段", status=204, tag="experts")
 def delete_unavailability(expert_id: int, row_id: int):
     user = current_api_user()
     services.delete_unavailability(user, services.get_visible(user, expert_id), row_id)

@@ -25,7 +25,7 @@ def list_notifications():
                     "per_page": per_page, "unread": service.unread_count(user)})
 
 
-@api_route("/notifications/<int:notification_id>/read", ["POST"], "标记为已读", tag=TAG)
+@api_route("/notifications/<dbid:notification_id>/read", ["POST"], "标记为已读", tag=TAG)
 def read_notification(notification_id: int):
     note = service.mark_read(current_api_user(), notification_id)
     db.session.commit()

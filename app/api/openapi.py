@@ -7,6 +7,7 @@ import re
 from flask import current_app, jsonify
 
 from app.api.core import api_route
+from app.routing import MAX_ID
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -24,8 +25,8 @@ def _path(rule: str) -> tuple[str, list[dict]]:
 
     def repl(m: re.Match) -> str:
         conv, name = m.group(1), m.group(2)
-        params.append({"name": name, "in": "path", "required": True,
-                       "schema": {"type": "integer" if conv == "int" else "string"}})
+        schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID} if conv == "dbid" else {"type": "string"}
+        params.append({"name": name, "in": "path", "required": True, "schema": schema})
         return "{" + name + "}"
 
     path = re.sub(r"<(?:(\w+):)?(\w+)>", repl, rule)

@@ -37,7 +37,7 @@ def _load(opinion_id: int):
     return services.get_visible(current_api_user(), opinion_id)
 
 
-@api_route("/consultations/<int:consultation_id>/opinion", ["POST"], "起草法律审查意见书（未提供的章节按信访事项和会商情况预填）",
+@api_route("/consultations/<dbid:consultation_id>/opinion", ["POST"], "起草法律审查意见书（未提供的章节按信访事项和会商情况预填）",
            body=OpinionIn, status=201, roles="专家组组长（已接受邀请）, officer（承办单位）", tag=TAG)
 def create_opinion(consultation_id: int):
     user = current_api_user()
@@ -47,7 +47,7 @@ def create_opinion(consultation_id: int):
     return jsonify(opinion_dict(opinion, user)), 201
 
 
-@api_route("/consultations/<int:consultation_id>/opinion", ["GET"], "会商的现行意见书（起草中或已印发）", tag=TAG)
+@api_route("/consultations/<dbid:consultation_id>/opinion", ["GET"], "会商的现行意见书（起草中或已印发）", tag=TAG)
 def get_consultation_opinion(consultation_id: int):
     user = current_api_user()
     c = consultation_services.get_visible(user, consultation_id)
@@ -56,12 +56,12 @@ def get_consultation_opinion(consultation_id: int):
     return jsonify(opinion_dict(c.current_opinion, user))
 
 
-@api_route("/opinions/<int:opinion_id>", ["GET"], "意见书（含签署情况、法律依据建议）", tag=TAG)
+@api_route("/opinions/<dbid:opinion_id>", ["GET"], "意见书（含签署情况、法律依据建议）", tag=TAG)
 def get_opinion(opinion_id: int):
     return jsonify(opinion_dict(_load(opinion_id), current_api_user()))
 
 
-@api_route("/opinions/<int:opinion_id>", ["PUT"], "保存意见书新版本（version 过期 → 409 stale_version；清除已有签名）",
+@api_route("/opinions/<dbid:opinion_id>", ["PUT"], "保存意见书新版本（version 过期 → 409 stale_version；清除已有签名）",
            body=OpinionUpdate, roles=EDITORS, tag=TAG)
 def update_opinion(opinion_id: int):
     user = current_api_user()
@@ -72,14 +72,14 @@ def update_opinion(opinion_id: int):
     return jsonify(body)
 
 
-@api_route("/opinions/<int:opinion_id>/versions", ["GET"], "意见书的版本历史", tag=TAG)
+@api_route("/opinions/<dbid:opinion_id>/versions", ["GET"], "意见书的版本历史", tag=TAG)
 def list_versions(opinion_id: int):
     opinion = _load(opinion_id)
     items = version_list(opinion)
     return jsonify({"items": items, "total": len(items), "current_version": opinion.version})
 
 
-@api_route("/opinions/<int:opinion_id>/versions/<int:version>", ["GET"], "某一版本的全文", tag=TAG)
+@api_route("/opinions/<dbid:opinion_id>/versions/<dbid:version>", ["GET"], "某一版本的全文", tag=TAG)
 def get_version(opinion_id: int, version: int):
     opinion = _load(opinion_id)
     v = next((v for v in opinion.versions if v.version == version), None)
@@ -99,7 +99,7 @@ def _version_arg(name: str, opinion) -> dict:
     return v.content
 
 
-@api_route("/opinions/<int:opinion_id>/diff", ["GET"], "两个版本之间逐章节的差异（HTML 中以 <ins>/<del> 标记）", tag=TAG,
+@api_route("/opinions/<dbid:opinion_id>/diff", ["GET"], "两个版本之间逐章节的差异（HTML 中以 <ins>/<del> 标记）", tag=TAG,
            query={"from": "起始版本", "to": "目标版本"})
 def diff_versions(opinion_id: int):
     opinion = _load(opinion_id)
@@ -109,14 +109,14 @@ def diff_versions(opinion_id: int):
                     "changed_sections": [s["section"] for s in sections if s["changed"]]})
 
 
-@api_route("/opinions/<int:opinion_id>/comments", ["GET"], "章节评论", tag=TAG)
+@api_route("/opinions/<dbid:opinion_id>/comments", ["GET"], "章节评论", tag=TAG)
 def list_comments(opinion_id: int):
     opinion = _load(opinion_id)
     items = [comment_dict(c) for c in opinion.comments] if sees_comments(current_api_user(), opinion) else []
     return jsonify({"items": items, "total": len(items)})
 
 
-@api_route("/opinions/<int:opinion_id>/comments", ["POST"], "就某一章节发表评论", body=CommentIn, status=201,
+@api_route("/opinions/<dbid:opinion_id>/comments", ["POST"], "就某一章节发表评论", body=CommentIn, status=201,
            roles=EDITORS, tag=TAG)
 def add_comment(opinion_id: int):
     comment = services.add_comment(current_api_user(), _load(opinion_id), json_body())
@@ -124,7 +124,7 @@ def add_comment(opinion_id: int):
     return jsonify(comment_dict(comment)), 201
 
 
-@api_route("/opinions/<int:opinion_id>/comments/<int:comment_id>/resolve", ["POST"], "将评论标记为已处理", roles=EDITORS,
+@api_route("/opinions/<dbid:opinion_id>/comments/<dbid:comment_id>/resolve", ["POST"], "将评论标记为已处理", roles=EDITORS,
            tag=TAG)
 def resolve_comment(opinion_id: int, comment_id: int):
     comment = services.resolve_comment(current_api_user(), _load(opinion_id), comment_id)
@@ -132,13 +132,13 @@ def resolve_comment(opinion_id: int, comment_id: int):
     return jsonify(comment_dict(comment))
 
 
-@api_route("/opinions/<int:opinion_id>/citation-suggestions", ["GET"], "法律分析中引用、但法律依据中尚未列出的条文", tag=TAG)
+@api_route("/opinions/<dbid:opinion_id>/citation-suggestions", ["GET"], "法律分析中引用、但法律依据中尚未列出的条文", tag=TAG)
 def get_citation_suggestions(opinion_id: int):
     opinion = _load(opinion_id)
     return jsonify({"suggestions": citation_suggestions(opinion), "legal_basis": opinion.legal_basis})
 
 
-@api_route("/opinions/<int:opinion_id>/signatures", ["GET"], "签署情况：谁已签署、谁未签署", tag=TAG)
+@api_route("/opinions/<dbid:opinion_id>/signatures", ["GET"], "签署情况：谁已签署、谁未签署", tag=TAG)
 def list_signatures(opinion_id: int):
     opinion = _load(opinion_id)
     status = signature_status(opinion)
@@ -146,7 +146,7 @@ def list_signatures(opinion_id: int):
                     "unsigned": [s for s in status if not s["signed"]]})
 
 
-@api_route("/opinions/<int:opinion_id>/signatures", ["POST"],
+@api_route("/opinions/<dbid:opinion_id>/signatures", ["POST"],
            "签署现行版本（须再次验证身份：提供 password，或使用 15 分钟内获取的令牌）", body=SignatureIn, status=201,
            roles="已接受邀请的专家组成员本人", tag=TAG)
 def sign_opinion(opinion_id: int):
@@ -159,7 +159,7 @@ def sign_opinion(opinion_id: int):
                     "opinion": opinion_dict(opinion, user)}), 201
 
 
-@api_route("/opinions/<int:opinion_id>/dissent", ["POST"], "发表、修改或撤回（text 为空）本人的少数意见；清除已有签名",
+@api_route("/opinions/<dbid:opinion_id>/dissent", ["POST"], "发表、修改或撤回（text 为空）本人的少数意见；清除已有签名",
            body=DissentIn, status=201, roles="已接受邀请的专家组成员本人", tag=TAG)
 def set_dissent(opinion_id: int):
     user = current_api_user()
@@ -169,7 +169,7 @@ def set_dissent(opinion_id: int):
     return jsonify(opinion_dict(opinion, user)), 201 if created else 200
 
 
-@api_route("/opinions/<int:opinion_id>/issue", ["POST"], "印发：编发文字号、冻结内容并生成 PDF/DOCX（须全体已接受成员签署现行版本）",
+@api_route("/opinions/<dbid:opinion_id>/issue", ["POST"], "印发：编发文字号、冻结内容并生成 PDF/DOCX（须全体已接受成员签署现行版本）",
            roles="officer（承办单位）", tag=TAG)
 def issue_opinion(opinion_id: int):
     user = current_api_user()
@@ -178,7 +178,7 @@ def issue_opinion(opinion_id: int):
     return jsonify(opinion_dict(opinion, user))
 
 
-@api_route("/opinions/<int:opinion_id>/correction", ["POST"], "起草更正意见书（印发后替代原意见书）", status=201,
+@api_route("/opinions/<dbid:opinion_id>/correction", ["POST"], "起草更正意见书（印发后替代原意见书）", status=201,
            roles="officer（承办单位）", tag=TAG)
 def correct_opinion(opinion_id: int):
     user = current_api_user()
@@ -187,7 +187,7 @@ def correct_opinion(opinion_id: int):
     return jsonify(opinion_dict(new, user)), 201
 
 
-@api_route("/opinions/<int:opinion_id>/feedback", ["POST"], "有权处理机关反馈落实情况（会商随之办结）", body=FeedbackIn,
+@api_route("/opinions/<dbid:opinion_id>/feedback", ["POST"], "有权处理机关反馈落实情况（会商随之办结）", body=FeedbackIn,
            status=201, roles="agency（事项所属单位）", tag=TAG)
 def add_feedback(opinion_id: int):
     user = current_api_user()
@@ -196,13 +196,13 @@ def add_feedback(opinion_id: int):
     return jsonify(feedback_dict(fb)), 201
 
 
-@api_route("/opinions/<int:opinion_id>/pdf", ["GET"], "意见书 PDF（已印发：存档文件，ETag 为 SHA-256；草稿：带“草稿”水印）",
+@api_route("/opinions/<dbid:opinion_id>/pdf", ["GET"], "意见书 PDF（已印发：存档文件，ETag 为 SHA-256；草稿：带“草稿”水印）",
            tag=TAG, content_type="application/pdf")
 def opinion_pdf(opinion_id: int):
     return file_response(_load(opinion_id), "pdf")
 
 
-@api_route("/opinions/<int:opinion_id>/docx", ["GET"], "意见书 DOCX（可在 Word/WPS 中编辑）", tag=TAG,
+@api_route("/opinions/<dbid:opinion_id>/docx", ["GET"], "意见书 DOCX（可在 Word/WPS 中编辑）", tag=TAG,
            content_type=issuing.MIME["docx"])
 def opinion_docx(opinion_id: int):
     return file_response(_load(opinion_id), "docx")

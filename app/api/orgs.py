@@ -36,12 +36,12 @@ def list_organizations():
     return page_response([o.to_dict() for o in rows], total, page, per_page)
 
 
-@api_route("/organizations/<int:org_id>", ["GET"], "单位详情", tag="organizations")
+@api_route("/organizations/<dbid:org_id>", ["GET"], "单位详情", tag="organizations")
 def get_organization(org_id: int):
     return jsonify(services.get_organization(org_id).to_dict())
 
 
-@api_route("/organizations/<int:org_id>", ["PATCH"], "修改单位", body=OrganizationIn, roles="admin", tag="organizations")
+@api_route("/organizations/<dbid:org_id>", ["PATCH"], "修改单位", body=OrganizationIn, roles="admin", tag="organizations")
 def update_organization(org_id: int):
     org = services.get_organization(org_id)
     services.update_organization(current_api_user(), org, json_body())

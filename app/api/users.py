@@ -32,7 +32,7 @@ def current_user_info():
     return jsonify(current_api_user().to_dict())
 
 
-@api_route("/users/<int:user_id>", ["GET"], "用户详情（管理员或本人）", tag="users")
+@api_route("/users/<dbid:user_id>", ["GET"], "用户详情（管理员或本人）", tag="users")
 def get_user(user_id: int):
     actor = current_api_user()
     if actor.role != "admin" and actor.id != user_id:
@@ -40,7 +40,7 @@ def get_user(user_id: int):
     return jsonify(accounts.get_user(user_id).to_dict())
 
 
-@api_route("/users/<int:user_id>", ["PATCH"], "修改用户（重置密码、停用等）", body=accounts.UserPatch, roles="admin", tag="users")
+@api_route("/users/<dbid:user_id>", ["PATCH"], "修改用户（重置密码、停用等）", body=accounts.UserPatch, roles="admin", tag="users")
 def update_user(user_id: int):
     actor = current_api_user()
     if actor.role != "admin":

@@ -18,6 +18,7 @@ from app.cases.timeline import display, timeline
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 from app.orgs.models import Organization
+from app.paging import parse_paging
 from expert_pool.codes import TIER_RANK
 
 PER_PAGE_CHOICES = (20, 50, 100)
@@ -33,13 +34,6 @@ def _signed_in() -> None:
     """Every ledger page needs a signed-in user (anonymous → the sign-in page)."""
 
 
-def _int_arg(name: str, default: int) -> int:
-    try:
-        return max(int(request.args.get(name, default)), 1)
-    except (TypeError, ValueError):
-        return default
-
-
 def _organizations() -> list[Organization]:
     rows = db.session.execute(select(Organization)).scalars().all()
     return sorted(rows, key=lambda o: (TIER_RANK.get(o.tier, 9), o.region_code, o.name))
@@ -52,10 +46,7 @@ def _handling_orgs(user, orgs: list[Organization]) -> list[Organization]:
 
 @bp.route("")
 def index():
-    page = _int_arg("page", 1)
-    per_page = _int_arg("per_page", PER_PAGE_CHOICES[0])
-    if per_page not in PER_PAGE_CHOICES:
-        per_page = PER_PAGE_CHOICES[0]
+    page, per_page = parse_paging(request.args, per_page=PER_PAGE_CHOICES[0], choices=PER_PAGE_CHOICES)
     args = {k: request.args[k].strip() for k in FILTER_LABELS if request.args.get(k, "").strip()}
     filter_errors: dict[str, str] = {}
     items, total, status = [], 0, 200
@@ -116,7 +107,7 @@ def create():
     return redirect(url_for("cases.detail", case_id=case.id))
 
 
-@bp.route("/<int:case_id>/edit", methods=["GET", "POST"])
+@bp.route("/<dbid:case_id>/edit", methods=["GET", "POST"])
 def edit(case_id: int):
     case = services.get_visible_case(current_user, case_id)
     if not perm.can_edit_case(current_user, case):
@@ -187,12 +178,12 @@ def render_detail(case, extend_form: ExtendForm | None = None, attachment_form: 
     ), status
 
 
-@bp.route("/<int:case_id>")
+@bp.route("/<dbid:case_id>")
 def detail(case_id: int):
     return render_detail(services.get_visible_case(current_user, case_id))
 
 
-@bp.route("/<int:case_id>/extend", methods=["POST"])
+@bp.route("/<dbid:case_id>/extend", methods=["POST"])
 def extend(case_id: int):
     case = services.get_visible_case(current_user, case_id)
     form = ExtendForm()
@@ -217,7 +208,7 @@ def extend(case_id: int):
     return redirect(url_for("cases.detail", case_id=case_id))
 
 
-@bp.route("/<int:case_id>/close", methods=["POST"])
+@bp.route("/<dbid:case_id>/close", methods=["POST"])
 def close(case_id: int):
     case = services.get_visible_case(current_user, case_id)
     try:
@@ -231,7 +222,7 @@ def close(case_id: int):
     return redirect(url_for("cases.detail", case_id=case_id))
 
 
-@bp.route("/<int:case_id>/reopen", methods=["POST"])
+@bp.route("/<dbid:case_id>/reopen", methods=["POST"])
 def reopen(case_id: int):
     case = services.get_visible_case(current_user, case_id)
     try:

@@ -12,7 +12,7 @@ from app.cases.routes import render_detail
 from app.errors import Conflict, TooLarge, UnsupportedType, ValidationFailed
 
 
-@bp.route("/<int:case_id>/attachments", methods=["POST"])
+@bp.route("/<dbid:case_id>/attachments", methods=["POST"])
 def upload_attachment(case_id: int):
     case = services.get_visible_case(current_user, case_id)
     form = AttachmentForm()
@@ -37,13 +37,13 @@ def upload_attachment(case_id: int):
     return redirect(url_for("cases.detail", case_id=case_id, _anchor="attachments"))
 
 
-@bp.route("/<int:case_id>/attachments/<int:attachment_id>")
+@bp.route("/<dbid:case_id>/attachments/<dbid:attachment_id>")
 def download_attachment(case_id: int, attachment_id: int):
     case = services.get_visible_case(current_user, case_id)
     return attachments.download_response(attachments.get_attachment(case, attachment_id))
 
 
-@bp.route("/<int:case_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
+@bp.route("/<dbid:case_id>/attachments/<dbid:attachment_id>/delete", methods=["POST"])
 def delete_attachment(case_id: int, attachment_id: int):
     case = services.get_visible_case(current_user, case_id)
     row = attachments.get_attachment(case, attachment_id)

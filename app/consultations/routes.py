@@ -15,7 +15,6 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
-from werkzeug.routing import IntegerConverter
 
 from app.consultations import bp, services
 from app.consultations import permissions as perm
@@ -24,24 +23,12 @@ from app.consultations.models import CONSULTATION_STATUSES, Consultation, PanelM
 from app.consultations.routes_common import case_url, cases_url, load, render_detail
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
+from app.paging import parse_paging
+from app.routing import parse_id
 
 PER_PAGE = 20
-MAX_PAGE = 100_000
-MAX_ID = 2**31 - 1  # the id columns' range: anything larger is simply not found (never a 500)
 DIGITS = re.compile(r"[0-9]{1,12}")
 TABS = {"queue": "本单位承办", "all": "辖区内全部"}
-
-
-class IdConverter(IntegerConverter):
-    """``<dbid:…>``: a positive 32-bit integer; anything else is a 404 (same as app.experts')."""
-
-    def __init__(self, url_map, *args, **kwargs):
-        super().__init__(url_map, min=1, max=MAX_ID)
-
-
-@bp.record_once
-def _register_converter(state) -> None:
-    state.app.url_map.converters.setdefault("dbid", IdConverter)
 
 
 @bp.before_request
@@ -68,13 +55,6 @@ def urgency_label(code: str) -> str:
     return URGENCY_LABELS.get(code, code)
 
 
-def _int_arg(name: str, default: int, hi: int = MAX_PAGE) -> int:
-    try:
-        return min(max(1, int(request.args.get(name, default))), hi)
-    except (TypeError, ValueError):
-        return default
-
-
 def _list_query(user, tab: str | None, status: str | None):
     stmt = select(Consultation).where(perm.visible_consultations_clause(user))
     if tab == "queue":
@@ -95,7 +75,7 @@ def index():
     status_error = None
     if status and status not in CONSULTATION_STATUSES:
         status_error, status = f"未知的状态“{status}”，已显示全部状态。", None
-    page = _int_arg("page", 1)
+    page, _ = parse_paging(request.args, per_page=PER_PAGE)
     stmt = _list_query(user, tab, status)
     total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
     # Work first: requests waiting for acceptance, then urgent ones, newest first.
@@ -131,9 +111,9 @@ def create():
     if not case_id and ledger is not None:
         flash("请在信访事项页面点击“申请会商”，为该事项申请法律审查会商。", "info")
         return redirect(ledger)
-    if not DIGITS.fullmatch(case_id) or int(case_id) > MAX_ID:
+    if parse_id(case_id) is None:
         abort(404)
-    case = services.get_case_for_request(current_user, int(case_id))
+    case = services.get_case_for_request(current_user, parse_id(case_id))
     if not perm.can_request_for_case(current_user, case):
         raise Forbidden("只能为本单位或本辖区的信访事项申请会商")
     if request.method == "GET":

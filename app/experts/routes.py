@@ -18,9 +18,9 @@ from app.experts import permissions as perm
 from app.experts.filters import filters_from_args
 from app.experts.forms import ExpertForm
 from app.experts.models import Expert
-from app.experts.routes_common import (PER_PAGE_CHOICES, int_arg, managed_tiers, organizations, render_detail,
-                                       require_pool_access, today)
+from app.experts.routes_common import PER_PAGE_CHOICES, managed_tiers, organizations, render_detail, require_pool_access, today
 from app.extensions import db
+from app.paging import parse_paging
 from expert_pool.codes import EXPERT_STATUSES
 
 FILTER_KEYS = ("tier", "region_code", "specialty", "status", "q")
@@ -37,10 +37,7 @@ def _signed_in() -> None:
 @bp.route("")
 def index():
     require_pool_access()
-    page = int_arg(request.args, "page", 1, hi=100_000)
-    per_page = int_arg(request.args, "per_page", PER_PAGE_CHOICES[0])
-    if per_page not in PER_PAGE_CHOICES:
-        per_page = PER_PAGE_CHOICES[0]
+    page, per_page = parse_paging(request.args, per_page=PER_PAGE_CHOICES[0], choices=PER_PAGE_CHOICES)
     args = {k: request.args[k].strip() for k in FILTER_KEYS if request.args.get(k, "").strip()}
     filter_errors: dict[str, str] = {}
     items, total, status = [], 0, 200
@@ -93,12 +90,12 @@ def create():
                            duplicate=duplicate, stale=None, fixed_tier=managed_tiers(current_user) is not None), status
 
 
-@bp.route("/<int:expert_id>")
+@bp.route("/<dbid:expert_id>")
 def detail(expert_id: int):
     return render_detail(services.get_visible(current_user, expert_id))
 
 
-@bp.route("/<int:expert_id>/edit", methods=["GET", "POST"])
+@bp.route("/<dbid:expert_id>/edit", methods=["GET", "POST"])
 def edit(expert_id: int):
     expert = services.get_visible(current_user, expert_id)
     if not perm.can_manage_expert(current_user, expert):
@@ -149,7 +146,7 @@ def edit(expert_id: int):
                            duplicate=duplicate, stale=stale, differs=differs, fixed_tier=tiers is not None), status
 
 
-@bp.route("/<int:expert_id>/status", methods=["POST"])
+@bp.route("/<dbid:expert_id>/status", methods=["POST"])
 def change_status(expert_id: int):
     expert = services.get_visible(current_user, expert_id)
     if not perm.can_manage_expert(current_user, expert):

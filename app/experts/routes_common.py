@@ -38,16 +38,6 @@ def managed_tiers(user) -> list[str] | None:
     return None if perm.is_admin(user) or tier is None else [tier]
 
 
-def int_arg(args, name: str, default: int, lo: int = 1, hi: int | None = None) -> int:
-    """A positive integer query argument; garbage falls back to ``default`` rather than failing."""
-    try:
-        value = int(args.get(name, default))
-    except (TypeError, ValueError):
-        return default
-    value = max(lo, value)
-    return min(hi, value) if hi is not None else value
-
-
 def today():
     """Today's date in Asia/Shanghai (terms end on a local date)."""
     return datetime.now(SHANGHAI).date()

@@ -44,13 +44,13 @@ def _declare(expert_id: int, form, form_key: str, action, done: str, anchor: str
     return render_detail(expert, status=422, **{form_key: form})
 
 
-@bp.route("/<int:expert_id>/conflicts", methods=["POST"])
+@bp.route("/<dbid:expert_id>/conflicts", methods=["POST"])
 def add_conflict(expert_id: int):
     return _declare(expert_id, ConflictForm().setup(organizations()), "conflict_form", services.add_conflict,
                     "已登记回避申报。", "conflicts")
 
 
-@bp.route("/<int:expert_id>/conflicts/<int:conflict_id>/withdraw", methods=["POST"])
+@bp.route("/<dbid:expert_id>/conflicts/<dbid:conflict_id>/withdraw", methods=["POST"])
 def withdraw_conflict(expert_id: int, conflict_id: int):
     expert = _load(expert_id)
     services.delete_conflict(current_user, expert, conflict_id)
@@ -59,13 +59,13 @@ def withdraw_conflict(expert_id: int, conflict_id: int):
     return _back(expert_id, "conflicts")
 
 
-@bp.route("/<int:expert_id>/unavailability", methods=["POST"])
+@bp.route("/<dbid:expert_id>/unavailability", methods=["POST"])
 def add_unavailability(expert_id: int):
     return _declare(expert_id, UnavailabilityForm(), "unavailability_form", services.add_unavailability,
                     "已登记不可出席时段。", "unavailability")
 
 
-@bp.route("/<int:expert_id>/unavailability/<int:row_id>/delete", methods=["POST"])
+@bp.route("/<dbid:expert_id>/unavailability/<dbid:row_id>/delete", methods=["POST"])
 def delete_unavailability(expert_id: int, row_id: int):
     expert = _load(expert_id)
     services.delete_unavailability(current_user, expert, row_id)

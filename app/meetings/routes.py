@@ -81,13 +81,13 @@ def _csrf_failed(c, form):
     return _page(c, 400, ValidationFailed(message="表单已过期或校验失败，请重新提交。" + "；".join(errors[:1])))
 
 
-@bp.route("/consultations/<int:consultation_id>")
+@bp.route("/consultations/<dbid:consultation_id>")
 def consultation(consultation_id: int):
     c = cs.get_visible(current_user, consultation_id)
     return _page(c)
 
 
-@bp.route("/consultations/<int:consultation_id>/schedule", methods=["POST"])
+@bp.route("/consultations/<dbid:consultation_id>/schedule", methods=["POST"])
 def schedule(consultation_id: int):
     c = cs.get_visible(current_user, consultation_id, for_update=True)
     form = ScheduleForm()
@@ -103,7 +103,7 @@ def schedule(consultation_id: int):
     return _done(c, f"已安排会商会议：{services.format_span(meeting.start, meeting.end)}，已通知专家组、承办单位和申请单位。", form)
 
 
-@bp.route("/<int:meeting_id>/reschedule", methods=["POST"])
+@bp.route("/<dbid:meeting_id>/reschedule", methods=["POST"])
 def reschedule(meeting_id: int):
     meeting = services.get_visible(current_user, meeting_id, for_update=True)
     c = meeting.consultation
@@ -125,7 +125,7 @@ def reschedule(meeting_id: int):
     return _done(c, f"会商会议已变更为 {services.format_span(meeting.start, meeting.end)}，已重新发送日历邀请。", form)
 
 
-@bp.route("/<int:meeting_id>/cancel", methods=["POST"])
+@bp.route("/<dbid:meeting_id>/cancel", methods=["POST"])
 def cancel(meeting_id: int):
     meeting = services.get_visible(current_user, meeting_id, for_update=True)
     c = meeting.consultation
@@ -141,7 +141,7 @@ def cancel(meeting_id: int):
     return _done(c, "会商会议已取消，已向所有参会人员发送取消通知。", form)
 
 
-@bp.route("/<int:meeting_id>/minutes", methods=["POST"])
+@bp.route("/<dbid:meeting_id>/minutes", methods=["POST"])
 def minutes(meeting_id: int):
     meeting = services.get_visible(current_user, meeting_id, for_update=True)
     c = meeting.consultation
@@ -159,7 +159,7 @@ def minutes(meeting_id: int):
     return _done(c, "会议纪要已记录，会商进入“已会商”阶段。" if created else "会议纪要已修改。", form)
 
 
-@bp.route("/<int:meeting_id>/invite.ics")
+@bp.route("/<dbid:meeting_id>/invite.ics")
 def ics(meeting_id: int):
     meeting = services.get_visible(current_user, meeting_id)
     data, _ = meeting_ics(meeting)

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.notifications import bp, service
+from app.paging import parse_paging
 
 PER_PAGE = 20
 
@@ -28,15 +29,14 @@ def _signed_in() -> None:
 
 @bp.route("")
 def index():
-    raw = request.args.get("page", "1")
-    page = int(raw) if raw.isdigit() and 0 < int(raw) < 100000 else 1
+    page, _ = parse_paging(request.args, per_page=PER_PAGE)
     unread_only = request.args.get("unread") == "1"
     items, total = service.list_for(current_user, unread_only, page, PER_PAGE)
     return render_template("notifications/index.html", items=items, total=total, page=page, per_page=PER_PAGE,
                            unread_only=unread_only, safe_link=service.safe_link)
 
 
-@bp.route("/<int:notification_id>/read", methods=["POST"])
+@bp.route("/<dbid:notification_id>/read", methods=["POST"])
 def mark_read(notification_id: int):
     note = service.mark_read(current_user, notification_id)
     db.session.commit()

@@ -155,12 +155,12 @@ def create():
     return back(opinion.id)
 
 
-@bp.route("/<int:opinion_id>")
+@bp.route("/<dbid:opinion_id>")
 def detail(opinion_id: int):
     return render_detail(load(opinion_id))
 
 
-@bp.route("/<int:opinion_id>/save", methods=["POST"])
+@bp.route("/<dbid:opinion_id>/save", methods=["POST"])
 def save(opinion_id: int):
     opinion = load(opinion_id)
     form = OpinionForm()

@@ -23,7 +23,7 @@ def _invalid(opinion_id: int, key: str, form, err: ValidationFailed):
     return render_detail(load(opinion_id), 422, forms={key: form}, errors={key: general}, open_panel=key)
 
 
-@bp.route("/<int:opinion_id>/comments", methods=["POST"])
+@bp.route("/<dbid:opinion_id>/comments", methods=["POST"])
 def comment(opinion_id: int):
     opinion = load(opinion_id)
     form = CommentForm(prefix="comment")
@@ -40,7 +40,7 @@ def comment(opinion_id: int):
     return back(opinion_id, "comments")
 
 
-@bp.route("/<int:opinion_id>/comments/<int:comment_id>/resolve", methods=["POST"])
+@bp.route("/<dbid:opinion_id>/comments/<dbid:comment_id>/resolve", methods=["POST"])
 def resolve_comment(opinion_id: int, comment_id: int):
     services.resolve_comment(current_user, load(opinion_id), comment_id)
     db.session.commit()
@@ -48,7 +48,7 @@ def resolve_comment(opinion_id: int, comment_id: int):
     return back(opinion_id, "comments")
 
 
-@bp.route("/<int:opinion_id>/sign", methods=["POST"])
+@bp.route("/<dbid:opinion_id>/sign", methods=["POST"])
 def sign(opinion_id: int):
     """The page always asks for the password (re-authentication before signing)."""
     opinion = load(opinion_id)
@@ -75,7 +75,7 @@ def sign(opinion_id: int):
     return back(opinion_id, "signatures")
 
 
-@bp.route("/<int:opinion_id>/dissent", methods=["POST"])
+@bp.route("/<dbid:opinion_id>/dissent", methods=["POST"])
 def dissent(opinion_id: int):
     opinion = load(opinion_id)
     form = DissentForm(prefix="dissent")
@@ -92,7 +92,7 @@ def dissent(opinion_id: int):
     return back(opinion_id, "signatures")
 
 
-@bp.route("/<int:opinion_id>/issue", methods=["POST"])
+@bp.route("/<dbid:opinion_id>/issue", methods=["POST"])
 def issue(opinion_id: int):
     opinion = load(opinion_id)
     try:
@@ -110,7 +110,7 @@ def issue(opinion_id: int):
     return back(opinion_id)
 
 
-@bp.route("/<int:opinion_id>/correction", methods=["POST"])
+@bp.route("/<dbid:opinion_id>/correction", methods=["POST"])
 def correct(opinion_id: int):
     try:
         new = issuing.correct(current_user, load(opinion_id))
@@ -125,7 +125,7 @@ def correct(opinion_id: int):
     return back(new.id)
 
 
-@bp.route("/<int:opinion_id>/feedback", methods=["POST"])
+@bp.route("/<dbid:opinion_id>/feedback", methods=["POST"])
 def feedback(opinion_id: int):
     opinion = load(opinion_id)
     form = FeedbackForm(prefix="feedback")

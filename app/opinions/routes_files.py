@@ -15,17 +15,17 @@ from app.opinions.serialize import version_list
 from app.opinions.services import canonical_legal_basis
 
 
-@bp.route("/<int:opinion_id>/pdf")
+@bp.route("/<dbid:opinion_id>/pdf")
 def pdf(opinion_id: int):
     return file_response(load(opinion_id), "pdf", inline=request.args.get("inline") == "1")
 
 
-@bp.route("/<int:opinion_id>/docx")
+@bp.route("/<dbid:opinion_id>/docx")
 def docx(opinion_id: int):
     return file_response(load(opinion_id), "docx")
 
 
-@bp.route("/<int:opinion_id>/preview")
+@bp.route("/<dbid:opinion_id>/preview")
 def preview(opinion_id: int):
     opinion = load(opinion_id)
     return render_template("opinions/preview.html", opinion=opinion,
@@ -36,7 +36,7 @@ def _version(raw: str | None, numbers: list[int], default: int) -> int:
     return int(raw) if raw and raw.isdigit() and int(raw) in numbers else default
 
 
-@bp.route("/<int:opinion_id>/versions")
+@bp.route("/<dbid:opinion_id>/versions")
 def versions(opinion_id: int):
     opinion = load(opinion_id)
     items = version_list(opinion)
