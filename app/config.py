@@ -51,8 +51,18 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a wall-clock hour
     BOOTSTRAP_SERVE_LOCAL = True  # government intranets: every asset from this server
     API_TOKEN_HOURS = int(os.environ.get("API_TOKEN_HOURS", "24"))
-    LOGIN_MAX_FAILURES = 5
-    LOGIN_FAILURE_WINDOW_MINUTES = 15
+    # Sign-in throttling (app/auth/throttle.py), all within LOGIN_FAILURE_WINDOW_MINUTES:
+    # LOGIN_MAX_FAILURES wrong passwords per account from one address (reset by a success there),
+    # LOGIN_MAX_FAILURES_PER_ADDRESS per address over all names; past LOGIN_ACCOUNT_SLOWDOWN_AFTER
+    # failures of an account from anywhere, addresses the account never signed in from (within
+    # LOGIN_KNOWN_ADDRESS_DAYS) wait LOGIN_BACKOFF_SECONDS, doubling up to LOGIN_BACKOFF_MAX_SECONDS.
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
+    LOGIN_MAX_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_MAX_FAILURES_PER_ADDRESS", "20"))
+    LOGIN_ACCOUNT_SLOWDOWN_AFTER = int(os.environ.get("LOGIN_ACCOUNT_SLOWDOWN_AFTER", "10"))
+    LOGIN_BACKOFF_SECONDS = int(os.environ.get("LOGIN_BACKOFF_SECONDS", "2"))
+    LOGIN_BACKOFF_MAX_SECONDS = int(os.environ.get("LOGIN_BACKOFF_MAX_SECONDS", "300"))
+    LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("LOGIN_KNOWN_ADDRESS_DAYS", "90"))
     PASSWORD_MIN_LENGTH = 10
     INSTANCE_DIR = str(INSTANCE_DIR)
     TIMEZONE = "Asia/Shanghai"
@@ -78,6 +88,13 @@ class Config:
     OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", "21600"))
     # Prepared document fonts (`python -m app.documents.fonts build`); default instance/fonts.
     DOCUMENT_FONTS_DIR = os.environ.get("DOCUMENT_FONTS_DIR") or None
+    # Audit chain (app/audit/verification.py): HMAC key, else <INSTANCE_DIR>/audit_key (0600);
+    # signed checkpoints of the chain's head go to AUDIT_CHECKPOINT_DIR (default
+    # <INSTANCE_DIR>/audit), best on a volume the database's users cannot rewrite.
+    AUDIT_KEY = os.environ.get("AUDIT_KEY") or None
+    AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or None
+    AUDIT_CHECKPOINT_EVERY = int(os.environ.get("AUDIT_CHECKPOINT_EVERY", "100"))
+    AUDIT_CHECKPOINTS = True
 
 
 class DevelopmentConfig(Config):
@@ -92,6 +109,9 @@ class TestingConfig(Config):
     # Cheap hashes keep the suite fast; production uses scrypt (werkzeug's default).
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (a method name, not a secret)
     PASSWORD_MIN_LENGTH = 10
+    # The suite empties the tables between tests, which checkpoints would rightly call a
+    # truncation: tests that check checkpoints switch them on with a directory of their own.
+    AUDIT_CHECKPOINTS = False
 
 
 class ProductionConfig(Config):

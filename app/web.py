@@ -30,13 +30,9 @@ def _wants_json() -> bool:
 def init_app(app: Flask) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
-        from app.auth.models import User
+        from app.auth.sessions import user_for_session  # the cookie counts only while its session lives
 
-        try:
-            user = db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
-        return user if user is not None and user.is_active else None
+        return user_for_session(user_id)
 
     @app.errorhandler(AppError)
     def handle_app_error(err: AppError):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from flask import g, jsonify
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.core import api_route, json_body
 from app.auth.services import authenticate, issue_token, revoke_token
@@ -12,8 +12,8 @@ from app.validation import parse
 
 class TokenRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    username: str
-    password: str
+    username: str = Field(max_length=64)  # as the sign-in form: longer names cannot exist
+    password: str = Field(max_length=128)
 
 
 @api_route("/auth/token", ["POST"], "用用户名和密码换取 Bearer 令牌", body=TokenRequest, status=201, tag="auth")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.audit import service as audit
 from app.auth.models import User
-from app.auth.services import password_problems
+from app.auth.services import password_problems, revoke_credentials
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.experts.models import Expert
 from app.extensions import db
@@ -114,6 +114,7 @@ def update_user(actor, user: User, payload: dict) -> User:
     if "organization_id" in payload:
         _check_links(user.role, data.organization_id, user.expert_id, user.id)
         user.organization_id = data.organization_id
+    deactivated = data.is_active is False and user.is_active
     if data.is_active is not None:
         if user.id == actor.id and not data.is_active:
             raise ValidationFailed({"is_active": "不能停用自己的账号"})
@@ -124,6 +125,9 @@ def update_user(actor, user: User, payload: dict) -> User:
         new["password"] = "（已重置）"  # noqa: S105 (a label, not a secret)
     if new:
         audit.record("update", "user", user.id, f"修改用户 {user.username}", before=old, after=new)
+    # Whoever held the old password (or the account before it was disabled) is signed out.
+    if data.password or deactivated:
+        revoke_credentials(user, "密码已重置" if data.password else "账号已停用")
     return user
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask import current_app, has_app_context
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy import Boolean, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -53,6 +53,11 @@ class User(UserMixin, db.Model):
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
 
+    def accepts_credential_issued_at(self, issued_at: datetime) -> bool:
+        """A session or token works only for an active account and only if it was issued after
+        the last password change (a safety net behind the explicit revocation on reset)."""
+        return self.is_active and issued_at >= self.password_changed_at
+
     def to_dict(self) -> dict:
         return {
             "id": self.id,
@@ -85,10 +90,31 @@ class ApiToken(db.Model):
     user: Mapped[User] = relationship()
 
 
+class UserSession(db.Model):
+    """One browser sign-in. The signed cookie carries a random key whose SHA-256 is stored here,
+    so a session can be ended on the server: at sign-out (every copy of that cookie stops
+    working), on password change or deactivation (all of the user's sessions), or at expiry."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    ip: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+
+
 class LoginAttempt(db.Model):
-    """Every sign-in try, kept to throttle guessing (5 failures in 15 minutes per account)."""
+    """Every sign-in try, kept to throttle guessing (app/auth/throttle.py). A try is recorded as
+    failed before the password is checked and marked succeeded afterwards, so concurrent tries
+    count against the limits at once."""
 
     __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_ip_created_at", "ip", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), index=True)

@@ -3,14 +3,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from app.audit import service as audit
-from app.auth import bp
+from app.auth import bp, sessions
 from app.auth.forms import LoginForm
 from app.auth.services import authenticate
 from app.errors import RateLimited, Unauthorized
-from app.extensions import db
 
 
 def _safe_next(target: str | None) -> str:
@@ -38,7 +36,7 @@ def login():
             flash(err.message, "danger")
             status = 401
         else:
-            login_user(user)
+            sessions.sign_in(user)
             return redirect(_safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form), status
 
@@ -46,8 +44,6 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    audit.record("logout", "user", current_user.id, f"{current_user.username} 退出登录")
-    db.session.commit()
-    logout_user()
+    sessions.sign_out(current_user._get_current_object())
     flash("已安全退出。", "success")
     return redirect(url_for("auth.login"))

@@ -5,15 +5,18 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import timedelta
+from functools import lru_cache
 
 from flask import current_app, has_request_context, request
-from sqlalchemy import func, select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.audit import service as audit
-from app.auth.models import ApiToken, LoginAttempt, User, hash_token
+from app.auth import sessions, throttle
+from app.auth.models import ApiToken, User, hash_token
 from app.db_types import utcnow
-from app.errors import RateLimited, Unauthorized
+from app.errors import Unauthorized
 from app.extensions import db
 
 INVALID_CREDENTIALS = "用户名或密码错误"
@@ -32,30 +35,32 @@ def password_problems(password: str, username: str = "") -> list[str]:
     return problems
 
 
-def _recent_failures(username: str) -> int:
-    """Failures since the last success, within the throttling window."""
-    window = utcnow() - timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-    last_ok = db.session.execute(
-        select(func.max(LoginAttempt.created_at)).where(LoginAttempt.username == username, LoginAttempt.succeeded)
-    ).scalar()
-    since = max(window, last_ok) if last_ok else window
-    return db.session.execute(
-        select(func.count()).where(
-            LoginAttempt.username == username, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at > since
-        )
-    ).scalar_one()
+@lru_cache(maxsize=4)
+def _dummy_hash(method: str) -> str:
+    """A hash of nothing anyone knows, made like real ones: checked for unknown and inactive
+    names so that their answer takes as long as a wrong password for a real account."""
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    if user is None:
+        check_password_hash(_dummy_hash(current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")), password)
+        return False
+    return user.check_password(password)
+
+
+def client_address() -> str | None:
+    return request.remote_addr if has_request_context() else None
 
 
 def authenticate(username: str, password: str) -> User:
-    """Check credentials with throttling; records the attempt and commits it either way."""
+    """Check credentials with throttling (app/auth/throttle.py); the try is recorded, audited
+    and committed either way. Unknown, inactive and real names cost the same hash."""
     username = (username or "").strip()
-    ip = request.remote_addr if has_request_context() else None
-    if _recent_failures(username) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        minutes = current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"]
-        raise RateLimited(f"该账号连续登录失败次数过多，请 {minutes} 分钟后再试")
+    attempt = throttle.reserve(username, client_address())
     user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-    ok = user is not None and user.is_active and user.check_password(password or "")
-    db.session.add(LoginAttempt(username=username, succeeded=ok, ip=ip))
+    ok = _password_matches(user, password or "") and user.is_active
+    throttle.settle(attempt, ok)
     if ok:
         audit.record("login", "user", user.id, f"{username} 登录成功", actor=user)
     else:
@@ -64,6 +69,20 @@ def authenticate(username: str, password: str) -> User:
     if not ok:
         raise Unauthorized(INVALID_CREDENTIALS, code="invalid_credentials")
     return user
+
+
+def revoke_credentials(user: User, reason: str) -> None:
+    """End every browser session and API token of ``user`` (password reset, deactivation), with
+    one audit entry saying why. The caller commits."""
+    now = utcnow()
+    sessions_ended = sessions.revoke_all(user)
+    tokens_revoked = db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > now)
+        .values(revoked_at=now)
+    ).rowcount or 0
+    audit.record("token_revoked", "user", user.id,
+                 f"{reason}：注销 {user.username} 的 {sessions_ended} 个登录会话和 {tokens_revoked} 个 API 令牌",
+                 after={"sessions": sessions_ended, "tokens": tokens_revoked})
 
 
 def issue_token(user: User) -> tuple[str, ApiToken]:
@@ -86,7 +105,7 @@ def user_for_token(token: str) -> tuple[User, ApiToken] | None:
     row = db.session.execute(stmt).scalar_one_or_none()
     if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
         return None
-    if not row.user.is_active:
+    if not row.user.accepts_credential_issued_at(row.created_at):
         return None
     return row.user, row
 
