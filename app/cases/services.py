@@ -23,6 +23,7 @@ from app.extensions import db
 from app.orgs.models import Organization
 from app.sequences import next_value
 from app.timeutil import SHANGHAI, iso
+from app.locking import lock
 
 EDITABLE = tuple(CaseIn.model_fields)
 SCALAR_FIELDS = tuple(f for f in EDITABLE if f not in ("cooperating_org_ids", "petitioners"))
@@ -240,6 +241,7 @@ def _require_open(case: Case, doing: str) -> None:
 def update_case(user, case: Case, payload: dict) -> Case:
     """PATCH semantics: the given fields over the current values, validated as a whole.
     ``payload["version"]`` must be the version read before editing (409 ``stale_version``)."""
+    lock(case)
     if not perm.can_edit_case(user, case):
         raise Forbidden("无权修改该信访事项")
     if not isinstance(payload, dict):
@@ -288,6 +290,7 @@ def _without_read_only(case: Case, payload: dict) -> dict:
 
 def extend_deadline(user, case: Case, payload: dict) -> Case:
     """Extend the handling deadline once, by 1–30 days, with a reason."""
+    lock(case)
     if not perm.can_edit_case(user, case):
         raise Forbidden("无权延长该信访事项的办理期限")
     data = parse_nested(ExtendIn, payload)
@@ -310,6 +313,7 @@ def extend_deadline(user, case: Case, payload: dict) -> Case:
 
 def close_case(user, case: Case, payload: dict | None = None) -> Case:
     """Mark the case 办结 (closed); closed cases cannot be edited."""
+    lock(case)
     if not perm.can_edit_case(user, case):
         raise Forbidden("无权办结该信访事项")
     data = parse_nested(CloseIn, payload or {})
@@ -319,6 +323,7 @@ def close_case(user, case: Case, payload: dict | None = None) -> Case:
 
 def reopen_case(user, case: Case) -> Case:
     """Admin only: undo a closure made by mistake."""
+    lock(case)
     if not perm.can_reopen(user):
         raise Forbidden("只有系统管理员可以恢复已办结的信访事项")
     if case.status != CLOSED:

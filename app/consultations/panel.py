@@ -24,9 +24,14 @@ from app.extensions import db
 from app.notifications.service import notify
 from app.timeutil import parse_datetime
 from app.validation import parse
+from app.locking import lock, lock_name
 from expert_pool import draw as drawing
 from expert_pool.errors import InsufficientExperts
 from expert_pool.model import Candidate, DrawPolicy, Panel
+
+
+# Draws on different consultations read the same experts' open-consultation counts: one at a time.
+CAPACITY_LOCK = "expert_capacity"
 
 
 def policy_from_config() -> DrawPolicy:
@@ -57,6 +62,8 @@ def _window(req: PanelRequest):
 
 
 def draw(user, c: Consultation, payload: dict | None) -> PanelDraw:
+    lock(c)
+    lock_name(CAPACITY_LOCK, expire=False)
     require_staff(user, c)
     if c.draws:
         raise Conflict("该会商已抽取专家组，不能重新抽取", code="panel_exists")
@@ -124,38 +131,48 @@ def _panel_from_record(record: PanelDraw) -> Panel:
 
 
 def verify(c: Consultation) -> dict:
-    """Recompute every recorded draw of the consultation from its seed and candidate list."""
-    initial = next((d for d in c.draws if d.kind == "initial"), None)
-    if initial is None:
+    """Recompute every recorded draw of the consultation from its seed and candidate list.
+    Exactly one initial draw may exist: a second one (which only a lost race could have written)
+    makes the result not reproducible and is listed, never silently skipped."""
+    draws = sorted(c.draws, key=lambda d: d.id)
+    initials = [d for d in draws if d.kind == "initial"]
+    if not initials:
         raise NotFound("该会商尚未抽取专家组")
+    initial = initials[0]
     recorded = _panel_from_record(initial)
     result = drawing.verify(recorded)
     again = result.recomputed
-    extra = []
-    for d in c.draws:
-        if d.kind != "additional_reserves":
-            continue
-        rd = drawing.draw_additional_reserves(
-            [Candidate.from_dict(x) for x in d.candidates], d.parameters["excluded_ids"], d.parameters["count"], d.seed,
-            DrawPolicy.from_dict(d.parameters["policy"]), d.parameters["first_rank"])
-        same = [{"expert_id": r.expert_id, "rank": r.rank} for r in rd.reserves] == d.result["reserves"]
-        extra.append({"draw_id": d.id, "seed": d.seed, "reproducible": same,
-                      "reserves": [{"expert_id": r.expert_id, "rank": r.rank} for r in rd.reserves]})
+    mismatches = list(result.mismatches)
+    mismatches += [f"重复的初次抽取记录（抽取 #{d.id}）" for d in initials[1:]]
+    extra = [_verify_additional(d) for d in draws if d.kind == "additional_reserves"]
+    unknown = [d for d in draws if d.kind not in ("initial", "additional_reserves")]
+    mismatches += [f"未知类型的抽取记录（抽取 #{d.id}：{d.kind}）" for d in unknown]
     return {
-        "reproducible": result.reproducible and all(x["reproducible"] for x in extra),
+        "reproducible": result.reproducible and len(initials) == 1 and not unknown
+        and all(x["reproducible"] for x in extra),
         "algorithm": recorded.algorithm,
         "seed": initial.seed,
         "candidate_count": len(recorded.candidates),
         "members": [{"expert_id": m.expert_id, "role": m.role} for m in again.members],
         "reserves": [{"expert_id": r.expert_id, "rank": r.rank} for r in again.reserves],
         "recorded_members": initial.result["members"],
-        "mismatches": list(result.mismatches),
+        "mismatches": mismatches,
         "additional_draws": extra,
+        "draw_count": len(draws),
     }
+
+
+def _verify_additional(d: PanelDraw) -> dict:
+    rd = drawing.draw_additional_reserves(
+        [Candidate.from_dict(x) for x in d.candidates], d.parameters["excluded_ids"], d.parameters["count"], d.seed,
+        DrawPolicy.from_dict(d.parameters["policy"]), d.parameters["first_rank"])
+    reserves = [{"expert_id": r.expert_id, "rank": r.rank} for r in rd.reserves]
+    return {"draw_id": d.id, "seed": d.seed, "reproducible": reserves == d.result["reserves"], "reserves": reserves}
 
 
 def respond(user, c: Consultation, expert_id: int, payload: dict) -> PanelMember:
     """An invited expert (or the staffing officer on their behalf) accepts or declines."""
+    lock(c)
     is_self = getattr(user, "role", None) == "expert" and user.expert_id == expert_id
     if not is_self:
         from app.consultations.permissions import can_staff
@@ -216,6 +233,8 @@ def _promote_reserve(c: Consultation, role: str, declined_id: int | None = None)
 
 def draw_more_reserves(user, c: Consultation, payload: dict | None) -> PanelDraw:
     """When reserves run out: a new, separately recorded and verifiable draw of reserves."""
+    lock(c)
+    lock_name(CAPACITY_LOCK, expire=False)
     require_staff(user, c)
     if not c.draws:
         raise Conflict("尚未抽取专家组", code="invalid_transition")

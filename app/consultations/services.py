@@ -17,6 +17,7 @@ from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.notifications.service import notify
 from app.validation import parse
+from app.locking import lock, lock_row
 from expert_pool.codes import POOL_TIERS
 
 RATABLE = ("deliberated", "opinion_issued", "closed")
@@ -31,10 +32,9 @@ def _record(c: Consultation, action: str, summary: str, before=None, after=None)
 
 
 def get_visible(user, consultation_id: int, for_update: bool = False) -> Consultation:
-    stmt = select(Consultation).where(Consultation.id == consultation_id)
-    if for_update and db.session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    c = db.session.execute(stmt).scalar_one_or_none()
+    if for_update:
+        lock_row(Consultation, consultation_id)
+    c = db.session.execute(select(Consultation).where(Consultation.id == consultation_id)).scalar_one_or_none()
     if c is None or not perm.can_view_consultation(user, c):
         raise NotFound("会商不存在")
     return c
@@ -66,6 +66,7 @@ def _link(c: Consultation) -> str:
 
 
 def create(user, case: Case, payload: dict) -> Consultation:
+    lock(case)
     if not perm.can_request_for_case(user, case):
         raise Forbidden("只能为本单位或本辖区的信访事项申请会商")
     if case.status == "closed":
@@ -93,6 +94,7 @@ def create(user, case: Case, payload: dict) -> Consultation:
 
 def amend(user, c: Consultation, payload: dict) -> Consultation:
     """The requester edits a returned (or not yet accepted) request; a returned one is resubmitted."""
+    lock(c)
     if not perm.can_amend(user, c):
         raise Forbidden("只有申请单位或辖区信访部门可以修改会商申请")
     if c.status not in ("returned", "submitted"):
@@ -122,6 +124,7 @@ def amend(user, c: Consultation, payload: dict) -> Consultation:
 
 
 def return_for_completion(user, c: Consultation, payload: dict) -> Consultation:
+    lock(c)
     require_staff(user, c)
     data = parse(ReasonIn, payload)
     before, after = workflow.apply(c, "return")
@@ -133,6 +136,7 @@ def return_for_completion(user, c: Consultation, payload: dict) -> Consultation:
 
 
 def accept(user, c: Consultation) -> Consultation:
+    lock(c)
     require_staff(user, c)
     before, after = workflow.apply(c, "accept")
     c.return_reason = None
@@ -143,6 +147,7 @@ def accept(user, c: Consultation) -> Consultation:
 
 
 def withdraw(user, c: Consultation, payload: dict) -> Consultation:
+    lock(c)
     if not perm.can_withdraw(user, c):
         raise Forbidden("只有申请单位可以撤回会商申请")
     data = parse(ReasonIn, payload)
@@ -163,6 +168,7 @@ def local_pool_can_staff(c: Consultation, reserves: int = 2) -> tuple[bool, int,
 
 
 def escalate(user, c: Consultation, payload: dict) -> Escalation:
+    lock(c)
     require_staff(user, c)
     data = parse(ReasonIn, payload)
     if c.members:
@@ -195,6 +201,7 @@ def escalate(user, c: Consultation, payload: dict) -> Escalation:
 
 
 def close(user, c: Consultation, payload: dict) -> Consultation:
+    lock(c)
     require_staff(user, c)
     data = parse(ReasonIn, payload)
     from app.db_types import utcnow
@@ -206,6 +213,7 @@ def close(user, c: Consultation, payload: dict) -> Consultation:
 
 
 def rate(user, c: Consultation, payload: dict) -> ExpertRating:
+    lock(c)
     require_staff(user, c)
     if c.status not in RATABLE:
         raise Conflict("会商结束（已召开会商）后才能评价专家", code="invalid_transition")

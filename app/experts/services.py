@@ -23,6 +23,7 @@ from app.extensions import db
 from app.orgs.models import Organization
 from app.timeutil import parse_datetime
 from app.validation import parse
+from app.locking import lock
 
 EDITABLE = tuple(ExpertIn.model_fields)
 # Chinese names of the editable fields, for audit summaries people read.
@@ -128,6 +129,7 @@ def create_expert(user, payload: dict) -> Expert:
 
 
 def update_expert(user, expert: Expert, payload: dict) -> Expert:
+    lock(expert)
     if not perm.can_manage_expert(user, expert):
         raise Forbidden("只能管理本级、本辖区的专家库")
     if not isinstance(payload, dict):
@@ -157,6 +159,7 @@ def update_expert(user, expert: Expert, payload: dict) -> Expert:
 
 
 def set_status(user, expert: Expert, status: str, version: int | None = None) -> Expert:
+    lock(expert)
     return update_expert(user, expert, {"status": status, "version": version})
 
 
@@ -168,6 +171,7 @@ def _apply(expert: Expert, data: ExpertIn) -> None:
 
 
 def add_conflict(user, expert: Expert, payload: dict) -> ConflictDeclaration:
+    lock(expert)
     if not perm.can_maintain_declarations(user, expert):
         raise Forbidden("只能维护本人或本辖区专家的回避申报")
     data = parse(ConflictIn, payload)
@@ -185,6 +189,7 @@ def add_conflict(user, expert: Expert, payload: dict) -> ConflictDeclaration:
 
 
 def delete_conflict(user, expert: Expert, conflict_id: int) -> None:
+    lock(expert)
     if not perm.can_maintain_declarations(user, expert):
         raise Forbidden("只能维护本人或本辖区专家的回避申报")
     row = db.session.get(ConflictDeclaration, conflict_id) if _id_ok(conflict_id) else None
@@ -196,6 +201,7 @@ def delete_conflict(user, expert: Expert, conflict_id: int) -> None:
 
 
 def add_unavailability(user, expert: Expert, payload: dict) -> Unavailability:
+    lock(expert)
     if not perm.can_maintain_declarations(user, expert):
         raise Forbidden("只能维护本人或本辖区专家的不可出席时段")
     data = parse(UnavailabilityIn, payload)
@@ -222,6 +228,7 @@ def add_unavailability(user, expert: Expert, payload: dict) -> Unavailability:
 
 
 def delete_unavailability(user, expert: Expert, row_id: int) -> None:
+    lock(expert)
     if not perm.can_maintain_declarations(user, expert):
         raise Forbidden("只能维护本人或本辖区专家的不可出席时段")
     row = db.session.get(Unavailability, row_id) if _id_ok(row_id) else None

@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from app.consultations import services as cs
 from app.consultations import workflow
@@ -38,6 +38,7 @@ from app.meetings.models import MEETING_MODES, Meeting, MeetingAttendance
 from app.meetings.schemas import MAX_DURATION, MIN_DURATION, CancelIn, MeetingIn, MeetingPatch, MinutesIn
 from app.timeutil import SHANGHAI, parse_datetime
 from app.validation import parse
+from app.locking import lock, lock_name
 from expert_pool import workdays
 
 SEATED_ROLES = ("chair", "member")
@@ -234,12 +235,6 @@ def _check_time(c: Consultation, start: datetime, duration: int) -> datetime:
     return end
 
 
-def _lock_scheduling() -> None:
-    """Serialize scheduling on PostgreSQL so two officers cannot book one expert twice at once."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(7420002)"))
-
-
 def _uid_domain() -> str:
     sender = current_app.config.get("MAIL_FROM", "noreply@xinfang.local")
     return sender.rpartition("@")[2] or "xinfang.local"
@@ -258,7 +253,7 @@ def _describe(m: Meeting) -> str:
 
 def get_visible(user, meeting_id: int, for_update: bool = False) -> Meeting:
     """The meeting if the user may see its consultation (else 404). ``for_update`` locks the
-    consultation row on PostgreSQL first and reloads the meeting under that lock."""
+    consultation row first and reloads the meeting under that lock."""
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
         raise NotFound("会商会议不存在")
@@ -279,6 +274,7 @@ def active_meeting(c: Consultation) -> Meeting | None:
 
 def schedule(user, c: Consultation, payload: dict) -> Meeting:
     """POST /consultations/{id}/meetings."""
+    lock(c)
     cs.require_staff(user, c)
     data = parse(MeetingIn, payload)
     current = active_meeting(c)
@@ -288,7 +284,7 @@ def schedule(user, c: Consultation, payload: dict) -> Meeting:
     workflow.check(c, "schedule")
     _check_place(data.mode, data.location)
     start = _parse_start(data.start)
-    _lock_scheduling()
+    lock_name("meeting_calendar", expire=False)  # one expert, two meetings at once
     end = _check_time(c, start, data.duration_minutes)
     token = secrets.token_hex(6)
     meeting = Meeting(consultation=c, uid=f"pending-{token}@{_uid_domain()}", sequence=0, start=start, end=end,
@@ -309,6 +305,7 @@ def schedule(user, c: Consultation, payload: dict) -> Meeting:
 
 def reschedule(user, meeting: Meeting, payload: dict) -> Meeting:
     """PATCH /meetings/{id}: new time and/or place; same checks; SEQUENCE+1, UID unchanged."""
+    lock(meeting.consultation)
     c = meeting.consultation
     cs.require_staff(user, c)
     patch = parse(MeetingPatch, payload)
@@ -329,7 +326,7 @@ def reschedule(user, meeting: Meeting, payload: dict) -> Meeting:
         return meeting
     workflow.check(c, "schedule")
     if time_changed:
-        _lock_scheduling()
+        lock_name("meeting_calendar", expire=False)  # one expert, two meetings at once
         end = _check_time(c, start, data.duration_minutes)
     else:
         end = meeting.end
@@ -352,6 +349,7 @@ def reschedule(user, meeting: Meeting, payload: dict) -> Meeting:
 
 def cancel(user, meeting: Meeting, payload: dict | None = None) -> Meeting:
     """DELETE /meetings/{id}: status cancelled, SEQUENCE+1, consultation back to panel_drawn."""
+    lock(meeting.consultation)
     c = meeting.consultation
     cs.require_staff(user, c)
     data = parse(CancelIn, payload or {})
@@ -377,6 +375,7 @@ def cancel(user, meeting: Meeting, payload: dict | None = None) -> Meeting:
 def record_minutes(user, meeting: Meeting, payload: dict) -> tuple[Meeting, bool]:
     """POST /meetings/{id}/minutes: minutes and attendance; consultation → deliberated.
     Returns (meeting, created) — False when earlier minutes were amended."""
+    lock(meeting.consultation)
     c = meeting.consultation
     cs.require_staff(user, c)
     data = parse(MinutesIn, payload)

@@ -178,20 +178,15 @@ class Mailer:
 
 # -------------------------------------------------------------------------- claiming rows
 
-def _postgres() -> bool:
-    return db.session.get_bind().dialect.name == "postgresql"
-
-
 def _due(now: datetime):
     return (OutboxEmail.status == "pending") & (OutboxEmail.next_attempt_at <= now)
 
 
 def _claim(now: datetime, skip: set[int]) -> OutboxEmail | None:
-    """Take the next due row for this worker, or None when nothing is due."""
-    if _postgres():
-        stmt = (select(OutboxEmail).where(_due(now)).order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
-                .limit(1).with_for_update(skip_locked=True).execution_options(populate_existing=True))
-        return db.session.execute(stmt).scalar_one_or_none()
+    """Take the next due row for this worker, or None when nothing is due. The claim is a
+    compare-and-set that leases the row (``sending`` until the lease runs out) and commits, the
+    same on SQLite and PostgreSQL: no lock is held while the mail server is being talked to, and
+    a worker that dies mid-send leaves a row that :func:`recover_stale` makes due again."""
     while True:
         stmt = select(OutboxEmail.id).where(_due(now)).order_by(OutboxEmail.next_attempt_at, OutboxEmail.id).limit(1)
         if skip:

@@ -22,6 +22,7 @@ from app.consultations.services import agency_users, officers_of
 from app.db_types import utcnow
 from app.documents import OpinionDocument, format_document_number
 from app.errors import Conflict, Forbidden
+from app import locking
 from app.extensions import db
 from app.notifications.service import notify
 from app.opinions import content as C
@@ -30,7 +31,6 @@ from app.opinions.models import OUTCOMES, Opinion, OpinionDissent, OpinionFeedba
 from app.opinions.schemas import FeedbackIn
 from app.opinions.services import (
     DRAFTABLE_STATES,
-    _write_lock,
     link,
     lock,
     panel_users,
@@ -230,7 +230,7 @@ def correct(user, opinion: Opinion) -> Opinion:
     """A new draft that will supersede the issued ``opinion`` when it is issued."""
     staff_or_403(user, opinion, "更正意见书")
     c = opinion.consultation
-    _write_lock(type(c), c.id)
+    locking.lock_row(type(c), c.id)
     opinion = lock(opinion)
     if opinion.status == "draft":
         raise Conflict("意见书尚未印发，直接修改即可", code="not_issued")

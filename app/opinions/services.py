@@ -4,8 +4,7 @@ agency's feedback are in :mod:`app.opinions.issuing`.
 
 One use case per function; the caller commits. Every state change first takes the opinion's
 write lock (:func:`lock`) and re-reads the row, so two people saving, signing or issuing at the
-same moment are serialized on both PostgreSQL (``SELECT … FOR UPDATE``) and SQLite (the first
-statement of the transaction is a write, which takes SQLite's single writer lock).
+same moment are serialized on both PostgreSQL and SQLite (:mod:`app.locking`).
 
 The rules on completeness: a draft may be saved incomplete; signing and issuing need basic
 facts, the legal analysis, the conclusion and at least one recommendation (422
@@ -19,7 +18,6 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
-from sqlalchemy import update as sql_update
 
 from app.audit import service as audit
 from app.consultations.models import Consultation
@@ -28,6 +26,7 @@ from app.consultations.services import officers_of
 from app.db_types import utcnow
 from app.documents import CitationError, format_citation, law_key, parse_citation
 from app.errors import Conflict, Forbidden, NotFound, RateLimited, Unauthorized, ValidationFailed
+from app import locking
 from app.extensions import db
 from app.notifications.service import notify
 from app.opinions import content as C
@@ -70,23 +69,9 @@ def get_visible(user, opinion_id: int) -> Opinion:
     return opinion
 
 
-def _write_lock(model, row_id: int) -> None:
-    """Take the row's write lock for the rest of the transaction."""
-    table = model.__table__
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(select(table.c.id).where(table.c.id == row_id).with_for_update())
-    else:  # SQLite: a write as the first statement takes the database's writer lock now
-        db.session.execute(sql_update(table).where(table.c.id == row_id)
-                           .values(version=table.c.version, updated_at=table.c.updated_at))
-
-
 def lock(opinion: Opinion) -> Opinion:
-    """The opinion, write-locked and re-read from the database."""
-    _write_lock(Opinion, opinion.id)
-    db.session.refresh(opinion)
-    for name in ("signatures", "dissents", "versions"):
-        db.session.expire(opinion, [name])
-    return opinion
+    """The opinion, write-locked and re-read from the database (:mod:`app.locking`)."""
+    return locking.lock(opinion)
 
 
 def require_draft(opinion: Opinion) -> None:
@@ -216,9 +201,7 @@ def create_draft(user, c: Consultation, payload: dict | None) -> Opinion:
         raise Forbidden("只有专家组组长（已接受邀请）或承办信访部门工作人员可以起草意见书")
     data = parse(OpinionIn, payload if payload is not None else {})
     values = normalize(data)
-    _write_lock(Consultation, c.id)
-    db.session.refresh(c)
-    db.session.expire(c, ["opinions", "members"])
+    c = locking.lock(c)
     live = [o for o in c.opinions if o.status in ("draft", "issued")]
     if any(o.status == "draft" for o in live):
         draft = next(o for o in live if o.status == "draft")

@@ -1,0 +1,129 @@
+"""Issue 8, defect 2: lost and doubled updates under several worker processes.
+
+Before the fix, row locks were taken only on PostgreSQL: 20 parallel panel draws on SQLite gave
+two initial draws (two chairs) or a 500, an accept and a decline of one invitation both
+succeeded, and a withdrawn request was accepted afterwards. Every case here runs the requests
+from separate processes (see ``parallel.py``) on the suite's database — SQLite or PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEntry
+from app.cases.models import Case
+from app.consultations.models import Consultation, PanelDraw, PanelMember
+from app.extensions import db
+from tests.api.conftest import _fast_password_hashing  # noqa: F401  (cheap hashing for the world's users)
+from tests.security.parallel import run_parallel
+
+SPECIALTIES = ("administrative_law", "land_property_law", "civil_law", "petition_policy")
+
+
+@pytest.fixture
+def pool(world, factory):
+    return [factory.expert(f"南京专家{i}", tier="municipal", region_code="320100",
+                           specialties=(SPECIALTIES[i % 4], SPECIALTIES[(i + 1) % 4])) for i in range(12)]
+
+
+def _case(world, n: int) -> Case:
+    case = Case(case_number=f"320100-2026-9{n:04d}", title=f"并发测试信访事项{n}", summary="信访人对征收补偿标准有异议。",
+                claims="要求提高补偿标准", category="land_expropriation", region_code="320100",
+                handling_org_id=world.agency.id, first_petition_date=date(2025, 3, 1), cross_flags=[],
+                responsible_leader="张某", is_backlog=True, status="registered")
+    db.session.add(case)
+    db.session.commit()
+    return case
+
+
+def _requested(client, api, world, n: int, accept: bool = True) -> int:
+    agency, officer = api(world.agency_user), api(world.officer_nj)
+    body = {"questions": "征收补偿标准是否合法？", "required_specialties": ["administrative_law"], "panel_size": 3}
+    r = client.post(f"/api/v1/cases/{_case(world, n).id}/consultations", json=body, headers=agency)
+    assert r.status_code == 201, r.get_json()
+    cid = r.get_json()["id"]
+    if accept:
+        assert client.post(f"/api/v1/consultations/{cid}/accept", headers=officer).status_code == 200
+    return cid
+
+
+def _statuses(results) -> Counter:
+    assert all(status != -1 for _, status, _ in results), [body for _, status, body in results if status == -1]
+    return Counter(status for _, status, _ in results)
+
+
+def test_parallel_draws_make_one_panel(app, client, api, world, pool):
+    cid = _requested(client, api, world, 1)
+    officer = api(world.officer_nj)
+    results = run_parallel(app, [("POST", f"/api/v1/consultations/{cid}/panel", officer, {"reserves": 2})] * 20)
+    assert _statuses(results) == Counter({201: 1, 409: 19})
+    db.session.expire_all()
+    draws = db.session.execute(select(PanelDraw).where(PanelDraw.consultation_id == cid)).scalars().all()
+    assert [d.kind for d in draws] == ["initial"]
+    roles = Counter(m.role for m in db.session.execute(
+        select(PanelMember).where(PanelMember.consultation_id == cid)).scalars())
+    assert roles == Counter({"chair": 1, "member": 2, "reserve": 2})
+    verify = client.get(f"/api/v1/consultations/{cid}/panel/verify", headers=officer).get_json()
+    assert verify["reproducible"] is True and verify["draw_count"] == 1
+
+
+def test_verify_reports_a_second_initial_draw(app, client, api, world, pool):
+    """What the race used to leave behind must not pass verification."""
+    cid = _requested(client, api, world, 2)
+    officer = api(world.officer_nj)
+    assert client.post(f"/api/v1/consultations/{cid}/panel", json={"reserves": 2}, headers=officer).status_code == 201
+    first = db.session.execute(select(PanelDraw).where(PanelDraw.consultation_id == cid)).scalar_one()
+    db.session.add(PanelDraw(consultation_id=cid, kind="initial", seed=first.seed, tier=first.tier,
+                             parameters=first.parameters, candidates=first.candidates, result=first.result,
+                             excluded=first.excluded, escalated=first.escalated, office_id=first.office_id,
+                             created_by_id=first.created_by_id))
+    db.session.commit()
+    verify = client.get(f"/api/v1/consultations/{cid}/panel/verify", headers=officer).get_json()
+    assert verify["reproducible"] is False and verify["draw_count"] == 2
+    assert any("重复的初次抽取" in m for m in verify["mismatches"])
+
+
+def test_accept_and_decline_of_one_invitation(app, client, api, world, pool):
+    cid = _requested(client, api, world, 3)
+    officer = api(world.officer_nj)
+    panel = client.post(f"/api/v1/consultations/{cid}/panel", json={"reserves": 2}, headers=officer).get_json()
+    chair = next(m["expert_id"] for m in panel["members"] if m["role"] == "chair")
+    url = f"/api/v1/consultations/{cid}/invitations/{chair}"
+    requests = [("POST", url, officer, {"response": "accept"}),
+                ("POST", url, officer, {"response": "decline", "reason": "出差"})] * 4
+    results = run_parallel(app, requests)
+    assert _statuses(results) == Counter({200: 1, 409: 7})
+    winner = next(i for i, status, _ in results if status == 200)
+    db.session.expire_all()
+    member = db.session.execute(select(PanelMember).where(
+        PanelMember.consultation_id == cid, PanelMember.expert_id == chair)).scalars().one()
+    assert member.status == ("accepted" if winner % 2 == 0 else "declined")
+    # a decline promotes exactly one reserve into the chair's seat; an accept promotes none
+    invited_chairs = db.session.execute(select(func.count()).where(
+        PanelMember.consultation_id == cid, PanelMember.role == "chair")).scalar_one()
+    assert invited_chairs == (1 if winner % 2 == 0 else 2)
+
+
+def test_withdraw_and_accept_race(app, client, api, world, pool):
+    """Accepting and then withdrawing is a valid order; accepting a withdrawn request is not."""
+    agency, officer = api(world.agency_user), api(world.officer_nj)
+    for n in range(3):
+        cid = _requested(client, api, world, 10 + n, accept=False)
+        requests = [("POST", f"/api/v1/consultations/{cid}/withdraw", agency, {"reason": "已自行化解"}),
+                    ("POST", f"/api/v1/consultations/{cid}/accept", officer, None)] * 3
+        results = run_parallel(app, requests)
+        _statuses(results)
+        withdrawn = [i for i, status, _ in results if status == 200 and i % 2 == 0]
+        accepted = [i for i, status, _ in results if status == 200 and i % 2 == 1]
+        assert len(withdrawn) <= 1 and len(accepted) <= 1 and withdrawn + accepted
+        assert all(status in (200, 409) for _, status, _ in results)
+        db.session.expire_all()
+        assert db.session.get(Consultation, cid).status == ("withdrawn" if withdrawn else "accepted")
+        actions = [e.action for e in db.session.execute(select(AuditEntry).where(
+            AuditEntry.object_type == "consultation", AuditEntry.object_id == cid).order_by(AuditEntry.id)).scalars()]
+        if "withdraw" in actions:
+            assert "accept" not in actions[actions.index("withdraw"):]
