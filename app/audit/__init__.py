@@ -1,1 +1,2 @@
-"""Append-only, hash-chained audit log: models, the record/verify service and the CLI."""
+"""Append-only, keyed hash chain of who did what: models, writing (service), checkpoints outside
+the database, verification (what it proves: see verification.py) and the CLI."""

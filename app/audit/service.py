@@ -1,25 +1,29 @@
-"""Writing and verifying the audit log.
+"""Writing the audit log.
 
-Each entry's hash covers its own fields and the previous entry's hash, so altering or removing
-any row breaks the chain from that row on. Entries are written in the same transaction as the
-change they describe: a change without its audit entry cannot be committed.
+Each entry's hash is an HMAC, under a key kept outside the database, of its own fields and the
+previous entry's hash, so altering or removing any row breaks the chain from that row on, and
+nobody without the key can recompute it. Entries are written in the same transaction as the
+change they describe: a change without its audit entry cannot be committed. Checkpoints anchor
+the chain's head outside the database (app/audit/checkpoints.py); what verification proves is
+set out in app/audit/verification.py.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from dataclasses import dataclass
 
-from flask import g, has_request_context, request
+from flask import current_app, g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
+from app.audit import checkpoints
+from app.audit.chain import DIGEST_COLUMNS, GENESIS, keyed_digest, scheme_of, values_of
+from app.audit.keys import audit_key
 from app.audit.models import AuditEntry
+from app.audit.verification import VerifyResult, verify  # noqa: F401  (callers import them from here)
 from app.db_types import utcnow
 from app.extensions import db
-
-GENESIS = "0" * 64
+from app.locking import lock_name
 
 ACTION_LABELS = {
     "login": "登录",
@@ -53,32 +57,33 @@ def acting_user():
     return current_user if current_user and current_user.is_authenticated else None
 
 
-HASHED_FIELDS = ("actor_id", "actor_name", "action", "object_type", "object_id", "subject", "summary", "before",
-                 "after", "ip")
+def _chain_head() -> tuple[int | None, str, bool]:
+    """Lock the chain, then read its last entry: (id, hash, whether that entry is keyed).
+
+    The lock (held until commit) serializes appends, so two transactions never chain onto the
+    same predecessor; the last entry is read in full so that the first keyed entry after a
+    legacy (or empty) chain can be anchored by a checkpoint at once."""
+    lock_name("audit_chain", expire=False)
+    columns = [AuditEntry.id, AuditEntry.hash, *(getattr(AuditEntry, name) for name in DIGEST_COLUMNS)]
+    last = db.session.execute(select(*columns).order_by(AuditEntry.id.desc()).limit(1)).first()
+    if last is None:
+        return None, GENESIS, False
+    keyed = scheme_of(values_of(last._mapping), last.hash, audit_key()) == "keyed"
+    return last.id, last.hash, keyed
 
 
-def _digest(entry: AuditEntry) -> str:
-    return _digest_values({"prev_hash": entry.prev_hash, "created_at": entry.created_at,
-                           **{name: getattr(entry, name) for name in HASHED_FIELDS}})
+def _schedule_checkpoint(prev_id: int | None, prev_keyed: bool, new_last_id: int) -> None:
+    """A checkpoint at commit when these appends start the keyed chain or cross a multiple of
+    AUDIT_CHECKPOINT_EVERY (ids, not counts: crossing is cheap to see and gaps do not matter)."""
+    every = max(int(current_app.config.get("AUDIT_CHECKPOINT_EVERY") or 0), 0)
+    if not prev_keyed:
+        checkpoints.schedule(db.session, "keyed", audit_key())
+    elif every and (prev_id or 0) // every < new_last_id // every:
+        checkpoints.schedule(db.session, "interval", audit_key())
 
 
-def _digest_values(values: dict) -> str:
-    """The entry's hash: its fields and the previous entry's hash (``values`` as stored)."""
-    payload = {"prev": values["prev_hash"], "at": values["created_at"].isoformat(),
-               **{name: values[name] for name in HASHED_FIELDS}}
-    data = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
-    return hashlib.sha256(data.encode()).hexdigest()
-
-
-def _lock_chain() -> None:
-    """Serialize appends so two transactions never chain onto the same predecessor."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(7420001)"))
-    else:
-        # SQLite: a write statement (matching no row) takes the database's write lock now, so
-        # the last hash read next cannot change before this transaction commits. Without it,
-        # two workers reading in autocommit could both chain onto the same entry.
-        db.session.execute(text("UPDATE audit_log SET id = id WHERE 0"))
+def _subject(object_type: str, object_id: int | None, subject: str | None) -> str | None:
+    return subject or (f"{object_type}:{object_id}" if object_type and object_id is not None else None)
 
 
 def record(action: str, object_type: str = "", object_id: int | None = None, summary: str = "",
@@ -87,8 +92,7 @@ def record(action: str, object_type: str = "", object_id: int | None = None, sum
     """Add an audit entry to the current transaction (the caller commits)."""
     if actor is None:
         actor = acting_user()
-    _lock_chain()
-    last = db.session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar()
+    prev_id, prev_hash, prev_keyed = _chain_head()
     entry = AuditEntry(
         created_at=utcnow(),
         actor_id=getattr(actor, "id", None),
@@ -96,16 +100,17 @@ def record(action: str, object_type: str = "", object_id: int | None = None, sum
         action=action,
         object_type=object_type,
         object_id=object_id,
-        subject=subject or (f"{object_type}:{object_id}" if object_type and object_id is not None else None),
+        subject=_subject(object_type, object_id, subject),
         summary=summary,
         before=_jsonable(before),
         after=_jsonable(after),
         ip=request.remote_addr if has_request_context() else None,
-        prev_hash=last or GENESIS,
+        prev_hash=prev_hash,
     )
-    entry.hash = _digest(entry)
+    entry.hash = keyed_digest(values_of(entry), audit_key())
     db.session.add(entry)
     db.session.flush()
+    _schedule_checkpoint(prev_id, prev_keyed, entry.id)
     return entry
 
 
@@ -116,8 +121,8 @@ def record_batch(items: list[dict], actor=None) -> None:
         return
     if actor is None:
         actor = acting_user()
-    _lock_chain()
-    prev = db.session.execute(select(AuditEntry.hash).order_by(AuditEntry.id.desc()).limit(1)).scalar() or GENESIS
+    prev_id, prev, prev_keyed = _chain_head()
+    key = audit_key()
     now = utcnow()
     ip = request.remote_addr if has_request_context() else None
     rows = []
@@ -126,13 +131,15 @@ def record_batch(items: list[dict], actor=None) -> None:
         row = {
             "created_at": now, "actor_id": getattr(actor, "id", None), "actor_name": getattr(actor, "username", None) or "",
             "action": item["action"], "object_type": object_type, "object_id": object_id,
-            "subject": item.get("subject") or (f"{object_type}:{object_id}" if object_type and object_id is not None else None),
+            "subject": _subject(object_type, object_id, item.get("subject")),
             "summary": item.get("summary", ""), "before": _jsonable(item.get("before")), "after": _jsonable(item.get("after")),
             "ip": ip, "prev_hash": prev,
         }
-        row["hash"] = prev = _digest_values(row)
+        row["hash"] = prev = keyed_digest(row, key)
         rows.append(row)
     db.session.execute(insert(AuditEntry), rows)
+    # The new ids are not returned by the bulk insert; at least len(rows) past the old last id.
+    _schedule_checkpoint(prev_id, prev_keyed, (prev_id or 0) + len(rows))
 
 
 def _jsonable(value: dict | None) -> dict | None:
@@ -143,29 +150,3 @@ def changes(before: dict, after: dict) -> tuple[dict, dict]:
     """Only the fields that differ, for compact before/after records."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
-
-
-@dataclass
-class VerifyResult:
-    ok: bool
-    checked: int
-    bad_id: int | None = None
-    problem: str = ""
-
-
-def verify() -> VerifyResult:
-    """Walk the chain in order; report the first entry altered, or after a removed one."""
-    prev = GENESIS
-    checked = 0
-    # populate_existing: check what the database holds now, not entries cached in this session
-    # (a caller that loaded entries earlier would otherwise be shown its own stale copies).
-    stmt = select(AuditEntry).order_by(AuditEntry.id).execution_options(populate_existing=True, yield_per=2000)
-    rows = db.session.execute(stmt).scalars()
-    for entry in rows:
-        checked += 1
-        if entry.prev_hash != prev:
-            return VerifyResult(False, checked, entry.id, "前一条记录被删除或改动（链接哈希不符）")
-        if _digest(entry) != entry.hash:
-            return VerifyResult(False, checked, entry.id, "记录内容被改动（哈希不符）")
-        prev = entry.hash
-    return VerifyResult(True, checked)

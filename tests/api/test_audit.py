@@ -174,15 +174,16 @@ def test_tampering_one_row_fails_verify_naming_it(client, world, api, db, runner
 
 
 def test_rehashing_a_tampered_row_is_caught_at_the_next_row(client, world, api, db, runner):
-    """A forger who also recomputes the row's own hash breaks the link of the row after it."""
-    from app.audit.service import _digest
+    """Even a forger holding the key, who recomputes only the row's own hash, breaks the link of
+    the row after it."""
+    from app.audit.chain import keyed_digest, values_of
+    from app.audit.keys import audit_key
 
     _some_history(client, world, api)
     entries = _entries(db)
     victim = entries[len(entries) // 2]
     following = entries[len(entries) // 2 + 1]
-    victim.summary = "伪造的摘要"
-    forged = _digest(victim)
+    forged = keyed_digest({**values_of(victim), "summary": "伪造的摘要"}, audit_key())
     db.session.rollback()
     with db.engine.begin() as conn:
         conn.execute(text("UPDATE audit_log SET summary = :s, hash = :h WHERE id = :id"),
@@ -218,13 +219,15 @@ def test_appending_takes_the_chain_lock(app, db):
     from sqlalchemy import create_engine
 
     from app.audit import service as audit
+    from app.locking import _advisory_key
 
     audit.record("export", "roster", None, "第一条")
     other = create_engine(db.engine.url, connect_args={"timeout": 0} if db.engine.dialect.name == "sqlite" else {})
     try:
         with other.connect() as conn:
             if db.engine.dialect.name == "postgresql":
-                assert conn.execute(text("SELECT pg_try_advisory_xact_lock(7420001)")).scalar() is False
+                assert conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"),
+                                    {"k": _advisory_key("audit_chain")}).scalar() is False
             else:
                 conn.exec_driver_sql("PRAGMA busy_timeout = 0")  # the app's pragma would wait 10 s
                 with pytest.raises(Exception, match="locked"):
