@@ -5,7 +5,10 @@ streamed to a temporary file (counting and hashing, refusing once over the size 
 checked, then renamed into place. The database row and its audit entry are committed together
 here — unlike the other services — because the file and the row must succeed or fail as one: a
 failed transaction removes a file it brought in, and deleting the last row that uses a file
-removes the file after the commit.
+removes the file after the commit. One file may back several rows (the same bytes uploaded
+twice): placing it and removing it both happen under a lock named after its hash, with the
+rows counted inside that transaction, so a delete racing an upload of the same bytes never
+removes the file the new row needs.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from app.cases import permissions as perm
 from app.cases.models import Attachment, Case
 from app.errors import Conflict, Forbidden, NotFound, TooLarge, UnsupportedType, ValidationFailed
 from app.extensions import db
+from app.locking import lock, lock_name
 
 DEFAULT_MAX_MB = 10
 CHUNK = 64 * 1024
@@ -130,13 +134,12 @@ def add_attachment(user, case: Case, stream: BinaryIO | None, filename: str, des
     409 on a closed case; nothing is left behind on any failure."""
     if not perm.can_manage_attachments(user, case):
         raise Forbidden("无权为该信访事项上传附件")
-    if case.status == "closed":
-        raise Conflict("信访事项已办结，不能再上传附件", code="case_closed")
     description = (description or "").strip()
     if len(description) > 200:
         raise ValidationFailed({"description": "说明不能超过 200 个字符"})
     if stream is None:
         raise ValidationFailed({"file": "请选择要上传的文件（字段名 file）"})
+    # Received before any lock is taken: a slow upload must not hold the database's write lock.
     tmp, sha, size = _receive(stream, files_dir() / "tmp")
     target = stored_path(sha)
     created = False
@@ -147,6 +150,10 @@ def add_attachment(user, case: Case, stream: BinaryIO | None, filename: str, des
         if kind is None:
             raise UnsupportedType(f"只能上传 {ALLOWED_TEXT} 文件（按文件内容识别，与扩展名无关）",
                                   details={"allowed": ["pdf", "docx", "jpg", "png"]})
+        case = lock(case)
+        if case.status == "closed":
+            raise Conflict("信访事项已办结，不能再上传附件", code="case_closed")
+        lock_name(_file_lock(sha), expire=False)
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists():
             os.replace(tmp, target)
@@ -160,8 +167,8 @@ def add_attachment(user, case: Case, stream: BinaryIO | None, filename: str, des
         db.session.commit()
     except BaseException:
         db.session.rollback()
-        if created and not _referenced(sha):
-            target.unlink(missing_ok=True)
+        if created:
+            _drop_file_if_unused(sha)
         raise
     finally:
         tmp.unlink(missing_ok=True)
@@ -192,6 +199,7 @@ def delete_attachment(user, case: Case, row: Attachment) -> None:
     """Remove the row (audited, committed), then the file when no other row uses it."""
     if not perm.can_manage_attachments(user, case):
         raise Forbidden("无权删除该信访事项的附件")
+    case = lock(case)
     if case.status == "closed":
         raise Conflict("信访事项已办结，不能删除附件", code="case_closed")
     sha = row.sha256
@@ -199,12 +207,25 @@ def delete_attachment(user, case: Case, row: Attachment) -> None:
                  subject=f"case:{case.id}")
     db.session.delete(row)
     db.session.commit()
-    if not _referenced(sha):
+    _drop_file_if_unused(sha)
+
+
+def _file_lock(sha: str) -> str:
+    """The lock every change to the rows using one stored file takes: placing the file and
+    adding a row, or counting the rows and removing the file, happen under it."""
+    return f"attachment_file:{sha}"
+
+
+def _drop_file_if_unused(sha: str) -> None:
+    """In a transaction of its own and under the file's lock: remove the stored file when no
+    attachment row uses it. An upload of the same bytes either committed its row first (the
+    file stays) or waits for the lock and then finds no file and stores its own copy."""
+    lock_name(_file_lock(sha), expire=False)
+    unused = db.session.execute(select(func.count()).select_from(Attachment)
+                                .where(Attachment.sha256 == sha)).scalar_one() == 0
+    if unused:
         stored_path(sha).unlink(missing_ok=True)
-
-
-def _referenced(sha: str) -> bool:
-    return db.session.execute(select(func.count()).select_from(Attachment).where(Attachment.sha256 == sha)).scalar_one() > 0
+    db.session.commit()
 
 
 def _size_text(size: int) -> str:

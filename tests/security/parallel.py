@@ -8,6 +8,7 @@ barrier with the others and sends one request through a Flask test client; the p
 
 from __future__ import annotations
 
+import io
 import multiprocessing
 import traceback
 
@@ -20,7 +21,11 @@ def _child(app, barrier, queue, index: int, method: str, url: str, headers: dict
             _db.engine.dispose(close=False)  # never share the parent's connections
             client = app.test_client()
             barrier.wait(timeout=60)
-            resp = client.open(url, method=method, headers=headers, json=body)
+            if method == "UPLOAD":  # multipart POST of ``body`` (bytes) as the field ``file``
+                resp = client.post(url, headers=headers, data={"file": (io.BytesIO(body), "upload.pdf")},
+                                   content_type="multipart/form-data")
+            else:
+                resp = client.open(url, method=method, headers=headers, json=body)
             queue.put((index, resp.status_code, resp.get_json(silent=True)))
             _db.session.remove()
     except Exception:
@@ -28,7 +33,8 @@ def _child(app, barrier, queue, index: int, method: str, url: str, headers: dict
 
 
 def run_parallel(app, requests: list[tuple[str, str, dict, object]], timeout: float = 120) -> list[tuple[int, int, object]]:
-    """``requests``: (method, url, headers, json body) each; returns the results by index."""
+    """``requests``: (method, url, headers, json body) each — or ("UPLOAD", url, headers, bytes)
+    for a multipart file upload; returns the results by index."""
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(len(requests))
     queue = ctx.Queue()

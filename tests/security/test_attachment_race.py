@@ -1,0 +1,43 @@
+"""Issue 8, defect 5: deleting an attachment while the same bytes are uploaded again removed the
+shared content-addressed file (12 of 40 runs), and the new attachment then answered 404
+"附件文件缺失". Run from separate processes on the suite's database."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from app.cases.models import Case
+from app.extensions import db
+from tests.api.conftest import _fast_password_hashing  # noqa: F401
+from tests.security.parallel import run_parallel
+
+PDF = b"%PDF-1.4\n" + b"%race test\n" * 200 + b"%%EOF\n"
+
+
+def _upload(client, headers, case_id):
+    return client.post(f"/api/v1/cases/{case_id}/attachments", headers=headers,
+                       data={"file": (io.BytesIO(PDF), "材料.pdf")}, content_type="multipart/form-data")
+
+
+def test_delete_racing_an_upload_of_the_same_bytes(app, client, api, world):
+    case = Case(case_number="320100-2026-95001", title="附件并发测试", summary="摘要", claims="诉求",
+                category="housing", region_code="320100", handling_org_id=world.agency.id,
+                first_petition_date=date(2025, 3, 1), cross_flags=[], responsible_leader="张某", is_backlog=False,
+                status="registered")
+    db.session.add(case)
+    db.session.commit()
+    headers = api(world.agency_user)
+    for _ in range(8):
+        first = _upload(client, headers, case.id)
+        assert first.status_code == 201, first.get_json()
+        url = f"/api/v1/cases/{case.id}/attachments/{first.get_json()['id']}"
+        results = run_parallel(app, [("DELETE", url, headers, None),
+                                     ("UPLOAD", f"/api/v1/cases/{case.id}/attachments", headers, PDF)])
+        statuses = [status for _, status, _ in results]
+        assert statuses == [204, 201], results
+        new_id = results[1][2]["id"]
+        download = client.get(f"/api/v1/cases/{case.id}/attachments/{new_id}", headers=headers)
+        assert download.status_code == 200 and download.data == PDF
+        # leave no row behind for the next round (its file goes with it)
+        assert client.delete(f"/api/v1/cases/{case.id}/attachments/{new_id}", headers=headers).status_code == 204
