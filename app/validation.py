@@ -74,23 +74,44 @@ def errors_by_field(exc: ValidationError) -> dict[str, str]:
     return out
 
 
-def _nul_fields(data: object, path: str = "") -> list[str]:
-    """Paths of strings containing NUL (PostgreSQL cannot store it; no real text has it)."""
-    if isinstance(data, str):
-        return [path or "_"] if "\x00" in data else []
-    if isinstance(data, dict):
-        return [p for k, v in data.items() for p in _nul_fields(v, str(k) if not path else f"{path}.{k}")]
-    if isinstance(data, list):
-        return [p for i, v in enumerate(data) for p in _nul_fields(v, f"{path}[{i}]")]
-    return []
+# Characters no stored text may hold: C0 controls other than tab, LF and CR (NUL among them:
+# PostgreSQL cannot store it), DEL, lone surrogates and U+FFFE/U+FFFF — XML 1.0 forbids them, so
+# one of them in a record breaks every .xlsx or .docx that later contains it.
+FORBIDDEN_TEXT_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def forbidden_text_message(text: str) -> str:
+    return "不能包含空字符（NUL）" if "\x00" in text else "不能包含不可见的控制字符"
+
+
+def forbidden_text_fields(data: object) -> dict[str, str]:
+    """{path: message} for every string (dict keys included) in ``data`` holding a character of
+    :data:`FORBIDDEN_TEXT_RE`; paths read ``field``, ``field.sub`` and ``field[2]``. Walks with
+    its own stack: a deeply nested JSON body must not exhaust Python's recursion limit."""
+    found: dict[str, str] = {}
+    stack: list[tuple[str, object]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if FORBIDDEN_TEXT_RE.search(value):
+                found[path or "_"] = forbidden_text_message(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                key_path = f"{path}.{key}" if path else str(key)
+                if isinstance(key, str) and FORBIDDEN_TEXT_RE.search(key):
+                    found[FORBIDDEN_TEXT_RE.sub("", key_path) or "_"] = forbidden_text_message(key)
+                stack.append((key_path, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{i}]", item) for i, item in enumerate(value))
+    return dict(sorted(found.items()))
 
 
 def parse(schema: type[M], data: object) -> M:
     if not isinstance(data, dict):
         raise ValidationFailed({"_": "请求体应为 JSON 对象"})
-    bad = _nul_fields(data)
+    bad = forbidden_text_fields(data)
     if bad:
-        raise ValidationFailed(dict.fromkeys(bad, "不能包含空字符（NUL）"))
+        raise ValidationFailed(bad)
     try:
         return schema.model_validate(data)
     except ValidationError as exc:

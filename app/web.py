@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from app import input_guard
 from app.errors import AppError, Conflict, ValidationFailed
 from app.extensions import db, login_manager
 from app.timeutil import local
@@ -28,6 +29,8 @@ def _wants_json() -> bool:
 
 
 def init_app(app: Flask) -> None:
+    input_guard.init_app(app)  # refuses control characters in any form field, query arg or JSON string
+
     @login_manager.user_loader
     def load_user(user_id: str):
         from app.auth.sessions import user_for_session  # the cookie counts only while its session lives
