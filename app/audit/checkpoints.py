@@ -87,19 +87,21 @@ def _parse(text: str, key: bytes) -> Checkpoint:
 
 
 def read_checkpoints(directory: Path, key: bytes) -> tuple[list[tuple[int, Checkpoint]], list[BadLine]]:
-    """Every checkpoint in the file with its line number, and the lines that fail their signature."""
+    """Every checkpoint in the file with its line number, and the lines that fail their signature
+    (none if there is no file yet; OSError if it cannot be read)."""
     good, bad = [], []
     try:
-        with (directory / CHECKPOINT_FILE).open(encoding="utf-8") as fh:
-            for number, text in enumerate(fh, start=1):
-                if not text.strip():
-                    continue
-                try:
-                    good.append((number, _parse(text, key)))
-                except ValueError as exc:
-                    bad.append(BadLine(number, str(exc)))
-    except FileNotFoundError:
-        pass
+        fh = (directory / CHECKPOINT_FILE).open(encoding="utf-8", errors="replace")
+    except (FileNotFoundError, NotADirectoryError):
+        return good, bad
+    with fh:
+        for number, text in enumerate(fh, start=1):
+            if not text.strip():
+                continue
+            try:
+                good.append((number, _parse(text, key)))
+            except ValueError as exc:
+                bad.append(BadLine(number, str(exc)))
     return good, bad
 
 

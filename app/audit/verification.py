@@ -137,7 +137,12 @@ def verify(anchor: bool = True) -> VerifyResult:
     write a checkpoint of the head just proved. Reports the first problem found."""
     key = audit_key()
     directory = checkpoints.checkpoint_dir()
-    marks, bad_lines = checkpoints.read_checkpoints(directory, key) if directory else ([], [])
+    marks, bad_lines, unreadable = [], [], None
+    try:
+        if directory is not None:
+            marks, bad_lines = checkpoints.read_checkpoints(directory, key)
+    except OSError as exc:
+        unreadable = f"检查点文件无法读取（{exc}）：无法发现最新记录被删除"
     walk = _walk(key, {cp.last_id for _, cp in marks})
     result = VerifyResult(False, walk.checked, keyed=walk.keyed, legacy=walk.legacy, checkpoints=len(marks))
     if walk.bad_id is not None:
@@ -153,19 +158,22 @@ def verify(anchor: bool = True) -> VerifyResult:
             result.bad_id, result.problem = found
             return result
     result.ok = True
-    result.warnings = _warnings(walk, marks, directory)
+    result.warnings = [w for w in [unreadable, key_file_warning()] if w] + _warnings(walk, marks, directory)
     if anchor and directory is not None:
         _anchor(result, directory, key)
     return result
 
 
 def _warnings(walk: _Walk, marks: list, directory) -> list[str]:
-    warnings = [w for w in [key_file_warning()] if w]
+    """What an intact chain still leaves unproven here."""
     if directory is None:
-        warnings.append("检查点已关闭：无法发现最新记录被删除")
-        return warnings
+        return ["检查点已关闭：无法发现最新记录被删除"]
+    warnings = []
     if walk.legacy:
         warnings.append(f"{walk.legacy} 条早期记录使用旧的无密钥哈希，仅由其后的密钥记录和检查点保护")
+    if walk.keyed and not marks:
+        # one is written when the keyed chain starts: the directory was unwritable, moved or emptied
+        warnings.append(f"{directory} 中没有检查点，但已有密钥记录：检查点目录不可写、已更换或文件被删除")
     every = current_app.config.get("AUDIT_CHECKPOINT_EVERY") or 0
     newest = max((cp.last_id for _, cp in marks), default=None)
     behind = walk.checked - (walk.at_ids[newest][0] if newest is not None else 0)
