@@ -10,8 +10,7 @@ from flask_login.utils import encode_cookie
 from sqlalchemy import select, update
 
 from app.audit.models import AuditEntry
-from app.auth.models import ApiToken, UserSession
-from app.auth.sessions import SESSION_KEY
+from app.auth.models import ApiToken
 from app.db_types import utcnow
 from tests.conftest import PASSWORD
 
@@ -124,6 +123,8 @@ def test_a_remember_me_cookie_alone_signs_nobody_in(app, world):
 
 
 def test_an_expired_session_is_refused_and_the_cookie_carries_flags(app, world, db):
+    from app.auth.models import UserSession
+
     browser = app.test_client()
     resp = browser.post("/login", data={"username": world.officer_nj.username, "password": PASSWORD})
     cookie = resp.headers["Set-Cookie"]
@@ -138,6 +139,8 @@ def test_an_expired_session_is_refused_and_the_cookie_carries_flags(app, world, 
 # ------------------------------------------------------------------- sign-in starts afresh
 
 def test_sign_in_rotates_the_session_and_the_csrf_token(app, world):
+    from app.auth.sessions import SESSION_KEY
+
     app.config["WTF_CSRF_ENABLED"] = True
     try:
         browser = app.test_client()
