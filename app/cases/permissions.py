@@ -17,6 +17,7 @@ from sqlalchemy import false, or_, select, true
 from app.auth.jurisdiction import is_admin, officer_jurisdiction
 from app.cases.models import Case
 from app.consultations.models import Consultation, PanelMember
+from expert_pool import regions
 
 PANEL_SEEING_STATUSES = ("invited", "accepted")
 
@@ -80,15 +81,17 @@ def can_register_cases(user) -> bool:
 def can_register_for(user, handling_org, region_code: str | None = None) -> bool:
     """May ``user`` register (or keep) a case handled by ``handling_org`` in ``region_code``?
 
-    agency: only its own organization; officer: handling organizations (and case regions)
-    within the jurisdiction; admin: any."""
+    agency: only its own organization, for regions its organization covers (its region and
+    below, as an office of the same tier would); officer: handling organizations (and case
+    regions) within the jurisdiction; admin: any."""
     if is_admin(user):
         return True
     if handling_org is None:
         return False
     role = _role(user)
     if role == "agency":
-        return user.organization_id is not None and handling_org.id == user.organization_id
+        return (user.organization_id is not None and handling_org.id == user.organization_id
+                and (region_code is None or _org_covers(handling_org, region_code)))
     if role == "officer":
         jur = officer_jurisdiction(user)
         return (jur is not None and jur.covers(handling_org.region_code)
@@ -96,9 +99,13 @@ def can_register_for(user, handling_org, region_code: str | None = None) -> bool
     return False
 
 
+def _org_covers(org, region_code: str) -> bool:
+    return region_code.startswith(regions.jurisdiction_prefix(org.tier, org.region_code))
+
+
 def register_denied_message(user) -> str:
     if _role(user) == "agency":
-        return "只能登记本单位承办的信访事项（承办单位须为本单位）"
+        return "只能登记本单位承办、且属于本单位所在行政区域的信访事项"
     if _role(user) == "officer":
         return "只能登记本辖区内承办单位的信访事项"
     return "无权登记信访事项"
