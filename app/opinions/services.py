@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -25,8 +24,10 @@ from app.consultations.permissions import can_staff
 from app.consultations.services import officers_of
 from app.db_types import utcnow
 from app.documents import CitationError, format_citation, law_key, parse_citation
-from app.errors import Conflict, Forbidden, NotFound, RateLimited, Unauthorized, ValidationFailed
+from app.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from app import locking
+from app.auth import throttle
+from app.auth.services import client_address
 from app.extensions import db
 from app.notifications.service import notify
 from app.opinions import content as C
@@ -318,17 +319,13 @@ def require_member(user, opinion: Opinion, doing: str):
 def reauthenticate(user, password: str | None, token_issued_at) -> None:
     """Signing needs fresh authentication: the password now, or a bearer token issued within
     the last 15 minutes. Wrong passwords count towards the sign-in throttle."""
-    from app.auth.models import LoginAttempt
-    from app.auth.services import _recent_failures
-
     if password is None:
         if token_issued_at is None or token_issued_at < utcnow() - REAUTH_WINDOW:
             raise Unauthorized("签署前须重新验证身份：请提供密码，或使用 15 分钟内获取的令牌", code="reauth_required")
         return
-    if _recent_failures(user.username) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        raise RateLimited("密码错误次数过多，请稍后再试")
+    attempt = throttle.reserve(user.username, client_address())  # 429 past the sign-in limits
     ok = user.check_password(password)
-    db.session.add(LoginAttempt(username=user.username, succeeded=ok))
+    throttle.settle(attempt, ok)
     if not ok:
         audit.record("login_failed", "user", user.id, f"{user.username} 签署意见书时密码验证失败", actor=user)
         db.session.commit()

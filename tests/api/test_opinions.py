@@ -339,8 +339,10 @@ def test_signing_needs_fresh_authentication(client, world, api, panel):
     op = create(client, chair, panel.consultation.id, full_body()).get_json()
     url = f"/api/v1/opinions/{op['id']}/signatures"
     assert_error(client.post(url, json={"password": "wrong-password-1"}, headers=chair), 401, "invalid_credentials")
+    # the token is 20 minutes old (the password older still, so the token itself stays valid)
     for token in db.session.query(ApiToken).filter_by(user_id=panel.chair.id):
         token.created_at = datetime.now(UTC) - timedelta(minutes=20)
+    panel.chair.password_changed_at = datetime.now(UTC) - timedelta(days=1)
     db.session.commit()
     assert_error(client.post(url, json={}, headers=chair), 401, "reauth_required")
     assert_error(client.post(url, headers=chair), 401, "reauth_required")
