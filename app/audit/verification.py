@@ -137,6 +137,9 @@ def verify(anchor: bool = True) -> VerifyResult:
     write a checkpoint of the head just proved. Reports the first problem found."""
     key = audit_key()
     directory = checkpoints.checkpoint_dir()
+    # Checkpoints first, then the walk: a line is written only after its entries committed, so
+    # every entry a line read now names is visible to the walk that follows (no false alarms
+    # while workers keep appending).
     marks, bad_lines, unreadable = [], [], None
     try:
         if directory is not None:
