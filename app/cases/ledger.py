@@ -4,14 +4,9 @@ stick); petitioners appear by name."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from app.audit import service as audit
 from app.cases import permissions as perm
@@ -19,11 +14,10 @@ from app.cases.queries import CaseFilters, list_query, with_details
 from app.cases.services import extended_days, is_overdue
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
+from app.spreadsheets import XLSX_MIMETYPE, xlsx_bytes
 from app.timeutil import SHANGHAI, local
 from expert_pool.codes import CROSS_FLAGS
 
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DATE_FORMAT = "yyyy-mm-dd"
 MAX_ROWS = 100000
 
 # (header, width, value of a case)
@@ -52,7 +46,6 @@ COLUMNS = [
     ("登记日期", 12, lambda c: local(c.created_at).date() if c.created_at else None),
 ]
 HEADERS = [h for h, _, _ in COLUMNS]
-DATE_COLUMNS = {"首次信访日期", "受理日期", "办理期限", "登记日期"}
 
 
 @dataclass
@@ -83,26 +76,6 @@ def export_ledger(user, filters: CaseFilters | None = None, fmt: str = "xlsx") -
 
 
 def workbook_bytes(cases) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "信访事项台账"
-    ws.append(HEADERS)
-    header_fill = PatternFill("solid", fgColor="F0F1F3")
-    for i, (_, width, _) in enumerate(COLUMNS, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-        cell = ws.cell(row=1, column=i)
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.alignment = Alignment(horizontal="center", vertical="center")
-    ws.freeze_panes = "A2"
-    date_cols = [i for i, h in enumerate(HEADERS, start=1) if h in DATE_COLUMNS]
-    for case in cases:
-        ws.append([value(case) for _, _, value in COLUMNS])
-        row = ws.max_row
-        for col in date_cols:
-            ws.cell(row=row, column=col).number_format = DATE_FORMAT
-    if cases:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{ws.max_row}"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    """Text cells formula-safe, date cells real dates (app.spreadsheets)."""
+    rows = ([value(case) for _, _, value in COLUMNS] for case in cases)
+    return xlsx_bytes("信访事项台账", HEADERS, rows, [width for _, width, _ in COLUMNS], autofilter=True)

@@ -9,15 +9,10 @@ back unchanged.
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import BinaryIO
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
 from pydantic import ValidationError
 from sqlalchemy import insert, select
 
@@ -29,6 +24,8 @@ from app.experts.models import Expert, ExpertSpecialty
 from app.experts.schemas import ExpertIn
 from app.experts.services import EDITABLE, ExpertFilters, list_query
 from app.extensions import db
+from app.spreadsheet_reader import SheetLimits, read_csv, read_xlsx
+from app.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, csv_bytes, xlsx_bytes
 from app.validation import _message
 from expert_pool.codes import EXPERT_STATUSES, POOL_TIERS, SPECIALTIES, label_to_code
 
@@ -50,6 +47,9 @@ REQUIRED_HEADERS = ("姓名", "层级", "行政区划代码", "工作单位", "�
 HEADER_OF = {f: h for h, f in COLUMNS}
 MATCH_KEY_TEXT = "按“层级 + 手机”匹配：已有的专家更新，其余新增"
 MAX_ROWS = 20000
+# Columns read per row: the roster has 11; a few extra (notes …) are ignored, the rest never read.
+LIMITS = SheetLimits(max_rows=MAX_ROWS, max_columns=50)
+COLUMN_WIDTHS = [10, 6, 12, 28, 14, 36, 14, 24, 6, 12, 10]
 SPECIALTY_SEPARATORS = "、，,；;/ \n"
 
 _TIER_BY_LABEL = label_to_code(POOL_TIERS) | {"国家级": "national", "省级": "provincial", "市级": "municipal"}
@@ -84,66 +84,15 @@ class ImportResult:
 # ---------------------------------------------------------------- reading files
 
 def read_table(filename: str, stream: BinaryIO) -> list[list[str]]:
-    """Rows of cell texts. Raises UnsupportedType for other file kinds and ValidationFailed for
-    files that claim to be a spreadsheet but are not."""
+    """Rows of cell texts, read within :data:`LIMITS` (app.spreadsheet_reader). Raises
+    UnsupportedType for other file kinds, TooLarge for files over the limits and ValidationFailed
+    for files that claim to be a spreadsheet but are not."""
     name = filename.lower()
-    data = stream.read()
     if name.endswith(".xlsx"):
-        return _read_xlsx(data)
+        return read_xlsx(stream.read(), LIMITS)  # the upload itself is bounded by MAX_CONTENT_LENGTH
     if name.endswith(".csv"):
-        return _read_csv(data)
+        return read_csv(stream.read(), LIMITS)
     raise UnsupportedType("仅支持 .xlsx 或 .csv 格式的名册文件")
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    if not data.startswith(b"PK\x03\x04"):
-        raise ValidationFailed({"file": "文件内容不是有效的 Excel（.xlsx）工作簿，请在 Excel 中“另存为 .xlsx”后再上传"},
-                               code="invalid_file")
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ValidationFailed({"file": "无法读取该 Excel 文件，文件可能已损坏或不是 .xlsx 格式"}, code="invalid_file") from None
-    try:
-        ws = wb.worksheets[0]
-        return [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or GBK/GB18030 — what Excel on Chinese Windows writes."""
-    if b"\x00" in data:  # anywhere: PostgreSQL text columns cannot hold NUL
-        raise ValidationFailed({"file": "文件内容不是文本格式的 CSV"}, code="invalid_file")
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise ValidationFailed({"file": "无法识别 CSV 文件编码（支持 UTF-8 与 GBK/GB18030）"}, code="invalid_file") from None
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    text = decode_csv(data)
-    try:
-        return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""))]
-    except csv.Error:
-        raise ValidationFailed({"file": "CSV 文件格式错误"}, code="invalid_file") from None
 
 
 # ---------------------------------------------------------------- rows → payloads
@@ -211,9 +160,7 @@ def _check_table(user, table: list[list[str]]) -> _Checked:
     missing = [h for h in REQUIRED_HEADERS if h not in headers]
     if missing:
         return _Checked([], [RowError(1, h, "缺少该列") for h in missing])
-    body = table[1:]
-    if len(body) > MAX_ROWS:
-        return _Checked([], [RowError(1, "表头", f"单个名册最多 {MAX_ROWS} 行")])
+    body = table[1:]  # at most MAX_ROWS: the reader stops past them
     index = {h: i for i, h in enumerate(headers) if h}
     fields = tuple(f for h, f in COLUMNS if h in index)
     good: list[tuple[int, ExpertIn]] = []
@@ -417,32 +364,13 @@ def export_roster(user, filters: ExpertFilters, fmt: str) -> Export:
     rows = [expert_row(e) for e in experts]
     headers = [h for h, _ in COLUMNS]
     stamp = date.today().strftime("%Y%m%d")
+    # Formula-safe cells (app.spreadsheets); the importer takes the safety apostrophe off again.
     if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow(headers)
-        writer.writerows(rows)
-        content = buf.getvalue().encode("utf-8-sig")  # BOM: Excel opens UTF-8 correctly
-        export = Export(content, "text/csv; charset=utf-8", f"专家名册_{stamp}.csv")
+        export = Export(csv_bytes(headers, rows), CSV_MIMETYPE, f"专家名册_{stamp}.csv")
     else:
-        export = Export(_xlsx_bytes(headers, rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                        f"专家名册_{stamp}.xlsx")
+        export = Export(xlsx_bytes("专家名册", headers, rows, COLUMN_WIDTHS), XLSX_MIMETYPE, f"专家名册_{stamp}.xlsx")
     audit.record("export", "roster", None, f"导出专家名册（{fmt}，{len(rows)} 人）", after={"format": fmt, "count": len(rows)})
     return export
-
-
-def _xlsx_bytes(headers: list[str], rows: list[list]) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("专家名册")
-    widths = [10, 6, 12, 28, 14, 36, 14, 24, 6, 12, 10]
-    for i, w in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + i)].width = w
-    ws.append(headers)
-    for row in rows:
-        ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def template_bytes(fmt: str = "xlsx") -> Export:
@@ -450,5 +378,4 @@ def template_bytes(fmt: str = "xlsx") -> Export:
     example = ["张明远", "市", "320100", "南京大学法学院", "教授", "行政法与行政诉讼、信访政策", "13900000000",
                "zhangmy@nju.example", "在库", "2028-12-31", 3]
     headers = [h for h, _ in COLUMNS]
-    return Export(_xlsx_bytes(headers, [example]), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  "专家名册模板.xlsx")
+    return Export(xlsx_bytes("专家名册", headers, [example], COLUMN_WIDTHS), XLSX_MIMETYPE, "专家名册模板.xlsx")

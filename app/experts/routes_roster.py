@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.errors import UnsupportedType, ValidationFailed
+from app.errors import TooLarge, UnsupportedType, ValidationFailed
 from app.experts import bp, roster
 from app.experts.filters import filters_from_args
 from app.experts.forms import ImportForm
@@ -59,7 +59,7 @@ def import_roster():
     filename = roster.clean_filename(upload.filename)
     try:
         result = roster.import_roster(current_user, filename, upload.stream)
-    except (UnsupportedType, ValidationFailed) as err:
+    except (UnsupportedType, TooLarge, ValidationFailed) as err:  # the file as a whole is refused
         db.session.rollback()
         fields = getattr(err, "fields", None) or {}
         form.add_errors({"file": fields.get("file") or "；".join(fields.values()) or err.message})
