@@ -27,6 +27,7 @@ from app import create_app
 from app.extensions import db
 from tests.access.conftest import PNG, ROLES
 from tests.api.helpers import csv_bytes, expert_body, roster_row
+from tests.conftest import PASSWORD
 
 _seq = itertools.count(1)
 
@@ -50,7 +51,7 @@ class Case:
     body: Callable | None = None       # (w, role) → keyword arguments for the test client
     label: str = ""
     pending: str = ""                  # only the anonymous outcome is classified yet (reason)
-    fresh_token: bool = False          # the request revokes its token: use a new one
+    fresh_token: bool = False          # the request revokes its token or session: use a new one
 
     @property
     def id(self) -> str:
@@ -354,7 +355,7 @@ UI_CASES = [
     Case("POST", "/login", E(401, 302, 302, 302, 302, 302),
          body=lambda w, r: {"data": {"username": "nobody_at_all", "password": "Wrong-pass-1"}},
          label="(wrong credentials; signed-in users are sent on)"),
-    Case("POST", "/logout", E(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN)),
+    Case("POST", "/logout", E(LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN), fresh_token=True),
     # --- expert pool pages
     Case("GET", "/experts", POOL_PAGE),
     Case("GET", "/experts/new", POOL_PAGE),
@@ -581,7 +582,11 @@ def _request(client, case: Case, w, role):
             _db.session.commit()
         headers["Authorization"] = f"Bearer {token}"
     elif not case.rule.startswith("/api/") and role != "anonymous":
-        client.set_cookie("session", w.cookies[role])
+        if case.fresh_token:  # signing out ends the session: never the world's shared one
+            resp = client.post("/login", data={"username": w.usernames[role], "password": PASSWORD})
+            assert resp.status_code == 302
+        else:
+            client.set_cookie("session", w.cookies[role])
     return client.open(url, method=case.method, headers=headers, **kwargs)
 
 
