@@ -33,6 +33,10 @@ def create_app(config: str | type | dict | None = None, overrides: dict | None =
             app.config.update(config)
     app.config.update(overrides or {})
 
+    if app.config.get("PROXY_FIX_X_FOR"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     _init_extensions(app)
     routing.init_app(app)
     _register_blueprints(app)

@@ -63,6 +63,9 @@ class Config:
     LOGIN_BACKOFF_SECONDS = int(os.environ.get("LOGIN_BACKOFF_SECONDS", "2"))
     LOGIN_BACKOFF_MAX_SECONDS = int(os.environ.get("LOGIN_BACKOFF_MAX_SECONDS", "300"))
     LOGIN_KNOWN_ADDRESS_DAYS = int(os.environ.get("LOGIN_KNOWN_ADDRESS_DAYS", "90"))
+    # Behind a reverse proxy (nginx): how many proxies' X-Forwarded-For to trust, so that the
+    # sign-in throttle and the audit log see the client's address, not the proxy's. 0 = none.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     PASSWORD_MIN_LENGTH = 10
     INSTANCE_DIR = str(INSTANCE_DIR)
     TIMEZONE = "Asia/Shanghai"

@@ -155,3 +155,23 @@ def test_parallel_wrong_attempts_record_at_most_the_limit(app, client, world, db
     assert len(statuses) == PARALLEL
     assert sorted(statuses) == [401] * limit + [429] * (PARALLEL - limit), statuses
     assert _failures(db, username="officer_nj") == limit
+
+
+def test_proxy_fix_gives_the_client_address_to_the_throttle(app):
+    """Behind nginx (PROXY_FIX_X_FOR=1) the throttle counts the client's address, not the proxy's."""
+    from app import create_app
+
+    proxied = create_app("testing", {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                                     "INSTANCE_DIR": app.config["INSTANCE_DIR"], "PROXY_FIX_X_FOR": 1})
+    seen = {}
+
+    @proxied.route("/_whoami")
+    def whoami():
+        from app.auth.services import client_address
+
+        seen["ip"] = client_address()
+        return "ok"
+
+    proxied.test_client().get("/_whoami", environ_base={"REMOTE_ADDR": "127.0.0.1"},
+                              headers={"X-Forwarded-For": "10.1.2.3"})
+    assert seen["ip"] == "10.1.2.3"
