@@ -27,7 +27,7 @@ from tests.security import world
 
 _clean_tables, _fast_password_hashing, mworld = world._clean_tables, world._fast_password_hashing, world.mworld
 
-MAX_EXAMPLES = 3
+MAX_EXAMPLES = 5
 
 
 def _operations() -> list[tuple[str, str]]:
