@@ -1,9 +1,9 @@
 """URL converters shared by every blueprint.
 
-``<dbid:name>`` is the one converter for database ids in URLs: a positive integer within the
-id columns' range (32-bit on PostgreSQL). Anything else — 0, negative, 2**31 and beyond, 10**20 —
-does not match the route, so the answer is a plain 404 (api.md: ids outside the database's range
-are not found), never an overflow error from the database driver.
+``<dbid:name>`` is the one converter for database ids in URLs: digits, handed to the view only
+within the id columns' range (32-bit on PostgreSQL). Anything else — 0, 2**31 and beyond, 10**20 —
+is an id that does not exist, so the answer is a plain 404 (api.md: ids outside the database's
+range are not found), never an overflow error from the database driver.
 """
 
 from __future__ import annotations
@@ -14,8 +14,13 @@ MAX_ID = 2**31 - 1  # INTEGER columns on PostgreSQL; SQLite would take more, but
 
 
 class DbIdConverter(IntegerConverter):
-    def __init__(self, url_map, *args, **kwargs):
-        super().__init__(url_map, min=1, max=MAX_ID)
+    """Digits only; a value outside 1…MAX_ID becomes 0, an id no row has, so the view answers
+    the same 404 as for any missing object. (Rejecting it in the converter would make Werkzeug
+    answer 405 for non-GET methods when another rule of the path allows GET.)"""
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        return number if 1 <= number <= MAX_ID else 0
 
 
 def init_app(app) -> None:
