@@ -42,9 +42,10 @@ MAX_TOTAL_BYTES = 128 * MiB
 MAX_CELLS_PER_ROW = 256
 MAX_ELEMENTS_PER_CELL = 64  # also per shared string (rich-text runs)
 MAX_SHEET_ELEMENTS = 2_000_000  # a full roster has about 0.5 million
+MAX_STRINGS_BYTES = 16 * MiB  # the shared strings, which openpyxl keeps whole (a full roster: ~6 MB)
 MAX_STRING_ELEMENTS = 1_000_000
-MAX_OTHER_PART_BYTES = 4 * MiB  # parts openpyxl parses whole into objects
-MAX_OTHER_ELEMENTS = 200_000  # summed over those parts and the worksheets outside their rows
+MAX_OTHER_PART_BYTES = 2 * MiB  # parts openpyxl parses whole into objects (styles.xml is ~10 KB)
+MAX_OTHER_ELEMENTS = 50_000  # summed over those parts and the worksheets outside their rows
 MAX_CSV_RECORD_CHARS = 64 * 1024
 _CHUNK = 256 * 1024
 _LINE_END = re.compile(r"\r\n?|\n")
@@ -107,7 +108,7 @@ def _check_archive(archive: zipfile.ZipFile, limits: SheetLimits) -> int:
     """Check every part within its bounds; returns the last row with a value in any worksheet."""
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
-        raise too_large(f"Excel 文件包含的部件超过 {MAX_MEMBERS} 个，无法读取")
+        raise too_large(f"Excel 文件包含的部件超过 {MAX_MEMBERS} 个的上限，无法读取")
     if sum(m.file_size for m in members) > MAX_TOTAL_BYTES or any(m.file_size > MAX_MEMBER_BYTES for m in members):
         raise too_large(f"Excel 文件解压后超过 {MAX_TOTAL_BYTES // MiB} MB 上限（单个部件不超过 {MAX_MEMBER_BYTES // MiB} MB），无法读取")
     budget = _Budget()
@@ -130,7 +131,7 @@ class _Budget:
     def count_other(self) -> None:
         self.other_elements += 1
         if self.other_elements > MAX_OTHER_ELEMENTS:
-            raise too_large("Excel 文件的样式或结构部件过大，无法读取")
+            raise too_large("Excel 文件的样式或结构部件超过上限，无法读取")
 
 
 def _scan_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, limits: SheetLimits, budget: _Budget):
@@ -174,7 +175,9 @@ class _PartScan:
 
     @property
     def byte_cap(self) -> int:
-        return MAX_MEMBER_BYTES if isinstance(self.kind, _SheetScan | _StringsScan) else MAX_OTHER_PART_BYTES
+        if isinstance(self.kind, _SheetScan):
+            return MAX_MEMBER_BYTES
+        return MAX_STRINGS_BYTES if isinstance(self.kind, _StringsScan) else MAX_OTHER_PART_BYTES
 
     def feed(self, chunk: bytes, final: bool = False) -> None:
         if self.broken:
@@ -216,7 +219,7 @@ class _SheetScan:
     def start(self, local: str, attrs: dict) -> None:
         self.elements += 1
         if self.elements > MAX_SHEET_ELEMENTS:
-            raise too_large("Excel 工作表内容过多，无法读取")
+            raise too_large("Excel 工作表的内容超过上限，无法读取")
         if not self.in_data:
             self.in_data = local == "sheetData"
             if local not in ("worksheet", "sheetData"):  # merged cells, columns, validations …
@@ -225,7 +228,7 @@ class _SheetScan:
             self.cell_depth += 1
             self.cell_elements += 1
             if self.cell_elements > MAX_ELEMENTS_PER_CELL:
-                raise too_large(f"Excel 文件第 {self.row} 行有单元格内容结构过于复杂，无法读取")
+                raise too_large(f"Excel 文件第 {self.row} 行有单元格的内容结构超过上限，无法读取")
             if local in ("v", "is"):
                 self._value_in_row()
         elif local == "row":
@@ -238,7 +241,7 @@ class _SheetScan:
         elif local == "c":
             self.cells += 1
             if self.cells > MAX_CELLS_PER_ROW:
-                raise too_large(f"Excel 文件第 {self.row} 行的单元格超过 {MAX_CELLS_PER_ROW} 个，无法读取")
+                raise too_large(f"Excel 文件第 {self.row} 行的单元格超过 {MAX_CELLS_PER_ROW} 个的上限，无法读取")
             self.cell_depth, self.cell_elements = 1, 0
 
     def end(self, local: str) -> None:
@@ -285,7 +288,7 @@ class _StringsScan:
             self.item_elements = 0
         self.item_elements += 1
         if self.elements > MAX_STRING_ELEMENTS or self.item_elements > MAX_ELEMENTS_PER_CELL:
-            raise too_large("Excel 文件的文本内容过多或结构过于复杂，无法读取")
+            raise too_large("Excel 文件的文本内容超过上限，无法读取")
 
     def end(self, local: str) -> None:
         self.depth -= 1
@@ -356,7 +359,7 @@ class _RecordLines:
             raise StopIteration
         end = _line_end(self.text, self.pos, MAX_CSV_RECORD_CHARS - self.record_chars)
         if end is None:
-            raise too_large(f"CSV 文件第 {self.record_no} 行超过 {MAX_CSV_RECORD_CHARS // 1024}K 个字符，无法读取")
+            raise too_large(f"CSV 文件第 {self.record_no} 行超过 {MAX_CSV_RECORD_CHARS // 1024}K 个字符的上限，无法读取")
         line, self.pos = self.text[self.pos:end], end
         self.record_chars += len(line)
         return line
