@@ -28,7 +28,7 @@ class RouteDoc:
     roles: str = ""
     tag: str = ""
     file_upload: bool = False
-    content_type: str = "application/json"
+    content_type: str | tuple[str, ...] = "application/json"  # several when a parameter chooses
 
 
 def api_route(rule: str, methods: list[str], summary: str, **doc) -> Callable:

@@ -8,6 +8,7 @@ from app.experts import roster, services
 from app.experts.filters import filters_from_args
 from app.experts.schemas import ConflictIn, ExpertIn, UnavailabilityIn
 from app.extensions import db
+from app.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 
 LIST_QUERY = {"tier": "层级", "region_code": "行政区划（含下级）", "specialty": "专业领域代码", "status": "状态",
               "q": "姓名或工作单位关键字", "page": "页码", "per_page": "每页条数（≤100）"}
@@ -65,7 +66,7 @@ def import_experts():
 
 
 @api_route("/experts/export", ["GET"], "导出专家名册", query={"format": "xlsx 或 csv", **LIST_QUERY},
-           roles="admin, officer", tag="experts", content_type="application/octet-stream")
+           roles="admin, officer", tag="experts", content_type=(XLSX_MIMETYPE, CSV_MIMETYPE))
 def export_experts():
     fmt = request.args.get("format", "xlsx")
     export = roster.export_roster(current_api_user(), filters_from_args(request.args), fmt)

@@ -108,7 +108,8 @@ def build_document() -> dict:
                 if status == "204":
                     op["responses"][status] = {"description": "成功，无内容"}
                 else:
-                    op["responses"][status] = {"description": "成功", "content": {doc.content_type: {"schema": {}}}}
+                    types = doc.content_type if isinstance(doc.content_type, tuple) else (doc.content_type,)
+                    op["responses"][status] = {"description": "成功", "content": {t: {"schema": {}} for t in types}}
             else:
                 op["responses"]["200"] = {"description": "成功"}
             if rule.endpoint not in ("api.openapi_document", "api.create_token"):

@@ -6,7 +6,7 @@ conflict → the service's message as a flash."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
 from app.consultations import bp, services
@@ -99,6 +99,8 @@ def close(consultation_id: int):
 @bp.route("/<dbid:consultation_id>/ratings/<dbid:expert_id>", methods=["POST"])
 def rate(consultation_id: int, expert_id: int):
     c = load(consultation_id)
+    if not any(m.expert_id == expert_id for m in c.members):
+        abort(404)  # the URL names a panel seat this consultation does not have
     form = RatingForm(prefix=f"rate{expert_id}")
     try:
         rating = services.rate(current_user, c, form.to_payload(expert_id))
