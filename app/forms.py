@@ -8,7 +8,7 @@ messages for the API and the UI) and routes put the per-field messages back on t
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
+from wtforms import SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 try:  # WTForms ≥ 3.3 wants SelectChoice objects; older versions take (value, label) pairs
@@ -22,21 +22,9 @@ def choices(pairs) -> list:
     return [SelectChoice(v, label) if SelectChoice else (v, label) for v, label in pairs]
 
 
-def strip_nul(value):
-    """NUL characters have no business in text (and PostgreSQL refuses them)."""
-    return value.replace("\x00", "") if isinstance(value, str) else value
-
-
 class ServiceForm(FlaskForm):
-    """A form that shows the services' per-field errors next to its fields; its text fields
-    drop NUL characters."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):
-            if issubclass(unbound_field.field_class, StringField):
-                filters = [*unbound_field.kwargs.get("filters", ()), strip_nul]
-                return unbound_field.bind(form=form, **{**options, "filters": filters})
-            return unbound_field.bind(form=form, **options)
+    """A form that shows the services' per-field errors next to its fields. (Control characters,
+    NUL among them, never reach a form: :mod:`app.input_guard` refuses them first.)"""
 
     def add_errors(self, fields: dict[str, str]) -> list[str]:
         """Attach ``{field: message}`` to matching fields; returns the messages that belong to

@@ -6,9 +6,6 @@ characters XML 1.0 forbids) is refused before any view runs: 422 in the contract
 for the API, a Chinese error page for the UI. Such a character in a sign-in name or a case title
 used to end up in the audit log and the ledger, and every later .xlsx export failed on it.
 Uploaded files are not text and are left to their importers.
-
-NUL in the UI's query strings and form fields is the one exception: :class:`app.forms.ServiceForm`
-already drops it there, and pages are tested to rely on that. The API refuses it like the rest.
 """
 
 from __future__ import annotations
@@ -28,26 +25,23 @@ def init_app(app: Flask) -> None:
 
 def refuse_forbidden_text() -> None:
     is_api = request.path.startswith("/api/")
-    found = {**_multidict_problems(request.args, keep_nul=not is_api),
-             **_multidict_problems(request.form, keep_nul=not is_api)}
-    if request.is_json:
+    found = {**_multidict_problems(request.args), **_multidict_problems(request.form)}
+    if request.is_json or (is_api and request.content_length):
         found.update(forbidden_text_fields(_json_body()))
     if found:
         raise ValidationFailed(found, None if is_api else UI_MESSAGE)
 
 
-def _multidict_problems(values: MultiDict, keep_nul: bool) -> dict[str, str]:
-    data = {}
-    for key, items in values.lists():
-        if keep_nul:  # left for ServiceForm to drop, see the module docstring
-            key, items = key.replace("\x00", ""), [v.replace("\x00", "") for v in items]
-        data[key] = items[0] if len(items) == 1 else items
-    return forbidden_text_fields(data)
+def _multidict_problems(values: MultiDict) -> dict[str, str]:
+    return forbidden_text_fields({key: items[0] if len(items) == 1 else items for key, items in values.lists()})
 
 
 def _json_body() -> object:
-    """The parsed JSON body, or None when it does not parse (the view answers that with 400)."""
+    """The parsed JSON body, or None when it does not parse (the view answers that with 400).
+    Parsed whatever the content type says, as the API's ``json_body`` reads it."""
+    if request.mimetype in ("multipart/form-data", "application/x-www-form-urlencoded"):
+        return None  # form fields, checked above; files are left to their importers
     try:
-        return request.get_json(silent=True)
+        return request.get_json(silent=True, force=True)
     except RecursionError:  # nesting deeper than the parser's stack; not a ValueError, so not silenced
         raise BadRequest("请求体不是有效的 JSON（嵌套过深）", code="malformed_json") from None

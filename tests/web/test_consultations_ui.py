@@ -154,8 +154,9 @@ def test_odd_input_is_never_a_server_error(world, case, as_user):
                 "/consultations/2147483648/panel/verify"):
         assert agency.get(url).status_code == 404, url
     assert agency.get("/consultations?page=99999999999999999999").status_code == 200
-    c = make_request(agency, case.id, questions="征收补偿\x00标准是否合法？")
-    assert c.questions == "征收补偿标准是否合法？"
+    resp = agency.post(f"/consultations/new?case_id={case.id}", data=request_form(questions="征收补偿\x00标准是否合法？"))
+    assert resp.status_code == 422 and "控制字符" in text(resp)
+    assert db.session.query(Consultation).count() == 0
 
 
 def test_request_form_shows_service_errors_inline(world, case, as_user):
