@@ -93,9 +93,14 @@ def audit_verify():
     result = audit.verify()
     if result.ok:
         flash(f"哈希链校验通过：共 {result.checked} 条审计记录，未发现篡改或删除。", "success")
-    else:
+    elif result.bad_id is not None:
         flash(f"哈希链校验失败：第一条异常记录 ID {result.bad_id}（{result.problem}）。"
               f"该记录及其后的记录不可信，请立即排查。", "danger")
+    else:
+        flash(f"哈希链校验失败：校验点文件与审计记录不符（{result.problem}）。"
+              f"审计记录可能被删除或校验点被改动，请立即排查。", "danger")
+    for warning in result.warnings:
+        flash(f"提示：{warning}", "warning")
     return redirect(url_for("admin.audit_log", **_filter_args()))
 
 

@@ -275,3 +275,16 @@ def test_parallel_appends_never_fork_the_chain(app, db, runner, checkpoint_dir):
     result = _verify(runner)
     assert result.exit_code == 0, result.output
     assert len(_checkpoint_lines(checkpoint_dir)) >= 2
+
+
+def test_the_admin_verify_button_names_a_forged_checkpoint(client, world, login, db, checkpoint_dir):
+    """A checkpoint that fails its signature has no entry id: the page says so, not 'ID None'."""
+    login(world.admin)
+    html = client.post("/admin/audit/verify", follow_redirects=True).get_data(as_text=True)
+    assert "哈希链校验通过" in html
+    path = checkpoint_dir / CHECKPOINT_FILE
+    lines = path.read_text().splitlines()
+    forged = json.loads(lines[-1]) | {"count": 99}
+    path.write_text("\n".join([*lines[:-1], json.dumps(forged)]) + "\n")
+    html = client.post("/admin/audit/verify", follow_redirects=True).get_data(as_text=True)
+    assert "校验点文件与审计记录不符" in html and "签名不符" in html and "ID None" not in html
