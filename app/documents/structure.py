@@ -5,9 +5,12 @@ rendered from the same :class:`DocumentView`, so they cannot drift apart.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from app.validation import FORBIDDEN_TEXT_RE
 
 from .model import ConsultationSummary, OpinionDocument, Signer, format_date
 
@@ -148,7 +151,22 @@ class DocumentView:
         return out
 
 
+def printable(value):
+    """``value`` without the characters no document format can hold (XML 1.0 forbids them; the
+    input guard refuses them, but text stored before it must still print), through lists and
+    the document's dataclasses."""
+    if isinstance(value, str):
+        return FORBIDDEN_TEXT_RE.sub("", value)
+    if isinstance(value, list):
+        return [printable(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(value, **{f.name: printable(getattr(value, f.name))
+                                             for f in dataclasses.fields(value) if f.init})
+    return value
+
+
 def build_view(doc: OpinionDocument) -> DocumentView:
+    doc = printable(doc)
     sections = [
         Section(SECTION_HEADINGS[0], _basic_situation(doc)),
         Section(SECTION_HEADINGS[1], _consultation(doc.consultation_summary)),
