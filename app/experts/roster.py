@@ -24,6 +24,7 @@ from app.experts.models import Expert, ExpertSpecialty
 from app.experts.schemas import ExpertIn
 from app.experts.services import EDITABLE, ExpertFilters, list_query
 from app.extensions import db
+from app.locking import lock_name
 from app.spreadsheet_reader import SheetLimits, read_csv, read_xlsx
 from app.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE, csv_bytes, xlsx_bytes
 from app.validation import FORBIDDEN_TEXT_RE, _message, forbidden_text_message
@@ -243,6 +244,9 @@ def import_roster(user, filename: str, stream: BinaryIO) -> ImportResult:
         raise Forbidden("无权导入专家名册")
     filename = clean_filename(filename)
     table = read_table(filename, stream)
+    # Matching rows to experts and writing them is one critical section: two imports of the
+    # same file at once must not both decide "new" and insert the same 层级 + 手机 twice.
+    lock_name("expert_roster")
     checked = _check_table(user, table)
     result = ImportResult(errors=checked.errors)
     if checked.errors:

@@ -21,8 +21,9 @@ def _child(app, barrier, queue, index: int, method: str, url: str, headers: dict
             _db.engine.dispose(close=False)  # never share the parent's connections
             client = app.test_client()
             barrier.wait(timeout=60)
-            if method == "UPLOAD":  # multipart POST of ``body`` (bytes) as the field ``file``
-                resp = client.post(url, headers=headers, data={"file": (io.BytesIO(body), "upload.pdf")},
+            if method == "UPLOAD":  # multipart POST of ``body`` = (bytes, file name) as the field ``file``
+                content, name = body
+                resp = client.post(url, headers=headers, data={"file": (io.BytesIO(content), name)},
                                    content_type="multipart/form-data")
             else:
                 resp = client.open(url, method=method, headers=headers, json=body)
@@ -33,8 +34,8 @@ def _child(app, barrier, queue, index: int, method: str, url: str, headers: dict
 
 
 def run_parallel(app, requests: list[tuple[str, str, dict, object]], timeout: float = 120) -> list[tuple[int, int, object]]:
-    """``requests``: (method, url, headers, json body) each — or ("UPLOAD", url, headers, bytes)
-    for a multipart file upload; returns the results by index."""
+    """``requests``: (method, url, headers, json body) each — or ("UPLOAD", url, headers,
+    (bytes, file name)) for a multipart file upload; returns the results by index."""
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(len(requests))
     queue = ctx.Queue()

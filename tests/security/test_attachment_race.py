@@ -33,7 +33,7 @@ def test_delete_racing_an_upload_of_the_same_bytes(app, client, api, world):
         assert first.status_code == 201, first.get_json()
         url = f"/api/v1/cases/{case.id}/attachments/{first.get_json()['id']}"
         results = run_parallel(app, [("DELETE", url, headers, None),
-                                     ("UPLOAD", f"/api/v1/cases/{case.id}/attachments", headers, PDF)])
+                                     ("UPLOAD", f"/api/v1/cases/{case.id}/attachments", headers, (PDF, "材料.pdf"))])
         statuses = [status for _, status, _ in results]
         assert statuses == [204, 201], results
         new_id = results[1][2]["id"]

@@ -127,3 +127,18 @@ def test_withdraw_and_accept_race(app, client, api, world, pool):
             AuditEntry.object_type == "consultation", AuditEntry.object_id == cid).order_by(AuditEntry.id)).scalars()]
         if "withdraw" in actions:
             assert "accept" not in actions[actions.index("withdraw"):]
+
+
+def test_parallel_imports_of_one_roster(app, client, api, world):
+    """20 parallel identical imports gave one 500 (the same 层级 + 手机 inserted twice): one import
+    creates the experts, every other one finds them unchanged."""
+    from app.experts.models import Expert
+    from tests.api.helpers import csv_bytes, roster_row
+
+    roster = csv_bytes([roster_row(i) for i in range(30)])
+    officer = api(world.officer_nj)
+    results = run_parallel(app, [("UPLOAD", "/api/v1/experts/import", officer, (roster, "名册.csv"))] * 10)
+    assert _statuses(results) == Counter({200: 10})
+    assert sorted(body["created"] for _, _, body in results) == [0] * 9 + [30]
+    db.session.expire_all()
+    assert db.session.execute(select(func.count()).select_from(Expert).where(Expert.phone.like("136%"))).scalar_one() == 30
