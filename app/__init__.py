@@ -72,16 +72,18 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.admin import bp as admin_bp
-    from app.api import bp as api_bp
-    from app.auth import bp as auth_bp
-    from app.cases import bp as cases_bp
-    from app.consultations import bp as consultations_bp
-    from app.experts import bp as experts_bp
-    from app.main import bp as main_bp
-    from app.meetings import bp as meetings_bp
-    from app.notifications import bp as notifications_bp
-    from app.opinions import bp as opinions_bp
+    # Each feature's routes.py gathers its route modules, so importing it yields the blueprint
+    # with every route on it (the packages themselves import no views).
+    from app.admin.routes import bp as admin_bp
+    from app.api.routes import bp as api_bp
+    from app.auth.routes import bp as auth_bp
+    from app.cases.routes import bp as cases_bp
+    from app.consultations.routes import bp as consultations_bp
+    from app.experts.routes import bp as experts_bp
+    from app.main.routes import bp as main_bp
+    from app.meetings.routes import bp as meetings_bp
+    from app.notifications.routes import bp as notifications_bp
+    from app.opinions.routes import bp as opinions_bp
 
     csrf.exempt(api_bp)  # bearer-token API: no cookies, so no CSRF (api.md)
     blueprints = (main_bp, auth_bp, experts_bp, cases_bp, consultations_bp, meetings_bp, notifications_bp, opinions_bp,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import redirect, url_for
 
-from app.admin import bp
+from app.admin.blueprint import bp
 from app.admin import routes_audit, routes_orgs, routes_users  # noqa: F401  (register their routes)
 
 

@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 from flask import flash, redirect, render_template, request, send_file, url_for
 from sqlalchemy import func, select
 
-from app.admin import bp
+from app.admin.blueprint import bp
 from app.admin.forms import AUDIT_OBJECT_LABELS_EXTRA, AuditFilterForm
 from app.audit import service as audit
 from app.audit.models import AuditEntry

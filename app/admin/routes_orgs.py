@@ -6,9 +6,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app.admin import bp
+from app.admin.blueprint import bp
 from app.admin.forms import OrganizationForm
-from app.admin.util import apply_errors, organization_choices, organization_tree
+from app.admin.routes_common import apply_errors, organization_choices, organization_tree
 from app.auth.models import User
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db

@@ -8,9 +8,9 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.admin import bp
+from app.admin.blueprint import bp
 from app.admin.forms import PasswordResetForm, UserCreateForm, UserEditForm, UserFilterForm, password_policy_text, role_org_hint
-from app.admin.util import apply_errors, organization_choices, unlinked_expert_choices
+from app.admin.routes_common import apply_errors, organization_choices, unlinked_expert_choices
 from app.auth import accounts
 from app.auth.models import User
 from app.errors import Conflict, ValidationFailed

@@ -10,7 +10,7 @@ from flask import g, jsonify, request
 from pydantic import BaseModel
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from app.api import bp
+from app.api.blueprint import bp
 from app.auth.services import user_for_token
 from app.errors import AppError, BadRequest, Unauthorized
 from app.extensions import db

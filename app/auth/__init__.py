@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""Sign-in and accounts: users, sessions, throttling, API tokens, jurisdiction predicates.
 
-bp = Blueprint("auth", __name__)
-
-from app.auth import routes  # noqa: F401
+The blueprint is in ``blueprint.py``; ``create_app`` imports ``routes.py``, which gathers the route
+modules. Importing the package (or its models and services) pulls in no views."""

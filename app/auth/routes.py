@@ -5,7 +5,8 @@ from urllib.parse import urlsplit
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.auth import bp, sessions
+from app.auth import sessions
+from app.auth.blueprint import bp
 from app.auth.forms import LoginForm
 from app.auth.services import authenticate
 from app.errors import RateLimited, Unauthorized

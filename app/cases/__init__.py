@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The case ledger (信访事项台账): petitioners, attachments, deadlines, timeline, exports.
 
-bp = Blueprint("cases", __name__, url_prefix="/cases")
-
-from app.cases import routes  # noqa: F401
+The blueprint is in ``blueprint.py``; ``create_app`` imports ``routes.py``, which gathers the route
+modules. Importing the package (or its models and services) pulls in no views."""

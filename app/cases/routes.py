@@ -9,12 +9,15 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.cases import bp, ledger, queries, services
+from app.cases import ledger, queries, services
+from app.cases.blueprint import bp
+from app.cases import routes_attachments  # noqa: F401  (registers its routes)
 from app.cases import permissions as perm
-from app.cases.forms import AttachmentForm, CaseForm, ExtendForm
+from app.cases.forms import CaseForm, ExtendForm
 from app.cases.models import CASE_STATUSES
 from app.cases.schemas import FIELD_LABELS
-from app.cases.timeline import display, timeline
+from app.cases.routes_common import render_detail
+from app.cases.timeline import display
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 from app.orgs.models import Organization
@@ -159,25 +162,6 @@ def _current_values(current: dict) -> list[tuple[str, str]]:
     return rows
 
 
-def render_detail(case, extend_form: ExtendForm | None = None, attachment_form: AttachmentForm | None = None,
-                  status: int = 200):
-    """The case page, optionally re-showing the extension or upload form with its errors."""
-    from app.cases.attachments import ALLOWED_TEXT, max_mb
-
-    can_edit = perm.can_edit_case(current_user, case)
-    is_open = case.status != services.CLOSED
-    orgs = {o.id: o.name for o in case.cooperating_orgs}
-    return render_template(
-        "cases/detail.html", case=case, orgs=orgs, can_edit=can_edit and is_open,
-        can_extend=can_edit and services.can_extend(case), can_close=can_edit and is_open,
-        can_reopen=perm.can_reopen(current_user) and not is_open,
-        can_attach=perm.can_manage_attachments(current_user, case) and is_open,
-        extend_form=extend_form or ExtendForm(formdata=None), attachment_form=attachment_form or AttachmentForm(formdata=None),
-        extended_days=services.extended_days(case), overdue=services.is_overdue(case), days_left=services.days_left(case),
-        timeline=timeline(case), allowed_types=ALLOWED_TEXT, max_mb=max_mb(),
-    ), status
-
-
 @bp.route("/<dbid:case_id>")
 def detail(case_id: int):
     return render_detail(services.get_visible_case(current_user, case_id))
@@ -234,6 +218,3 @@ def reopen(case_id: int):
         db.session.commit()
         flash("已撤销办结，事项恢复为“已登记”。", "success")
     return redirect(url_for("cases.detail", case_id=case_id))
-
-
-from app.cases import routes_attachments  # noqa: E402,F401  (registers its routes)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from flask import flash, redirect, url_for
 from flask_login import current_user
 
-from app.cases import attachments, bp, services
+from app.cases import attachments, services
+from app.cases.blueprint import bp
 from app.cases.forms import AttachmentForm
-from app.cases.routes import render_detail
+from app.cases.routes_common import render_detail
 from app.errors import Conflict, TooLarge, UnsupportedType, ValidationFailed
 
 

@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""Consultation requests (会商): workflow, staffing offices, escalation, pool screening, the panel draw.
 
-bp = Blueprint("consultations", __name__, url_prefix="/consultations")
-
-from app.consultations import routes  # noqa: F401
+The blueprint is in ``blueprint.py``; ``create_app`` imports ``routes.py``, which gathers the route
+modules. Importing the package (or its models and services) pulls in no views."""

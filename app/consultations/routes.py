@@ -16,7 +16,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import case as sql_case
 from sqlalchemy import func, select
 
-from app.consultations import bp, services
+from app.consultations import services
+from app.consultations.blueprint import bp
+from app.consultations import routes_actions, routes_panel  # noqa: F401  (register their routes)
 from app.consultations import permissions as perm
 from app.consultations.forms import URGENCY_LABELS, RequestForm
 from app.consultations.models import CONSULTATION_STATUSES, Consultation, PanelMember
@@ -180,6 +182,3 @@ def edit(consultation_id: int):
         return redirect(url_for("consultations.detail", consultation_id=c.id))
     return render_template("consultations/form.html", form=form, case=c.case, consultation=c,
                            general_errors=general, case_link=case_url(c.case)), status
-
-
-from app.consultations import routes_actions, routes_panel  # noqa: E402,F401  (register their routes)

@@ -9,20 +9,13 @@ from __future__ import annotations
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user
 
-from app.consultations import bp, services
+from app.consultations import services
+from app.consultations.blueprint import bp
 from app.consultations import permissions as perm
 from app.consultations.forms import RatingForm, ReasonForm
-from app.consultations.routes_common import load, render_detail
+from app.consultations.routes_common import back, form_errors, load, render_detail
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
-
-
-def back(consultation_id: int, anchor: str | None = None):
-    return redirect(url_for("consultations.detail", consultation_id=consultation_id, _anchor=anchor))
-
-
-def form_errors(form, err: ValidationFailed) -> list[str]:
-    return form.add_errors(err.fields) if err.fields else [err.message]
 
 
 def _reason_action(consultation_id: int, key: str, action, done: str):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.routing import BuildError
@@ -21,6 +21,7 @@ from app.consultations import services, workflow
 from app.consultations.forms import DrawForm, RatingForm, ReasonForm, ReservesForm
 from app.consultations.models import Consultation, ExpertRating
 from app.consultations.serialize import panel_dict
+from app.errors import ValidationFailed
 from app.experts.models import Expert
 from app.extensions import db
 from expert_pool.codes import RECUSAL_REASONS
@@ -200,3 +201,11 @@ def _member_rows(c: Consultation) -> dict:
     reserves = sorted((m for m in c.members if m.role == "reserve" and m.status == "reserve"), key=lambda m: m.rank or 0)
     released = [m for m in c.members if m.role == "reserve" and m.status != "reserve"]
     return {"seated": seated, "reserves": reserves, "released": released}
+
+
+def back(consultation_id: int, anchor: str | None = None):
+    return redirect(url_for("consultations.detail", consultation_id=consultation_id, _anchor=anchor))
+
+
+def form_errors(form, err: ValidationFailed) -> list[str]:
+    return form.add_errors(err.fields) if err.fields else [err.message]

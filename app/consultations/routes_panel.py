@@ -12,12 +12,12 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.consultations import bp, panel
+from app.consultations import panel
+from app.consultations.blueprint import bp
 from app.consultations import permissions as perm
 from app.consultations.forms import DrawForm, ReasonForm, ReservesForm
 from app.consultations.models import Consultation
-from app.consultations.routes_actions import back, form_errors
-from app.consultations.routes_common import case_url, expert_names, load, render_detail
+from app.consultations.routes_common import back, case_url, expert_names, form_errors, load, render_detail
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 

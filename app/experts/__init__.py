@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""The expert pool (专家库): experts, declarations, roster import and export.
 
-bp = Blueprint("experts", __name__, url_prefix="/experts")
-
-from app.experts import routes  # noqa: F401
+The blueprint is in ``blueprint.py``; ``create_app`` imports ``routes.py``, which gathers the route
+modules. Importing the package (or its models and services) pulls in no views."""

@@ -13,7 +13,9 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.errors import Conflict, Forbidden, ValidationFailed
-from app.experts import bp, presenters, services
+from app.experts import presenters, services
+from app.experts.blueprint import bp
+from app.experts import routes_declarations, routes_roster  # noqa: F401  (register their routes)
 from app.experts import permissions as perm
 from app.experts.filters import filters_from_args
 from app.experts.forms import ExpertForm
@@ -185,6 +187,3 @@ def _duplicate(form: ExpertForm, err: Conflict, exclude_id: int | None = None):
     if other is not None and not perm.can_view_expert(current_user, other):
         other = None
     return general, other
-
-
-from app.experts import routes_declarations, routes_roster  # noqa: E402,F401  (register their routes)

@@ -8,7 +8,8 @@ from flask import flash, redirect, url_for
 from flask_login import current_user
 
 from app.errors import Forbidden, ValidationFailed
-from app.experts import bp, services
+from app.experts import services
+from app.experts.blueprint import bp
 from app.experts import permissions as perm
 from app.experts.forms import ConflictForm, UnavailabilityForm
 from app.experts.routes_common import organizations, render_detail

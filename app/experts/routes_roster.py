@@ -6,7 +6,8 @@ from flask import Response, current_app, flash, redirect, render_template, reque
 from flask_login import current_user
 
 from app.errors import TooLarge, UnsupportedType, ValidationFailed
-from app.experts import bp, roster
+from app.experts import roster
+from app.experts.blueprint import bp
 from app.experts.filters import filters_from_args
 from app.experts.forms import ImportForm
 from app.experts.routes_common import require_pool_access

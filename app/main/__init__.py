@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""Landing dashboards per role.
 
-bp = Blueprint("main", __name__)
-
-from app.main import routes  # noqa: F401
+The blueprint is in ``blueprint.py``; ``create_app`` imports ``routes.py``, which gathers the route
+modules. Importing the package (or its models and services) pulls in no views."""

@@ -12,7 +12,7 @@ from app.consultations.permissions import visible_consultations_clause
 from app.experts.models import Expert, ExpertSpecialty
 from app.experts.services import pool_statistics
 from app.extensions import db
-from app.main import bp
+from app.main.blueprint import bp
 from app.meetings.models import Meeting
 from app.opinions.models import Opinion, OpinionSignature
 

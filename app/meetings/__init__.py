@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""Consultation meetings (会商会议): slots, scheduling, iCalendar invitations, minutes.
 
-bp = Blueprint("meetings", __name__, url_prefix="/meetings")
-
-from app.meetings import routes  # noqa: F401
+The blueprint is in ``blueprint.py``; ``create_app`` imports ``routes.py``, which gathers the route
+modules. Importing the package (or its models and services) pulls in no views."""

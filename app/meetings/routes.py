@@ -16,7 +16,8 @@ from app.consultations import permissions as perm
 from app.consultations import services as cs
 from app.errors import AppError, ValidationFailed
 from app.extensions import db
-from app.meetings import bp, services
+from app.meetings import services
+from app.meetings.blueprint import bp
 from app.meetings.forms import CancelForm, MinutesForm, ScheduleForm
 from app.meetings.serialize import meeting_ics
 from app.timeutil import SHANGHAI

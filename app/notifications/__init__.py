@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""In-app notification centre and the e-mail outbox.
 
-bp = Blueprint("notifications", __name__, url_prefix="/notifications")
-
-from app.notifications import routes  # noqa: F401
+The blueprint is in ``blueprint.py``; ``create_app`` imports ``routes.py``, which gathers the route
+modules. Importing the package (or its models and services) pulls in no views."""

@@ -7,7 +7,8 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.notifications import bp, service
+from app.notifications import service
+from app.notifications.blueprint import bp
 from app.paging import parse_paging
 
 PER_PAGE = 20

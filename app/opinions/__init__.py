@@ -1,5 +1,4 @@
-from flask import Blueprint
+"""Opinions (法律审查意见书): drafts, versions, signatures, issuing, files, feedback.
 
-bp = Blueprint("opinions", __name__, url_prefix="/opinions")
-
-from app.opinions import routes  # noqa: F401
+The blueprint is in ``blueprint.py``; ``create_app`` imports ``routes.py``, which gathers the route
+modules. Importing the package (or its models and services) pulls in no views."""

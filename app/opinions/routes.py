@@ -13,19 +13,18 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from app.consultations import services as consultation_services
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
-from app.opinions import bp, services
+from app.opinions import services
+from app.opinions.blueprint import bp
+from app.opinions import routes_actions, routes_files  # noqa: F401  (register their routes)
 from app.opinions import content as C
 from app.opinions import permissions as perm
 from app.opinions.diff import _as_text
-from app.opinions.forms import ActionForm, CommentForm, DissentForm, FeedbackForm, OpinionForm, SignForm
-from app.opinions.issuing import document_for, unsigned_members
-from app.opinions.models import Opinion
-from app.opinions.serialize import abilities, citation_suggestions, signature_status
+from app.opinions.forms import ActionForm, OpinionForm
+from app.opinions.routes_common import back, link_or_none, load, render_detail
 
 
 @bp.before_request
@@ -44,21 +43,6 @@ def can_draft_opinion(consultation) -> bool:
     return perm.can_draft(current_user, consultation)
 
 
-def load(opinion_id: int) -> Opinion:
-    return services.get_visible(current_user, opinion_id)
-
-
-def back(opinion_id: int, anchor: str | None = None):
-    return redirect(url_for("opinions.detail", opinion_id=opinion_id, _anchor=anchor))
-
-
-def link_or_none(endpoint: str, **values) -> str | None:
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
-
-
 COPYABLE = ("title", "addressee", *C.TEXT_SECTIONS, "legal_basis", "dissent", "cc")
 
 
@@ -74,46 +58,6 @@ def conflict_view(err: Conflict, submitted: dict) -> dict:
                      "theirs": _as_text(name, current.get(name)), "copyable": name in COPYABLE})
     return {"message": err.message, "rows": rows, "version": details.get("current_version"),
             "updated_by": details.get("updated_by")}
-
-
-def render_detail(opinion: Opinion, status: int = 200, *, form: OpinionForm | None = None, conflict: dict | None = None,
-                  forms: dict | None = None, errors: dict | None = None, open_panel: str | None = None):
-    user = current_user
-    can = abilities(user, opinion)
-    if form is None and can["edit"]:
-        form = OpinionForm(formdata=None)
-        form.fill(opinion)
-    forms = {"sign": SignForm(formdata=None, prefix="sign"), "dissent": DissentForm(formdata=None, prefix="dissent"),
-             "comment": CommentForm(formdata=None, prefix="comment"), "feedback": FeedbackForm(formdata=None, prefix="feedback"),
-             "action": ActionForm(formdata=None)} | (forms or {})
-    seat = perm.accepted_seat(user, opinion.consultation)
-    mine = next((d for d in opinion.dissents if seat is not None and d.expert_id == seat.expert_id), None)
-    signed_by_me = seat is not None and any(s.expert_id == seat.expert_id and s.version == opinion.version
-                                            for s in opinion.signatures)
-    if mine is not None and not forms["dissent"].text.data:
-        forms["dissent"].text.data = mine.text
-    comments = list(opinion.comments) if perm.sees_comments(user, opinion) else []
-    open_comments: dict[str, int] = {}
-    for comment in comments:
-        if not comment.resolved:
-            open_comments[comment.section] = open_comments.get(comment.section, 0) + 1
-    doc_html = None
-    if form is None:
-        from app.documents import render_html
-
-        doc_html = render_html(document_for(opinion), fragment=True)
-    c = opinion.consultation
-    superseded_by = next((o for o in c.opinions if o.supersedes_id == opinion.id), None)
-    return render_template(
-        "opinions/detail.html", opinion=opinion, consultation=c, case=c.case, can=can, form=form, forms=forms,
-        errors=errors or {}, open_panel=open_panel, conflict=conflict, signers=signature_status(opinion),
-        unsigned=unsigned_members(opinion), missing=C.missing_sections(opinion), labels=C.LABELS,
-        required=C.REQUIRED_FOR_SIGNING,
-        suggestions=citation_suggestions(opinion) if opinion.status == "draft" else [], comments=comments,
-        open_comments=open_comments, seat=seat, my_dissent=mine, signed_by_me=signed_by_me, doc_html=doc_html, superseded_by=superseded_by,
-        consultation_url=link_or_none("consultations.detail", consultation_id=c.id),
-        case_url=link_or_none("cases.detail", case_id=c.case_id),
-    ), status
 
 
 @bp.route("/new")
@@ -186,6 +130,3 @@ def save(opinion_id: int):
     else:
         flash("内容没有变化，未生成新版本。", "info")
     return back(opinion_id)
-
-
-from app.opinions import routes_actions, routes_files  # noqa: E402, F401

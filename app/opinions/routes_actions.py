@@ -10,9 +10,10 @@ from flask_login import current_user
 
 from app.errors import Conflict, RateLimited, Unauthorized, ValidationFailed
 from app.extensions import db
-from app.opinions import bp, issuing, services
+from app.opinions import issuing, services
+from app.opinions.blueprint import bp
 from app.opinions.forms import CommentForm, DissentForm, FeedbackForm, SignForm
-from app.opinions.routes import back, load, render_detail
+from app.opinions.routes_common import back, load, render_detail
 
 
 def _invalid(opinion_id: int, key: str, form, err: ValidationFailed):

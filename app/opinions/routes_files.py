@@ -6,11 +6,11 @@ from __future__ import annotations
 from flask import jsonify, render_template, request
 
 from app.documents import render_html, suggest_legal_basis
-from app.opinions import bp
+from app.opinions.blueprint import bp
 from app.opinions.diff import content_diff
 from app.opinions.downloads import file_response
 from app.opinions.issuing import document_for
-from app.opinions.routes import load
+from app.opinions.routes_common import load
 from app.opinions.serialize import version_list
 from app.opinions.services import canonical_legal_basis
 

@@ -1,0 +1,5 @@
+"""The sign-in blueprint. Route modules take ``bp`` from here; ``routes.py`` gathers them."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)

@@ -1,0 +1,5 @@
+"""The landing pages' blueprint. Route modules take ``bp`` from here; ``routes.py`` gathers them."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
