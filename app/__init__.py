@@ -40,6 +40,7 @@ def create_app(config: str | type | dict | None = None, overrides: dict | None =
     _init_extensions(app)
     routing.init_app(app)
     _register_blueprints(app)
+    _connect_signals()
     _register_cli(app)
 
     from app import web
@@ -90,6 +91,15 @@ def _register_blueprints(app: Flask) -> None:
                   admin_bp, api_bp)
     for bp in blueprints:
         app.register_blueprint(bp)
+
+
+def _connect_signals() -> None:
+    """Follow-ups one feature runs when another sends a signal (blinker signals are process-wide;
+    connecting again is a no-op): meetings re-send the invitation when consultations change the
+    seated panel."""
+    from app.meetings import receivers as meeting_receivers
+
+    meeting_receivers.connect()
 
 
 def _register_cli(app: Flask) -> None:

@@ -13,11 +13,16 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from app.consultations import workflow
+from app.auth.models import User
+from app.consultations import recording, workflow
 from app.consultations.models import Consultation, PanelDraw, PanelMember
+from app.consultations.permissions import can_staff
+from app.consultations.policy import policy_from_config
 from app.consultations.pool import screen_pool
 from app.consultations.schemas import InvitationResponse, PanelRequest, ReservesRequest
-from app.consultations.services import _link, _record, officers_of, require_staff
+from app.consultations.recipients import officers_of
+from app.consultations.services import require_staff
+from app.consultations.signals import panel_changed
 from app.db_types import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -32,14 +37,6 @@ from expert_pool.model import Candidate, DrawPolicy, Panel
 
 # Draws on different consultations read the same experts' open-consultation counts: one at a time.
 CAPACITY_LOCK = "expert_capacity"
-
-
-def policy_from_config() -> DrawPolicy:
-    from flask import current_app
-
-    cfg = current_app.config
-    return DrawPolicy(selection_cap=cfg.get("DRAW_SELECTION_CAP", 0.5), rating_floor=cfg.get("RATING_FLOOR", 60.0),
-                      min_ratings=cfg.get("RATING_MIN_COUNT", 3))
 
 
 class InsufficientPool(ValidationFailed):
@@ -100,16 +97,14 @@ def draw(user, c: Consultation, payload: dict | None) -> PanelDraw:
                                    rank=r.rank, status="reserve"))
     before, after = workflow.apply(c, "draw_panel")
     db.session.flush()
-    _record(c, "draw_panel", f"随机抽取专家组：候选 {len(candidates)} 名，回避/排除 {len(exclusions)} 名，种子 {seed}",
-            before={"status": before}, after={"status": after, "seed": seed, "members": record.result["members"],
-                                              "reserves": record.result["reserves"]})
+    recording.record(c, "draw_panel", f"随机抽取专家组：候选 {len(candidates)} 名，回避/排除 {len(exclusions)} 名，种子 {seed}",
+                     before={"status": before}, after={"status": after, "seed": seed, "members": record.result["members"],
+                                                       "reserves": record.result["reserves"]})
     _invite([m.expert_id for m in panel.members], c)
     return record
 
 
 def _expert_users(expert_ids):
-    from app.auth.models import User
-
     if not expert_ids:
         return []
     return list(db.session.execute(select(User).where(User.expert_id.in_(list(expert_ids)))).scalars())
@@ -118,7 +113,7 @@ def _expert_users(expert_ids):
 def _invite(expert_ids, c: Consultation) -> None:
     notify(_expert_users(expert_ids), "panel_invitation", f"会商邀请：{c.case.title}",
            f"您被随机抽取为信访事项 {c.case.case_number} 法律审查会商专家组成员，请在平台上确认是否参加。"
-           f"\n会商问题：{c.questions}", _link(c))
+           f"\n会商问题：{c.questions}", recording.link(c))
 
 
 def _panel_from_record(record: PanelDraw) -> Panel:
@@ -174,11 +169,8 @@ def respond(user, c: Consultation, expert_id: int, payload: dict) -> PanelMember
     """An invited expert (or the staffing officer on their behalf) accepts or declines."""
     lock(c)
     is_self = getattr(user, "role", None) == "expert" and user.expert_id == expert_id
-    if not is_self:
-        from app.consultations.permissions import can_staff
-
-        if not can_staff(user, c):
-            raise Forbidden("只能答复本人的会商邀请")
+    if not is_self and not can_staff(user, c):
+        raise Forbidden("只能答复本人的会商邀请")
     member = next((m for m in c.members if m.expert_id == expert_id and m.role != "reserve"), None)
     if member is None:
         raise NotFound("该专家不在本次会商的专家组中")
@@ -191,17 +183,17 @@ def respond(user, c: Consultation, expert_id: int, payload: dict) -> PanelMember
     name = member.expert.name
     if data.response == "accept":
         member.status = "accepted"
-        _record(c, "invitation_accept", f"专家 {name} 接受会商邀请", after={"expert_id": expert_id})
+        recording.record(c, "invitation_accept", f"专家 {name} 接受会商邀请", after={"expert_id": expert_id})
         return member
     member.status = "declined"
     member.decline_reason = data.reason
-    _record(c, "invitation_decline", f"专家 {name} 谢绝会商邀请：{data.reason}", after={"expert_id": expert_id,
-                                                                                 "reason": data.reason})
+    recording.record(c, "invitation_decline", f"专家 {name} 谢绝会商邀请：{data.reason}", after={"expert_id": expert_id,
+                                                                                          "reason": data.reason})
     promoted = _promote_reserve(c, member.role, declined_id=expert_id)
     _meeting_invites_follow(c, f"专家 {name} 谢绝邀请" + ("，候补递补" if promoted else ""))
     if promoted is None:
         notify(officers_of(c.office_id), "reserves_exhausted", f"候补专家已用尽：{c.case.title}",
-               f"专家 {name} 谢绝邀请，已无候补专家可递补，请追加抽取候补专家。", _link(c))
+               f"专家 {name} 谢绝邀请，已无候补专家可递补，请追加抽取候补专家。", recording.link(c))
     return member
 
 
@@ -225,8 +217,8 @@ def _promote_reserve(c: Consultation, role: str, declined_id: int | None = None)
     chosen.status = "invited"
     chosen.invited_at = utcnow()
     db.session.flush()
-    _record(c, "reserve_promoted", f"候补专家 {chosen.expert.name} 递补为专家组{'组长' if role == 'chair' else '成员'}",
-            after={"expert_id": chosen.expert_id, "role": role})
+    recording.record(c, "reserve_promoted", f"候补专家 {chosen.expert.name} 递补为专家组{'组长' if role == 'chair' else '成员'}",
+                     after={"expert_id": chosen.expert_id, "role": role})
     _invite([chosen.expert_id], c)
     return chosen
 
@@ -265,7 +257,7 @@ def draw_more_reserves(user, c: Consultation, payload: dict | None) -> PanelDraw
                                    status="reserve"))
     db.session.flush()
     db.session.refresh(c)
-    _record(c, "draw_reserves", f"追加抽取候补专家 {req.count} 名，种子 {seed}", after=record.result)
+    recording.record(c, "draw_reserves", f"追加抽取候补专家 {req.count} 名，种子 {seed}", after=record.result)
     # Fill seats left empty by declines.
     vacancies = _vacant_roles(c)
     for role in vacancies:
@@ -278,9 +270,7 @@ def draw_more_reserves(user, c: Consultation, payload: dict | None) -> PanelDraw
 
 def _meeting_invites_follow(c: Consultation, why: str) -> None:
     """A scheduled meeting's invitation follows the seated panel (SEQUENCE+1, re-sent)."""
-    from app.meetings.services import panel_changed  # meetings build on consultations
-
-    panel_changed(c, why)
+    panel_changed.send(c, summary=why)  # meetings connect the receiver (meetings build on consultations)
 
 
 def _vacant_roles(c: Consultation) -> list[str]:

@@ -4,15 +4,23 @@ commits. Panel drawing and invitations are in ``panel.py``."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 
 from app.audit import service as audit
 from app.cases.models import Case
+from app.cases.permissions import can_view_case
+from app.cases.services import set_status
 from app.consultations import offices, workflow
 from app.consultations import permissions as perm
+from app.consultations import recording
 from app.consultations.models import Consultation, Escalation, ExpertRating
+from app.consultations.policy import policy_from_config
 from app.consultations.pool import screen_pool
+from app.consultations.recipients import agency_users, officers_of
 from app.consultations.schemas import ConsultationIn, RatingIn, ReasonIn
+from app.db_types import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.notifications.service import notify
@@ -21,14 +29,6 @@ from app.locking import lock, lock_row
 from expert_pool.codes import POOL_TIERS
 
 RATABLE = ("deliberated", "opinion_issued", "closed")
-
-
-def _subject(c: Consultation) -> str:
-    return f"case:{c.case_id}"
-
-
-def _record(c: Consultation, action: str, summary: str, before=None, after=None) -> None:
-    audit.record(action, "consultation", c.id, summary, before=before, after=after, subject=_subject(c))
 
 
 def get_visible(user, consultation_id: int, for_update: bool = False) -> Consultation:
@@ -43,26 +43,6 @@ def get_visible(user, consultation_id: int, for_update: bool = False) -> Consult
 def require_staff(user, c: Consultation) -> None:
     if not perm.can_staff(user, c):
         raise Forbidden("只有承办该会商的信访部门工作人员可以执行此操作")
-
-
-def officers_of(org_id: int) -> list:
-    from app.auth.models import User
-
-    return list(db.session.execute(
-        select(User).where(User.organization_id == org_id, User.role == "officer", User.is_active_flag.is_(True))
-    ).scalars())
-
-
-def agency_users(case: Case) -> list:
-    from app.auth.models import User
-
-    return list(db.session.execute(
-        select(User).where(User.organization_id == case.handling_org_id, User.role == "agency", User.is_active_flag.is_(True))
-    ).scalars())
-
-
-def _link(c: Consultation) -> str:
-    return f"/consultations/{c.id}"
 
 
 def create(user, case: Case, payload: dict) -> Consultation:
@@ -81,14 +61,12 @@ def create(user, case: Case, payload: dict) -> Consultation:
     db.session.add(c)
     db.session.flush()
     if case.status == "registered":
-        from app.cases.services import set_status
-
         set_status(case, "consulting", "信访事项进入专家会商程序")
-    _record(c, "create", f"申请法律审查会商（{office.name}承办，{POOL_TIERS[office.tier]}级专家库）",
-            after={"questions": c.questions, "required_specialties": c.required_specialties, "panel_size": c.panel_size,
-                   "urgency": c.urgency, "office_id": office.id})
+    recording.record(c, "create", f"申请法律审查会商（{office.name}承办，{POOL_TIERS[office.tier]}级专家库）",
+                     after={"questions": c.questions, "required_specialties": c.required_specialties, "panel_size": c.panel_size,
+                            "urgency": c.urgency, "office_id": office.id})
     notify(officers_of(office.id), "consultation_submitted", f"新的会商申请：{case.title}",
-           f"{case.handling_org.name}就信访事项 {case.case_number} 申请法律审查会商，请及时受理。", _link(c))
+           f"{case.handling_org.name}就信访事项 {case.case_number} 申请法律审查会商，请及时受理。", recording.link(c))
     return c
 
 
@@ -114,12 +92,12 @@ def amend(user, c: Consultation, payload: dict) -> Consultation:
         setattr(c, key, value)
     if c.status == "returned":
         workflow.apply(c, "resubmit")
-        _record(c, "resubmit", "补正后重新提交会商申请", before=old, after=changed)
+        recording.record(c, "resubmit", "补正后重新提交会商申请", before=old, after=changed)
         notify(officers_of(c.office_id), "consultation_resubmitted", f"会商申请已补正：{c.case.title}",
-               "申请单位已按要求补正并重新提交，请审核。", _link(c))
+               "申请单位已按要求补正并重新提交，请审核。", recording.link(c))
     else:
         c.version += 1
-        _record(c, "update", "修改会商申请", before=old, after=changed)
+        recording.record(c, "update", "修改会商申请", before=old, after=changed)
     return c
 
 
@@ -129,9 +107,9 @@ def return_for_completion(user, c: Consultation, payload: dict) -> Consultation:
     data = parse(ReasonIn, payload)
     before, after = workflow.apply(c, "return")
     c.return_reason = data.reason
-    _record(c, "return", f"退回补正：{data.reason}", before={"status": before}, after={"status": after, "reason": data.reason})
+    recording.record(c, "return", f"退回补正：{data.reason}", before={"status": before}, after={"status": after, "reason": data.reason})
     notify(agency_users(c.case), "consultation_returned", f"会商申请被退回补正：{c.case.title}",
-           f"退回理由：{data.reason}", _link(c))
+           f"退回理由：{data.reason}", recording.link(c))
     return c
 
 
@@ -140,9 +118,9 @@ def accept(user, c: Consultation) -> Consultation:
     require_staff(user, c)
     before, after = workflow.apply(c, "accept")
     c.return_reason = None
-    _record(c, "accept", "受理会商申请", before={"status": before}, after={"status": after})
+    recording.record(c, "accept", "受理会商申请", before={"status": before}, after={"status": after})
     notify(agency_users(c.case), "consultation_accepted", f"会商申请已受理：{c.case.title}",
-           f"{c.office.name}已受理会商申请，将随机抽取专家组成专家组。", _link(c))
+           f"{c.office.name}已受理会商申请，将随机抽取专家组成专家组。", recording.link(c))
     return c
 
 
@@ -152,16 +130,12 @@ def withdraw(user, c: Consultation, payload: dict) -> Consultation:
         raise Forbidden("只有申请单位可以撤回会商申请")
     data = parse(ReasonIn, payload)
     before, after = workflow.apply(c, "withdraw")
-    _record(c, "withdraw", f"撤回会商申请：{data.reason}", before={"status": before}, after={"status": after})
+    recording.record(c, "withdraw", f"撤回会商申请：{data.reason}", before={"status": before}, after={"status": after})
     return c
 
 
 def local_pool_can_staff(c: Consultation, reserves: int = 2) -> tuple[bool, int, int]:
     """(can staff, eligible, needed) for the current staffing office's pool."""
-    from datetime import date
-
-    from app.consultations.panel import policy_from_config
-
     candidates, _ = screen_pool(c, None, date.today(), policy_from_config())
     needed = c.panel_size + reserves
     return len(candidates) >= needed, len(candidates), needed
@@ -193,10 +167,10 @@ def escalate(user, c: Consultation, payload: dict) -> Escalation:
     c.escalated, c.escalation_reason = True, data.reason
     workflow.apply(c, "escalate")
     db.session.flush()
-    _record(c, "escalate", f"申请上级专家库援助：{source.name} → {target.name}（{data.reason}）",
-            before=before, after={"office_id": target.id, "tier": target.tier, "status": c.status})
+    recording.record(c, "escalate", f"申请上级专家库援助：{source.name} → {target.name}（{data.reason}）",
+                     before=before, after={"office_id": target.id, "tier": target.tier, "status": c.status})
     notify(officers_of(target.id), "consultation_escalated", f"上级专家库援助申请：{c.case.title}",
-           f"{source.name}申请由{target.name}从{POOL_TIERS[target.tier]}级专家库抽取专家。理由：{data.reason}", _link(c))
+           f"{source.name}申请由{target.name}从{POOL_TIERS[target.tier]}级专家库抽取专家。理由：{data.reason}", recording.link(c))
     return esc
 
 
@@ -204,11 +178,9 @@ def close(user, c: Consultation, payload: dict) -> Consultation:
     lock(c)
     require_staff(user, c)
     data = parse(ReasonIn, payload)
-    from app.db_types import utcnow
-
     before, after = workflow.apply(c, "close")
     c.closed_at = utcnow()
-    _record(c, "close", f"会商办结：{data.reason}", before={"status": before}, after={"status": after})
+    recording.record(c, "close", f"会商办结：{data.reason}", before={"status": before}, after={"status": after})
     return c
 
 
@@ -238,8 +210,6 @@ def get_case_for_request(user, case_id: int) -> Case:
     case = db.session.get(Case, case_id)
     if case is None:
         raise NotFound("信访事项不存在")
-    from app.cases.permissions import can_view_case
-
     if not can_view_case(user, case):
         raise NotFound("信访事项不存在")
     return case

@@ -20,7 +20,7 @@ from app.meetings import services
 from app.meetings.blueprint import bp
 from app.meetings.forms import CancelForm, MinutesForm, ScheduleForm
 from app.meetings.serialize import meeting_ics
-from app.timeutil import SHANGHAI
+from app.timeutil import SHANGHAI, WEEKDAYS, format_span
 
 
 @bp.before_request
@@ -59,7 +59,7 @@ def _group_slots(slots) -> list[dict]:
     groups: list[dict] = []
     for start, end in slots:
         s, e = start.astimezone(SHANGHAI), end.astimezone(SHANGHAI)
-        day = f"{s.year}年{s.month}月{s.day}日（星期{services.WEEKDAYS[s.weekday()]}）"
+        day = f"{s.year}年{s.month}月{s.day}日（星期{WEEKDAYS[s.weekday()]}）"
         if not groups or groups[-1]["day"] != day:
             groups.append({"day": day, "slots": []})
         groups[-1]["slots"].append({"value": s.isoformat(), "label": f"{s:%H:%M}—{e:%H:%M}"})
@@ -69,7 +69,7 @@ def _group_slots(slots) -> list[dict]:
 @bp.app_template_filter("meeting_span")
 def meeting_span(meeting) -> str:
     """``2026年10月12日（星期一）09:30—11:30`` for a meeting (Asia/Shanghai)."""
-    return services.format_span(meeting.start, meeting.end)
+    return format_span(meeting.start, meeting.end)
 
 
 def _done(c, message: str, form) -> Response:
@@ -101,7 +101,7 @@ def schedule(consultation_id: int):
         db.session.rollback()
         return _page(cs.get_visible(current_user, consultation_id), err.status, err, payload, "schedule")
     db.session.commit()
-    return _done(c, f"已安排会商会议：{services.format_span(meeting.start, meeting.end)}，已通知专家组、承办单位和申请单位。", form)
+    return _done(c, f"已安排会商会议：{format_span(meeting.start, meeting.end)}，已通知专家组、承办单位和申请单位。", form)
 
 
 @bp.route("/<dbid:meeting_id>/reschedule", methods=["POST"])
@@ -123,7 +123,7 @@ def reschedule(meeting_id: int):
     if meeting.sequence == before:
         flash("会商会议安排没有变化。", "info")
         return redirect(_safe_next(form.next.data) or url_for("meetings.consultation", consultation_id=c.id))
-    return _done(c, f"会商会议已变更为 {services.format_span(meeting.start, meeting.end)}，已重新发送日历邀请。", form)
+    return _done(c, f"会商会议已变更为 {format_span(meeting.start, meeting.end)}，已重新发送日历邀请。", form)
 
 
 @bp.route("/<dbid:meeting_id>/cancel", methods=["POST"])

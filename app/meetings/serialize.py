@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import current_app
 from sqlalchemy import select
 
+from app.auth.models import User
+from app.consultations.seats import seated_members
 from app.extensions import db
 from app.meetings import ics
 from app.meetings.models import MEETING_MODES, Meeting
-from app.timeutil import iso
+from app.timeutil import format_span, iso
 
 
 def meeting_dict(m: Meeting) -> dict:
@@ -38,8 +40,6 @@ def meeting_dict(m: Meeting) -> dict:
 
 def _expert_addresses(expert_ids: list[int]) -> dict[int, str]:
     """Where each expert receives mail: their account's address, else the pool record's."""
-    from app.auth.models import User
-
     if not expert_ids:
         return {}
     users = db.session.execute(select(User).where(User.expert_id.in_(expert_ids))).scalars()
@@ -47,8 +47,6 @@ def _expert_addresses(expert_ids: list[int]) -> dict[int, str]:
 
 
 def meeting_invitation(m: Meeting) -> ics.Invitation:
-    from app.meetings.services import format_span, seated_members
-
     c = m.consultation
     case = c.case
     seated = seated_members(c)

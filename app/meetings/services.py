@@ -27,26 +27,26 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select
 
+from app.consultations import recording
 from app.consultations import services as cs
 from app.consultations import workflow
 from app.consultations.models import Consultation, PanelMember
+from app.consultations.seats import ACTIVE_MEMBER, SEATED_ROLES, seated_members
 from app.db_types import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.experts.models import Unavailability
 from app.extensions import db
+from app.meetings import notify
 from app.meetings.models import MEETING_MODES, Meeting, MeetingAttendance
 from app.meetings.schemas import MAX_DURATION, MIN_DURATION, CancelIn, MeetingIn, MeetingPatch, MinutesIn
-from app.timeutil import SHANGHAI, parse_datetime
+from app.timeutil import SHANGHAI, format_span, parse_datetime
 from app.validation import parse
 from app.locking import lock, lock_name
 from expert_pool import workdays
 
-SEATED_ROLES = ("chair", "member")
-ACTIVE_MEMBER = ("invited", "accepted")
 MAX_RANGE_DAYS = 93
 LONGEST_BLOCK_MINUTES = 210
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-WEEKDAYS = "一二三四五六日"
 BUSY_LABELS = {"unavailable": "已登记不可出席", "other_meeting": "已安排其他会商会议"}
 
 
@@ -56,20 +56,6 @@ def now() -> datetime:
 
 
 # ------------------------------------------------------------------------------ helpers
-
-def seated_members(c: Consultation) -> list[PanelMember]:
-    """Panel members whose time counts: chair and members, invited or accepted."""
-    return [m for m in c.members if m.role in SEATED_ROLES and m.status in ACTIVE_MEMBER]
-
-
-def format_span(start: datetime, end: datetime) -> str:
-    """``2026年10月12日（星期一）09:00—11:00`` in Shanghai time."""
-    s, e = start.astimezone(SHANGHAI), end.astimezone(SHANGHAI)
-    day = f"{s.year}年{s.month}月{s.day}日（星期{WEEKDAYS[s.weekday()]}）"
-    if s.date() == e.date():
-        return f"{day}{s:%H:%M}—{e:%H:%M}"
-    return f"{day}{s:%H:%M}—{e.month}月{e.day}日 {e:%H:%M}"
-
 
 @dataclass(frozen=True)
 class Busy:
@@ -294,10 +280,8 @@ def schedule(user, c: Consultation, payload: dict) -> Meeting:
     meeting.uid = f"meeting-{meeting.id}-{token}@{_uid_domain()}"
     before, after = workflow.apply(c, "schedule")
     db.session.flush()
-    cs._record(c, "meeting_schedule", f"安排会商会议：{_describe(meeting)}",
-               before={"status": before}, after={"status": after, "meeting_id": meeting.id, **_snapshot(meeting)})
-    from app.meetings import notify
-
+    recording.record(c, "meeting_schedule", f"安排会商会议：{_describe(meeting)}",
+                     before={"status": before}, after={"status": after, "meeting_id": meeting.id, **_snapshot(meeting)})
     notify.meeting_changed(meeting, "meeting_scheduled", "会商会议通知",
                            f"信访事项 {c.case.case_number}“{c.case.title}”的法律审查会商会议已安排。")
     return meeting
@@ -336,10 +320,8 @@ def reschedule(user, meeting: Meeting, payload: dict) -> Meeting:
     workflow.apply(c, "schedule")
     db.session.flush()
     reason = f"（{patch.reason}）" if patch.reason else ""
-    cs._record(c, "meeting_reschedule", f"会商会议改期/变更{reason}：{_describe(meeting)}",
-               before=before, after={"meeting_id": meeting.id, **_snapshot(meeting)})
-    from app.meetings import notify
-
+    recording.record(c, "meeting_reschedule", f"会商会议改期/变更{reason}：{_describe(meeting)}",
+                     before=before, after={"meeting_id": meeting.id, **_snapshot(meeting)})
     what = "改期" if time_changed else "变更"
     notify.meeting_changed(meeting, "meeting_rescheduled", f"会商会议{what}",
                            f"信访事项 {c.case.case_number}“{c.case.title}”的法律审查会商会议已{what}{reason}。"
@@ -361,11 +343,9 @@ def cancel(user, meeting: Meeting, payload: dict | None = None) -> Meeting:
     before, after = workflow.apply(c, "unschedule")
     db.session.flush()
     reason = f"：{data.reason}" if data.reason else ""
-    cs._record(c, "meeting_cancel", f"取消会商会议（{format_span(meeting.start, meeting.end)}）{reason}",
-               before={"status": before, **before_meeting}, after={"status": after, "meeting_id": meeting.id,
-                                                                  "sequence": meeting.sequence})
-    from app.meetings import notify
-
+    recording.record(c, "meeting_cancel", f"取消会商会议（{format_span(meeting.start, meeting.end)}）{reason}",
+                     before={"status": before, **before_meeting}, after={"status": after, "meeting_id": meeting.id,
+                                                                        "sequence": meeting.sequence})
     notify.meeting_changed(meeting, "meeting_cancelled", "会商会议取消",
                            f"信访事项 {c.case.case_number}“{c.case.title}”原定 {format_span(meeting.start, meeting.end)} "
                            f"的法律审查会商会议已取消{reason}。")
@@ -395,12 +375,10 @@ def record_minutes(user, meeting: Meeting, payload: dict) -> tuple[Meeting, bool
     meeting.status = "held"
     db.session.flush()
     names = "、".join(members[eid].expert.name for eid in sorted(present))
-    cs._record(c, "meeting_minutes" if created else "meeting_minutes_amend",
-               f"{'记录' if created else '修改'}会议纪要：出席专家 {names}",
-               before={"status": before}, after={"status": after, "meeting_id": meeting.id,
-                                                 "attendee_expert_ids": sorted(present)})
-    from app.meetings import notify
-
+    recording.record(c, "meeting_minutes" if created else "meeting_minutes_amend",
+                     f"{'记录' if created else '修改'}会议纪要：出席专家 {names}",
+                     before={"status": before}, after={"status": after, "meeting_id": meeting.id,
+                                                       "attendee_expert_ids": sorted(present)})
     notify.minutes_recorded(meeting, created)
     return meeting, created
 
@@ -414,9 +392,7 @@ def panel_changed(c: Consultation, summary: str = "专家组成员变动") -> Me
         return None
     meeting.sequence += 1
     db.session.flush()
-    cs._record(c, "meeting_update", f"会商会议邀请已更新（{summary}）", after={"meeting_id": meeting.id, **_snapshot(meeting)})
-    from app.meetings import notify
-
+    recording.record(c, "meeting_update", f"会商会议邀请已更新（{summary}）", after={"meeting_id": meeting.id, **_snapshot(meeting)})
     notify.meeting_changed(meeting, "meeting_updated", "会商会议邀请更新",
                            f"信访事项 {c.case.case_number}“{c.case.title}”的法律审查会商会议专家组成员有变动（{summary}），"
                            "会议时间地点不变。")

@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from app.cases.services import set_status
 from app.consultations import workflow
-from app.consultations.services import _record as record_consultation
-from app.consultations.services import agency_users, officers_of
+from app.consultations.recording import record as record_consultation
+from app.consultations.recipients import agency_users, officers_of
 from app.db_types import utcnow
 from app.documents import OpinionDocument, format_document_number
 from app.errors import Conflict, Forbidden

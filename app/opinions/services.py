@@ -21,7 +21,7 @@ from sqlalchemy.orm import joinedload
 from app.audit import service as audit
 from app.consultations.models import Consultation
 from app.consultations.permissions import can_staff
-from app.consultations.services import officers_of
+from app.consultations.recipients import officers_of
 from app.db_types import utcnow
 from app.documents import CitationError, format_citation, law_key, parse_citation
 from app.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
