@@ -5,8 +5,10 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from app.auth.accounts import create_user
 from app.errors import AppError
 from app.extensions import db
+from app.seed.demo import DEMO_LOGINS, LAST_RUN, seed_demo
 
 users_cli = AppGroup("users", help="用户管理 / user accounts")
 seed_cli = AppGroup("seed", help="示例数据 / demo data")
@@ -21,8 +23,6 @@ seed_cli = AppGroup("seed", help="示例数据 / demo data")
 @click.option("--expert-id", type=int, default=None)
 def create_user_command(username, password, role, display_name, organization_id, expert_id) -> None:
     """Create a user without prompting."""
-    from app.auth.accounts import create_user
-
     try:
         user = create_user(None, {"username": username, "password": password, "role": role,
                                   "display_name": display_name, "organization_id": organization_id,
@@ -40,8 +40,6 @@ def create_user_command(username, password, role, display_name, organization_id,
 @click.option("--quiet", is_flag=True)
 def seed_demo_command(expert_count: int, quiet: bool) -> None:
     """Load realistic, fictional demo data (idempotent: does nothing if it is already there)."""
-    from app.seed.demo import LAST_RUN, seed_demo
-
     logins = seed_demo(expert_count=expert_count)
     if logins is None:
         click.echo("demo data already present; nothing to do")
@@ -53,8 +51,6 @@ def seed_demo_command(expert_count: int, quiet: bool) -> None:
 @seed_cli.command("logins")
 def seed_logins_command() -> None:
     """Print the demo sign-ins (what `make run` shows)."""
-    from app.seed.demo import DEMO_LOGINS
-
     click.echo("Demo sign-ins (演示账号):")
     for username, password, role, note in DEMO_LOGINS:
         click.echo(f"  {username:<18} {password:<16} {role:<8} {note}")

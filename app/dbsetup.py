@@ -3,6 +3,8 @@ enforced foreign keys, so several gunicorn workers can share the embedded databa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -30,8 +32,6 @@ def init_app(app: Flask) -> None:
         event.listen(Engine, "connect", _sqlite_pragmas)
         _listening = True
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        from pathlib import Path
-
         path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)

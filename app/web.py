@@ -8,6 +8,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app import input_guard
+from app.auth.sessions import user_for_session  # the cookie counts only while its session lives
 from app.errors import AppError, Conflict, ValidationFailed
 from app.extensions import db, login_manager
 from app.timeutil import local
@@ -33,8 +34,6 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from app.auth.sessions import user_for_session  # the cookie counts only while its session lives
-
         return user_for_session(user_id)
 
     @app.errorhandler(AppError)

@@ -11,7 +11,7 @@ from app.consultations.models import CONSULTATION_STATUSES, Consultation, Expert
 from app.consultations.permissions import visible_consultations_clause
 from app.consultations.schemas import ConsultationIn, InvitationResponse, PanelRequest, RatingIn, ReasonIn, ReservesRequest
 from app.consultations.serialize import consultation_dict, draw_dict, panel_dict
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.timeutil import iso
 
@@ -124,8 +124,6 @@ def get_panel(consultation_id: int):
     c = services.get_visible(current_api_user(), consultation_id)
     data = panel_dict(c)
     if data is None:
-        from app.errors import NotFound
-
         raise NotFound("该会商尚未抽取专家组")
     return jsonify(data)
 

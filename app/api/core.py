@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app.api.blueprint import bp
 from app.auth.services import user_for_token
-from app.errors import AppError, BadRequest, Unauthorized
+from app.errors import AppError, BadRequest, TooLarge, Unauthorized
 from app.extensions import db
 from app.paging import parse_paging
 
@@ -95,8 +95,6 @@ def handle_app_error(err: AppError):
 
 @bp.errorhandler(RequestEntityTooLarge)
 def handle_too_large(err):
-    from app.errors import TooLarge
-
     return error_response(TooLarge("上传文件超过大小上限"))
 
 

@@ -19,6 +19,7 @@ from app.auth.models import User
 from app.cases.models import CASE_STATUSES, Case
 from app.cases.schemas import FIELD_LABELS
 from app.consultations.models import CONSULTATION_STATUSES
+from app.experts.models import Expert
 from app.extensions import db
 from app.orgs.models import Organization
 from app.timeutil import iso
@@ -176,8 +177,6 @@ def timeline(case: Case) -> list[TimelineItem]:
     orgs = dict(db.session.execute(select(Organization.id, Organization.name).where(Organization.id.in_(org_ids))).all()) if org_ids else {}
     expert_ids = {v for e in rows for d in (e.before or {}, e.after or {}) for v in [d.get("expert_id")] if isinstance(v, int)}
     if expert_ids:
-        from app.experts.models import Expert
-
         orgs.update({("expert", i): name for i, name in db.session.execute(
             select(Expert.id, Expert.name).where(Expert.id.in_(expert_ids))).all()})
     items = []

@@ -10,6 +10,7 @@ the grid typesetter (:mod:`app.documents.gridpdf`) by default; ``render_pdf_weas
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from .citations import (
@@ -61,7 +62,5 @@ _LAZY = {"render_pdf": ".pdf", "render_pdf_weasyprint": ".pdf", "render_docx": "
 
 def __getattr__(name: str):
     if name in _LAZY:
-        from importlib import import_module
-
         return getattr(import_module(_LAZY[name], __name__), name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -21,6 +21,7 @@ import os
 
 from .fetcher import SafeURLFetcher
 from .fonts import fonts_dir, plan_fonts
+from .gridpdf import render_grid_pdf
 from .model import OpinionDocument
 from .preview import TEMPLATES_DIR, render_view
 from .structure import build_view
@@ -38,8 +39,6 @@ def render_pdf(doc: OpinionDocument, *, fonts: str | os.PathLike | None = None, 
     if engine not in ENGINES:
         raise ValueError(f"unknown PDF engine {engine!r}; expected one of {', '.join(ENGINES)}")
     if engine == "grid":
-        from .gridpdf import render_grid_pdf
-
         data = render_grid_pdf(doc, fonts=fonts)
         if data is not None:
             return data
@@ -48,8 +47,8 @@ def render_pdf(doc: OpinionDocument, *, fonts: str | os.PathLike | None = None, 
 
 def render_pdf_weasyprint(doc: OpinionDocument, *, fonts: str | os.PathLike | None = None) -> bytes:
     """The WeasyPrint engine: ``templates/pdf/opinion.html`` laid out by WeasyPrint."""
-    from weasyprint import HTML
-    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint import HTML  # lazy: WeasyPrint is optional and slow to import (see the module doc)
+    from weasyprint.text.fonts import FontConfiguration  # lazy: as above
 
     view = build_view(doc)
     directory = fonts_dir(fonts)
@@ -79,13 +78,13 @@ def _embed_whole(plan) -> bool:
     second per font): embed ours whole then — but only when they cover every character, as a
     system CJK font must never be embedded whole (26 MB, seconds to write).
     """
-    import weasyprint.pdf.fonts as weasy_fonts
+    import weasyprint.pdf.fonts as weasy_fonts  # lazy: as above
 
     return plan.complete and not getattr(weasy_fonts, "harfbuzz_subset", None)
 
 
 def _remove_page_number(page) -> None:
-    from weasyprint.formatting_structure.boxes import MarginBox
+    from weasyprint.formatting_structure.boxes import MarginBox  # lazy: as above
 
     box = getattr(page, "_page_box", None)
     if box is None:  # pragma: no cover - WeasyPrint internals changed

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import UTCDateTime, utcnow
 from app.extensions import db
+from app.timeutil import iso
 from expert_pool import regions
 from expert_pool.codes import EXPERT_STATUSES, POOL_TIERS, SPECIALTIES
 
@@ -150,8 +151,6 @@ class Unavailability(db.Model):
     expert: Mapped[Expert] = relationship(back_populates="unavailability")
 
     def to_dict(self) -> dict:
-        from app.timeutil import iso
-
         return {
             "id": self.id,
             "expert_id": self.expert_id,

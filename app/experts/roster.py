@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from typing import BinaryIO
+from urllib.parse import quote
 
 from pydantic import ValidationError
 from sqlalchemy import insert, select
@@ -358,8 +359,6 @@ class Export:
 
     @property
     def content_disposition(self) -> str:
-        from urllib.parse import quote
-
         return f"attachment; filename=\"experts.{self.filename.rsplit('.', 1)[-1]}\"; filename*=UTF-8''{quote(self.filename)}"
 
 

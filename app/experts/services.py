@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.audit import service as audit
+from app.audit.models import AuditEntry
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.experts import permissions as perm
 from app.experts.models import (
@@ -24,6 +25,7 @@ from app.orgs.models import Organization
 from app.timeutil import parse_datetime
 from app.validation import parse
 from app.locking import lock
+from expert_pool import regions
 
 EDITABLE = tuple(ExpertIn.model_fields)
 # Chinese names of the editable fields, for audit summaries people read.
@@ -84,8 +86,6 @@ def _region_prefix(code: str) -> str:
     """A region filter matches the region and everything inside it (320000 → 32…)."""
     code = code.strip()
     if len(code) == 6 and code.isdigit():
-        from expert_pool import regions
-
         return regions.prefix(code)
     return code
 
@@ -241,8 +241,6 @@ def delete_unavailability(user, expert: Expert, row_id: int) -> None:
 
 def history(expert: Expert) -> list:
     """Audit entries about this expert and its declarations, newest first."""
-    from app.audit.models import AuditEntry
-
     stmt = select(AuditEntry).where(AuditEntry.subject == f"expert:{expert.id}").order_by(AuditEntry.id.desc())
     return list(db.session.execute(stmt).scalars())
 

@@ -20,7 +20,7 @@ from app.consultations import workflow
 from app.consultations.recording import record as record_consultation
 from app.consultations.recipients import agency_users, officers_of
 from app.db_types import utcnow
-from app.documents import OpinionDocument, format_document_number
+from app.documents import OpinionDocument, format_document_number, render_docx
 from app.errors import Conflict, Forbidden
 from app import locking
 from app.extensions import db
@@ -65,14 +65,12 @@ def _fonts_dir():
 
 
 def render_pdf_bytes(doc: OpinionDocument) -> bytes:
-    from app.documents import render_pdf
+    from app.documents import render_pdf  # lazy: loads WeasyPrint (~0.5 s), which only rendering needs
 
     return render_pdf(doc, fonts=_fonts_dir())
 
 
 def render_docx_bytes(doc: OpinionDocument) -> bytes:
-    from app.documents import render_docx
-
     return render_docx(doc)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.documents import suggest_legal_basis
 from app.opinions import content as C
 from app.opinions import permissions as perm
+from app.opinions.diff import changed_sections
 from app.opinions.models import Opinion, OpinionComment, OpinionFeedback
 from app.timeutil import iso
 from expert_pool.codes import CONCLUSIONS, RECOMMENDATIONS
@@ -98,8 +99,6 @@ def opinion_dict(opinion: Opinion, user=None) -> dict:
 
 
 def version_list(opinion: Opinion) -> list[dict]:
-    from app.opinions.diff import changed_sections
-
     out, previous = [], None
     for v in opinion.versions:
         changed = changed_sections(previous, v.content) if previous is not None else []

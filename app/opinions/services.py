@@ -27,6 +27,7 @@ from app.documents import CitationError, format_citation, law_key, parse_citatio
 from app.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from app import locking
 from app.auth import throttle
+from app.auth.models import User
 from app.auth.services import client_address
 from app.extensions import db
 from app.notifications.service import notify
@@ -180,8 +181,6 @@ def clear_signatures(opinion: Opinion, why: str) -> list[str]:
 
 
 def expert_users(expert_ids) -> list:
-    from app.auth.models import User
-
     ids = list(expert_ids)
     if not ids:
         return []
@@ -256,8 +255,6 @@ def update(user, opinion: Opinion, payload: dict) -> tuple[Opinion, bool]:
 
 
 def stale_version(opinion: Opinion, base_version: int, submitted: dict) -> Conflict:
-    from app.auth.models import User
-
     current = C.editable_content(opinion)
     base = next((v.content for v in opinion.versions if v.version == base_version), None)
     changed = changed_sections(base, current) if base is not None else changed_sections(submitted, current)
