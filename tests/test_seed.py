@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
-from app.audit.service import verify
+from app.audit.services import verify
 from app.auth.models import User
 from app.auth.services import password_problems
 from app.experts.models import ConflictDeclaration, Expert, Unavailability

@@ -12,11 +12,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
-from app.audit.service import verify
+from app.audit.services import verify
 from app.auth.models import User
 from app.cases import idcard
 from app.cases.models import Case, Petitioner
-from app.cases.services import is_overdue
+from app.cases.deadlines import is_overdue
 from app.cases.timeline import entries as timeline_entries
 from app.consultations import panel
 from app.consultations.models import CONSULTATION_STATUSES, Consultation, ExpertRating, PanelDraw, PanelMember

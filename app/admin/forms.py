@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from app.audit.service import ACTION_LABELS
+from app.audit.services import ACTION_LABELS
 from app.auth.accounts import ROLE_ORG_KIND
 from expert_pool.codes import ORG_KINDS, ORG_TIERS, ROLES
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.admin.blueprint import bp
 from app.admin.forms import AUDIT_OBJECT_LABELS_EXTRA, AuditFilterForm
-from app.audit import service as audit
+from app.audit import services as audit
 from app.audit.models import AuditEntry
 from app.cases.timeline import TIMELINE_ACTIONS, TIMELINE_OBJECTS
 from app.extensions import db

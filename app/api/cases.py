@@ -7,6 +7,7 @@ from flask import Response, jsonify, request
 
 from app.api.core import api_route, current_api_user, json_body, page_args, page_response
 from app.cases import attachments, ledger, queries, services, timeline
+from app.cases.serialize import attachment_to_dict, case_to_dict
 from app.cases.schemas import CaseIn, CasePatchIn, CloseIn, ExtendIn
 from app.extensions import db
 
@@ -25,7 +26,7 @@ def _optional_body() -> dict:
 def create_case():
     case = services.create_case(current_api_user(), json_body())
     db.session.commit()
-    return jsonify(services.case_to_dict(case)), 201
+    return jsonify(case_to_dict(case)), 201
 
 
 @api_route("/cases", ["GET"], "信访事项台账（本单位/本辖区可见的事项）", query=LIST_QUERY, tag=TAG)
@@ -33,7 +34,7 @@ def list_cases():
     page, per_page = page_args()
     stmt = queries.list_query(current_api_user(), queries.filters_from_args(request.args))
     items, total = queries.paginate(stmt, page, per_page)
-    return page_response([services.case_to_dict(c, attachments=False) for c in items], total, page, per_page)
+    return page_response([case_to_dict(c, attachments=False) for c in items], total, page, per_page)
 
 
 @api_route("/cases/export", ["GET"], "导出信访事项台账（.xlsx，按筛选条件）", query={"format": "xlsx", **LIST_QUERY},
@@ -48,7 +49,7 @@ def export_cases():
 
 @api_route("/cases/<dbid:case_id>", ["GET"], "信访事项详情（含信访人、附件、办理期限）", tag=TAG)
 def get_case(case_id: int):
-    return jsonify(services.case_to_dict(services.get_visible_case(current_api_user(), case_id)))
+    return jsonify(case_to_dict(services.get_visible_case(current_api_user(), case_id)))
 
 
 @api_route("/cases/<dbid:case_id>", ["PATCH"], "修改信访事项（须带读取时的 version；过期 → 409 stale_version）",
@@ -58,7 +59,7 @@ def update_case(case_id: int):
     case = services.get_visible_case(user, case_id)
     services.update_case(user, case, json_body())
     db.session.commit()
-    return jsonify(services.case_to_dict(case))
+    return jsonify(case_to_dict(case))
 
 
 @api_route("/cases/<dbid:case_id>/extend", ["POST"], "延长办理期限（一次，不超过 30 天，须说明理由）", body=ExtendIn,
@@ -68,7 +69,7 @@ def extend_case(case_id: int):
     case = services.get_visible_case(user, case_id)
     services.extend_deadline(user, case, json_body())
     db.session.commit()
-    return jsonify(services.case_to_dict(case))
+    return jsonify(case_to_dict(case))
 
 
 @api_route("/cases/<dbid:case_id>/close", ["POST"], "办结信访事项", body=CloseIn, roles=EDITORS, tag=TAG)
@@ -77,7 +78,7 @@ def close_case(case_id: int):
     case = services.get_visible_case(user, case_id)
     services.close_case(user, case, _optional_body())
     db.session.commit()
-    return jsonify(services.case_to_dict(case))
+    return jsonify(case_to_dict(case))
 
 
 @api_route("/cases/<dbid:case_id>/reopen", ["POST"], "撤销办结（恢复为已登记）", roles="admin", tag=TAG)
@@ -86,7 +87,7 @@ def reopen_case(case_id: int):
     case = services.get_visible_case(user, case_id)
     services.reopen_case(user, case)
     db.session.commit()
-    return jsonify(services.case_to_dict(case))
+    return jsonify(case_to_dict(case))
 
 
 @api_route("/cases/<dbid:case_id>/timeline", ["GET"], "信访事项时间线（最新在前）", tag=TAG)
@@ -98,7 +99,7 @@ def case_timeline(case_id: int):
 @api_route("/cases/<dbid:case_id>/attachments", ["GET"], "附件列表", tag=TAG)
 def list_attachments(case_id: int):
     case = services.get_visible_case(current_api_user(), case_id)
-    return jsonify({"items": [services.attachment_to_dict(a) for a in case.attachments]})
+    return jsonify({"items": [attachment_to_dict(a) for a in case.attachments]})
 
 
 @api_route("/cases/<dbid:case_id>/attachments", ["POST"],
@@ -110,7 +111,7 @@ def upload_attachment(case_id: int):
     upload = request.files.get("file")
     row = attachments.add_attachment(user, case, upload.stream if upload else None,
                                      upload.filename if upload else "", request.form.get("description", ""))
-    return jsonify(services.attachment_to_dict(row)), 201
+    return jsonify(attachment_to_dict(row)), 201
 
 
 @api_route("/cases/<dbid:case_id>/attachments/<dbid:attachment_id>", ["GET"], "下载附件", tag=TAG,

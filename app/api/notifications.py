@@ -7,7 +7,8 @@ from flask import jsonify, request
 from app.api.core import api_route, current_api_user, page_args
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.notifications import service
+from app.notifications import services
+from app.notifications.serialize import notification_dict
 
 TAG = "notifications"
 
@@ -20,21 +21,21 @@ def list_notifications():
     unread = request.args.get("unread", "").lower()
     if unread not in ("", "true", "false", "1", "0"):
         raise ValidationFailed({"unread": "应为 true 或 false"})
-    items, total = service.list_for(user, unread in ("true", "1"), page, per_page)
-    return jsonify({"items": [service.notification_dict(n) for n in items], "total": total, "page": page,
-                    "per_page": per_page, "unread": service.unread_count(user)})
+    items, total = services.list_for(user, unread in ("true", "1"), page, per_page)
+    return jsonify({"items": [notification_dict(n) for n in items], "total": total, "page": page,
+                    "per_page": per_page, "unread": services.unread_count(user)})
 
 
 @api_route("/notifications/<dbid:notification_id>/read", ["POST"], "标记为已读", tag=TAG)
 def read_notification(notification_id: int):
-    note = service.mark_read(current_api_user(), notification_id)
+    note = services.mark_read(current_api_user(), notification_id)
     db.session.commit()
-    return jsonify(service.notification_dict(note))
+    return jsonify(notification_dict(note))
 
 
 @api_route("/notifications/read-all", ["POST"], "全部标记为已读", tag=TAG)
 def read_all_notifications():
     user = current_api_user()
-    marked = service.mark_all_read(user)
+    marked = services.mark_all_read(user)
     db.session.commit()
-    return jsonify({"marked": marked, "unread": service.unread_count(user)})
+    return jsonify({"marked": marked, "unread": services.unread_count(user)})

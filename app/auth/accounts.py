@@ -8,7 +8,7 @@ from email_validator import EmailNotValidError, validate_email
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.auth.models import User
 from app.auth.services import password_problems, revoke_credentials
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed

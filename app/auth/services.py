@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.auth import sessions, throttle
 from app.auth.models import ApiToken, User, hash_token
 from app.db_types import utcnow

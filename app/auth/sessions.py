@@ -16,7 +16,7 @@ from flask_login import login_user, logout_user
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.auth.models import User, UserSession, hash_token
 from app.db_types import utcnow
 from app.extensions import db

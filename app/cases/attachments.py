@@ -26,7 +26,7 @@ from typing import BinaryIO
 from flask import current_app, send_file
 from sqlalchemy import func, select
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.cases import permissions as perm
 from app.cases.models import Attachment, Case
 from app.errors import Conflict, Forbidden, NotFound, TooLarge, UnsupportedType, ValidationFailed

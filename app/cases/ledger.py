@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import quote
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.cases import permissions as perm
 from app.cases.queries import CaseFilters, list_query, with_details
-from app.cases.services import extended_days, is_overdue
+from app.cases.deadlines import extended_days, is_overdue
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
 from app.spreadsheets import XLSX_MIMETYPE, xlsx_bytes

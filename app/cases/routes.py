@@ -9,7 +9,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.cases import ledger, queries, services
+from app.cases import deadlines, ledger, queries, services
 from app.cases.blueprint import bp
 from app.cases import routes_attachments  # noqa: F401  (registers its routes)
 from app.cases import permissions as perm
@@ -64,7 +64,7 @@ def index():
         "cases/list.html", cases=items, total=total, page=page, per_page=per_page, args=args, pager_args=pager_args,
         filter_errors=filter_errors, filter_labels=FILTER_LABELS, per_page_choices=PER_PAGE_CHOICES,
         statuses=CASE_STATUSES, can_register=perm.can_register_cases(current_user),
-        can_export=perm.can_export_ledger(current_user), services=services,
+        can_export=perm.can_export_ledger(current_user), deadlines=deadlines,
     ), status
 
 

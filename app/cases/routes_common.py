@@ -6,7 +6,7 @@ from flask import render_template
 from flask_login import current_user
 
 from app.cases import permissions as perm
-from app.cases import services
+from app.cases import deadlines
 from app.cases.attachments import ALLOWED_TEXT, max_mb
 from app.cases.forms import AttachmentForm, ExtendForm
 from app.cases.timeline import timeline
@@ -16,14 +16,14 @@ def render_detail(case, extend_form: ExtendForm | None = None, attachment_form: 
                   status: int = 200):
     """The case page, optionally re-showing the extension or upload form with its errors."""
     can_edit = perm.can_edit_case(current_user, case)
-    is_open = case.status != services.CLOSED
+    is_open = case.status != deadlines.CLOSED
     orgs = {o.id: o.name for o in case.cooperating_orgs}
     return render_template(
         "cases/detail.html", case=case, orgs=orgs, can_edit=can_edit and is_open,
-        can_extend=can_edit and services.can_extend(case), can_close=can_edit and is_open,
+        can_extend=can_edit and deadlines.can_extend(case), can_close=can_edit and is_open,
         can_reopen=perm.can_reopen(current_user) and not is_open,
         can_attach=perm.can_manage_attachments(current_user, case) and is_open,
         extend_form=extend_form or ExtendForm(formdata=None), attachment_form=attachment_form or AttachmentForm(formdata=None),
-        extended_days=services.extended_days(case), overdue=services.is_overdue(case), days_left=services.days_left(case),
+        extended_days=deadlines.extended_days(case), overdue=deadlines.is_overdue(case), days_left=deadlines.days_left(case),
         timeline=timeline(case), allowed_types=ALLOWED_TEXT, max_mb=max_mb(),
     ), status

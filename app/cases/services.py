@@ -13,21 +13,22 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.cases import idcard
 from app.cases import permissions as perm
+from app.cases.deadlines import CLOSED, extended_days
 from app.cases.models import CASE_STATUSES, Case, Petitioner
-from app.cases.schemas import FIELD_LABELS, HANDLING_DAYS, CaseIn, CloseIn, ExtendIn, parse_nested, today
+from app.cases.serialize import case_to_dict
+from app.cases.schemas import FIELD_LABELS, HANDLING_DAYS, CaseIn, CloseIn, ExtendIn, parse_nested
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.orgs.models import Organization
 from app.sequences import next_value
-from app.timeutil import SHANGHAI, iso
+from app.timeutil import SHANGHAI
 from app.locking import lock
 
 EDITABLE = tuple(CaseIn.model_fields)
 SCALAR_FIELDS = tuple(f for f in EDITABLE if f not in ("cooperating_org_ids", "petitioners"))
-CLOSED = "closed"
 
 
 # ---------------------------------------------------------------- reading
@@ -39,73 +40,6 @@ def get_visible_case(user, case_id: int) -> Case:
     if case is None or not perm.can_view_case(user, case):
         raise NotFound("信访事项不存在")
     return case
-
-
-def extended_days(case: Case) -> int:
-    """Days the deadline was extended by (0 when never extended or not yet accepted)."""
-    if case.accepted_on is None or case.due_date is None:
-        return 0
-    return max((case.due_date - case.accepted_on).days - HANDLING_DAYS, 0)
-
-
-def is_overdue(case: Case, on: date | None = None) -> bool:
-    return case.status != CLOSED and case.due_date is not None and case.due_date < (on or today())
-
-
-def days_left(case: Case, on: date | None = None) -> int | None:
-    return None if case.due_date is None else (case.due_date - (on or today())).days
-
-
-def can_extend(case: Case) -> bool:
-    return case.status != CLOSED and case.accepted_on is not None and extended_days(case) == 0
-
-
-def case_to_dict(case: Case, *, attachments: bool = True) -> dict:
-    """The API representation: every contract field, labels, the deadline and its state."""
-    data = {
-        "id": case.id,
-        "case_number": case.case_number,
-        "title": case.title,
-        "summary": case.summary,
-        "claims": case.claims,
-        "category": case.category,
-        "category_label": case.category_label,
-        "region_code": case.region_code,
-        "region_name": case.region_name,
-        "handling_org_id": case.handling_org_id,
-        "handling_org_name": case.handling_org.name if case.handling_org else None,
-        "lead_org_id": case.lead_org_id,
-        "cooperating_org_ids": [o.id for o in case.cooperating_orgs],
-        "petitioners": [p.to_dict() for p in case.petitioners],
-        "first_petition_date": _iso_date(case.first_petition_date),
-        "repeat_letters": case.repeat_letters,
-        "repeat_visits": case.repeat_visits,
-        "repeat_online": case.repeat_online,
-        "cross_flags": list(case.cross_flags or []),
-        "responsible_leader": case.responsible_leader,
-        "is_backlog": case.is_backlog,
-        "status": case.status,
-        "status_label": case.status_label,
-        "accepted_on": _iso_date(case.accepted_on),
-        "due_date": _iso_date(case.due_date),
-        "extended_days": extended_days(case),
-        "overdue": is_overdue(case),
-        "version": case.version,
-        "created_at": iso(case.created_at),
-        "updated_at": iso(case.updated_at),
-    }
-    if attachments:
-        data["attachments"] = [attachment_to_dict(a) for a in case.attachments]
-    return data
-
-
-def attachment_to_dict(row) -> dict:
-    return row.to_dict() | {"case_id": row.case_id, "created_at": iso(row.created_at),
-                            "download_url": f"/api/v1/cases/{row.case_id}/attachments/{row.id}"}
-
-
-def _iso_date(value: date | None) -> str | None:
-    return value.isoformat() if value else None
 
 
 def _editable_values(case: Case) -> dict:

@@ -2,7 +2,7 @@
 changes, its attachments, and whatever the consultation workflow records about it — newest
 first, with readable Chinese labels.
 
-Actions and object types unknown to ``app.audit.service`` are labelled here; anything still
+Actions and object types unknown to ``app.audit.services`` are labelled here; anything still
 unknown reads as its code with underscores turned into spaces, never as an empty line.
 """
 
@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
-from app.audit.service import ACTION_LABELS, OBJECT_LABELS
+from app.audit.services import ACTION_LABELS, OBJECT_LABELS
 from app.auth.models import User
 from app.cases.models import CASE_STATUSES, Case
 from app.cases.schemas import FIELD_LABELS

@@ -26,7 +26,7 @@ from app.consultations.signals import panel_changed
 from app.db_types import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.notifications.service import notify
+from app.notifications.services import notify
 from app.timeutil import parse_datetime
 from app.validation import parse
 from app.locking import lock, lock_name

@@ -4,7 +4,7 @@ the same timeline without importing the consultation services."""
 
 from __future__ import annotations
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.consultations.models import Consultation
 
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.cases.models import Case
 from app.cases.permissions import can_view_case
 from app.cases.services import set_status
@@ -23,7 +23,7 @@ from app.consultations.schemas import ConsultationIn, RatingIn, ReasonIn
 from app.db_types import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.notifications.service import notify
+from app.notifications.services import notify
 from app.validation import parse
 from app.locking import lock, lock_row
 from expert_pool.codes import POOL_TIERS

@@ -17,7 +17,7 @@ from urllib.parse import quote
 from pydantic import ValidationError
 from sqlalchemy import insert, select
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.db_types import utcnow
 from app.errors import Forbidden, UnsupportedType, ValidationFailed
 from app.experts import permissions as perm

@@ -13,7 +13,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.errors import Conflict, Forbidden, ValidationFailed
-from app.experts import presenters, services
+from app.experts import serialize, services
 from app.experts.blueprint import bp
 from app.experts import routes_declarations, routes_roster  # noqa: F401  (register their routes)
 from app.experts import permissions as perm
@@ -135,8 +135,8 @@ def edit(expert_id: int):
                 # (made knowingly) is checked against the version now shown.
                 form.version.data = str(err.details.get("current_version", ""))
                 current = err.details.get("current", {})
-                stale = presenters.current_values(current, {o.id: o.name for o in orgs})
-                differs = presenters.differing_fields(current, form.to_payload())
+                stale = serialize.current_values(current, {o.id: o.name for o in orgs})
+                differs = serialize.differing_fields(current, form.to_payload())
             else:
                 general, duplicate = _duplicate(form, err, exclude_id=expert.id)
         else:

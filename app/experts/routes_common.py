@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.errors import Forbidden
 from app.experts import permissions as perm
-from app.experts import presenters, services
+from app.experts import serialize, services
 from app.experts.forms import ConflictForm, UnavailabilityForm
 from app.extensions import db
 from app.orgs.models import Organization
@@ -61,7 +61,7 @@ def render_detail(expert, conflict_form: ConflictForm | None = None,
         unavailability_form=unavailability_form,
         form_errors=form_errors or [],
         open_panel=open_panel,
-        history=presenters.history_items(services.history(expert)),
+        history=serialize.history_items(services.history(expert)),
         org_names={o.id: o.name for o in orgs},
         today=today(),
     ), status

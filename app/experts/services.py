@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.audit.models import AuditEntry
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.experts import permissions as perm

@@ -1,7 +1,7 @@
 """Telling every participant about a meeting: in-app and by e-mail with the .ics attached.
 
 Participants: the seated panel members' accounts, the staffing office's officers and the
-handling agency's users. Written in the caller's transaction (see notifications.service).
+handling agency's users. Written in the caller's transaction (see notifications.services).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from app.consultations.seats import seated_members
 from app.extensions import db
 from app.meetings.models import Meeting
 from app.meetings.serialize import meeting_ics
-from app.notifications.service import MailAttachment, notify
+from app.notifications.services import MailAttachment, notify
 from app.timeutil import format_span
 
 

@@ -1,6 +1,6 @@
 """Delivering the e-mail outbox (``email_outbox``) over SMTP, with retries and backoff.
 
-E-mails are written by :func:`app.notifications.service.notify` in the transaction of the event
+E-mails are written by :func:`app.notifications.services.notify` in the transaction of the event
 they report; this worker sends the due ones (``status='pending'`` and ``next_attempt_at <= now``).
 
 Each row is delivered exactly once by one worker, however many run:

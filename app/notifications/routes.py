@@ -7,7 +7,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.extensions import db
-from app.notifications import service
+from app.notifications import services
 from app.notifications.blueprint import bp
 from app.paging import parse_paging
 
@@ -19,7 +19,7 @@ def unread_notifications() -> dict:
     """``unread_notification_count`` for base.html's bell (0 for anonymous visitors)."""
     if not getattr(current_user, "is_authenticated", False):
         return {"unread_notification_count": 0}
-    return {"unread_notification_count": service.unread_count(current_user)}
+    return {"unread_notification_count": services.unread_count(current_user)}
 
 
 @bp.before_request
@@ -32,22 +32,22 @@ def _signed_in() -> None:
 def index():
     page, _ = parse_paging(request.args, per_page=PER_PAGE)
     unread_only = request.args.get("unread") == "1"
-    items, total = service.list_for(current_user, unread_only, page, PER_PAGE)
+    items, total = services.list_for(current_user, unread_only, page, PER_PAGE)
     return render_template("notifications/index.html", items=items, total=total, page=page, per_page=PER_PAGE,
-                           unread_only=unread_only, safe_link=service.safe_link)
+                           unread_only=unread_only, safe_link=services.safe_link)
 
 
 @bp.route("/<dbid:notification_id>/read", methods=["POST"])
 def mark_read(notification_id: int):
-    note = service.mark_read(current_user, notification_id)
+    note = services.mark_read(current_user, notification_id)
     db.session.commit()
-    target = service.safe_link(note.link) if request.form.get("open") == "1" else ""
+    target = services.safe_link(note.link) if request.form.get("open") == "1" else ""
     return redirect(target or url_for("notifications.index", **_list_args()))
 
 
 @bp.route("/read-all", methods=["POST"])
 def mark_all_read():
-    service.mark_all_read(current_user)
+    services.mark_all_read(current_user)
     db.session.commit()
     return redirect(url_for("notifications.index"))
 

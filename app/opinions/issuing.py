@@ -24,7 +24,7 @@ from app.documents import OpinionDocument, format_document_number, render_docx
 from app.errors import Conflict, Forbidden
 from app import locking
 from app.extensions import db
-from app.notifications.service import notify
+from app.notifications.services import notify
 from app.opinions import content as C
 from app.opinions import permissions as perm
 from app.opinions.models import OUTCOMES, Opinion, OpinionDissent, OpinionFeedback, OpinionFile, OpinionVersion

@@ -18,7 +18,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.consultations.models import Consultation
 from app.consultations.permissions import can_staff
 from app.consultations.recipients import officers_of
@@ -30,7 +30,7 @@ from app.auth import throttle
 from app.auth.models import User
 from app.auth.services import client_address
 from app.extensions import db
-from app.notifications.service import notify
+from app.notifications.services import notify
 from app.opinions import content as C
 from app.opinions import permissions as perm
 from app.opinions.diff import changed_sections

@@ -2,7 +2,7 @@
 (an agency's clerk registers and requests, the office's officer accepts and draws, experts sign),
 so the audit log and the case timelines name them, exactly as after a real request.
 
-The services find the acting user the way a request does (``app.audit.service.acting_user``):
+The services find the acting user the way a request does (``app.audit.services.acting_user``):
 inside a request context, ``g.api_user``. :func:`request_scope` provides the context (no client
 address: the demo was loaded from the command line) and :func:`acting` sets the user.
 """
@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from flask import current_app, g
 from sqlalchemy import select
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.auth.models import User
 from app.extensions import db
 from app.seed.case_data import AGENCY_ACCOUNTS

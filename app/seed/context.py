@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.extensions import db
 from app.orgs.models import Organization
 from app.timeutil import SHANGHAI

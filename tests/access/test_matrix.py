@@ -187,7 +187,7 @@ def _new_attachment(w, role) -> int:
 def _notification_of(username_role: str | None = None):
     def make(w, role) -> int:
         from app.auth.models import User
-        from app.notifications.service import notify
+        from app.notifications.services import notify
 
         owner = username_role or (role if role in w.user_ids else "spare")
         [note] = notify([db.session.get(User, w.user_ids[owner])], "matrix", "矩阵测试通知", email=False)

@@ -218,7 +218,7 @@ def test_appending_takes_the_chain_lock(app, db):
     """While one transaction appends, nobody else can read the chain's end and append."""
     from sqlalchemy import create_engine
 
-    from app.audit import service as audit
+    from app.audit import services as audit
     from app.locking import _advisory_key
 
     audit.record("export", "roster", None, "第一条")

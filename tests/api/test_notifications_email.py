@@ -20,7 +20,7 @@ from icalendar import Calendar
 from app.extensions import db
 from app.notifications import outbox
 from app.notifications.models import Notification, OutboxEmail
-from app.notifications.service import notify
+from app.notifications.services import notify
 from app.db_types import utcnow
 from tests.api.meeting_fixtures import drawn_consultation, freeze_clock, make_case, make_pool, meeting_body
 

@@ -17,7 +17,7 @@ from datetime import datetime
 
 import pytest
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.extensions import db
 from app.opinions import issuing
 from app.opinions.models import Opinion, OpinionSignature, OpinionVersion

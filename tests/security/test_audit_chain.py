@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from app.audit import service as audit
+from app.audit import services as audit
 from app.audit.chain import GENESIS, keyed_digest, legacy_digest, values_of
 from app.audit.checkpoints import CHECKPOINT_FILE
 from app.audit.keys import audit_key

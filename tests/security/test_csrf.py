@@ -129,7 +129,7 @@ def test_the_same_form_with_its_token_goes_through(app, client, mworld, csrf_on)
     """The control: the refusals above are CSRF's doing, not the forms' — with the page's own
     token a post is carried out (marking notifications read changes the database)."""
     from app.auth.models import User
-    from app.notifications.service import notify
+    from app.notifications.services import notify
 
     [note] = notify([db.session.get(User, mworld.user_ids["officer_same"])], "matrix", "CSRF 对照通知", email=False)
     db.session.commit()

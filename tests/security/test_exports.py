@@ -113,7 +113,7 @@ def test_tab_newline_and_carriage_return_pass_and_file_names_are_not_the_guards(
 
 def test_every_export_drops_control_characters_already_stored(app, client, world, api, login):
     """Rows written before the guard existed: the exports drop what XML cannot hold."""
-    from app.audit import service as audit
+    from app.audit import services as audit
 
     h = api(world.agency_user)
     case_id = client.post("/api/v1/cases", json=case_body(world), headers=h).get_json()["id"]

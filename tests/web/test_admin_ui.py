@@ -312,7 +312,7 @@ def test_audit_log_lists_and_filters(client, world, login):
 
 
 def test_audit_log_paginates_newest_first(client, world, login):
-    from app.audit import service as audit
+    from app.audit import services as audit
 
     audit.record_batch([{"action": "update", "object_type": "expert", "object_id": i, "summary": f"批量条目{i:03d}"}
                         for i in range(120)])
@@ -351,13 +351,13 @@ def test_export_filtered_log_to_xlsx_is_itself_audited(client, world, login):
     entry = db.session.execute(select(AuditEntry).where(AuditEntry.action == "export")).scalar_one()
     assert entry.object_type == "audit_log" and entry.actor_name == world.admin.username
     assert entry.after == {"count": 1, "filters": {"object_type": "organization"}}
-    from app.audit.service import verify
+    from app.audit.services import verify
 
     assert verify().ok
 
 
 def test_audit_filters_offer_the_workflow_actions_and_objects(client, world, login):
-    from app.audit import service as audit
+    from app.audit import services as audit
 
     audit.record("draw_panel", "consultation", 7, "随机抽取专家组", actor=world.admin, subject="case:1")
     db.session.commit()

@@ -191,7 +191,7 @@ def test_section_renders_inside_another_page(app, client, world, login, drawn):
 # ------------------------------------------------------------------- notification centre
 
 def test_notification_centre_and_badge(client, world, login, drawn):
-    from app.notifications.service import notify
+    from app.notifications.services import notify
 
     notify([world.agency_user], "test", "较早的通知", "正文", "/dashboard")
     db.session.commit()

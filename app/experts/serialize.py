@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from app.audit.service import ACTION_LABELS, OBJECT_LABELS
+from app.audit.services import ACTION_LABELS, OBJECT_LABELS
 from app.auth.models import User
 from app.experts.services import FIELD_LABELS as EXPERT_FIELD_LABELS
 from app.extensions import db

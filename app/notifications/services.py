@@ -18,7 +18,6 @@ from app.db_types import utcnow
 from app.errors import NotFound
 from app.extensions import db
 from app.notifications.models import Notification, OutboxEmail
-from app.timeutil import iso
 
 
 @dataclass
@@ -112,6 +111,3 @@ def safe_link(link: str) -> str:
     return link if link.startswith("/") and not link.startswith("//") and "\\" not in link else ""
 
 
-def notification_dict(note: Notification) -> dict:
-    return {"id": note.id, "kind": note.kind, "title": note.title, "body": note.body, "link": note.link,
-            "read": note.read_at is not None, "read_at": iso(note.read_at), "created_at": iso(note.created_at)}
