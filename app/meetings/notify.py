@@ -17,10 +17,9 @@ from app.notifications.service import MailAttachment, notify
 
 def participants(meeting: Meeting) -> list:
     from app.auth.models import User
-    from app.meetings.services import seated_members
 
     c = meeting.consultation
-    expert_ids = [m.expert_id for m in seated_members(c)]
+    expert_ids = [m.expert_id for m in c.seated_members()]
     experts = list(db.session.execute(
         select(User).where(User.expert_id.in_(expert_ids), User.is_active_flag.is_(True))
     ).scalars()) if expert_ids else []
