@@ -19,8 +19,6 @@ from app.cases.models import Case
 from app.consultations.models import Consultation, PanelMember
 from expert_pool import regions
 
-PANEL_SEEING_STATUSES = ("invited", "accepted")
-
 
 def _role(user) -> str | None:
     return getattr(user, "role", None)
@@ -38,10 +36,7 @@ def can_view_case(user, case: Case) -> bool:
             return True
         return user.organization_id is not None and any(c.office_id == user.organization_id for c in case.consultations)
     if role == "expert":
-        return user.expert_id is not None and any(
-            m.expert_id == user.expert_id and m.status in PANEL_SEEING_STATUSES
-            for c in case.consultations for m in c.members
-        )
+        return user.expert_id is not None and any(c.sees_through_seat(user.expert_id) for c in case.consultations)
     return False
 
 
@@ -64,7 +59,7 @@ def visible_cases_clause(user):
         return Case.id.in_(
             select(Consultation.case_id)
             .join(PanelMember, PanelMember.consultation_id == Consultation.id)
-            .where(PanelMember.expert_id == user.expert_id, PanelMember.status.in_(PANEL_SEEING_STATUSES))
+            .where(PanelMember.expert_id == user.expert_id, PanelMember.is_seated)  # = sees_through_seat
         )
     return false()
 

@@ -18,7 +18,7 @@ from app.audit.services import ACTION_LABELS, OBJECT_LABELS
 from app.auth.models import User
 from app.cases.models import CASE_STATUSES, Case
 from app.cases.schemas import FIELD_LABELS
-from app.consultations.models import CONSULTATION_STATUSES
+from app.consultations.models import CONSULTATION_STATUSES, PANEL_ROLES
 from app.experts.models import Expert
 from app.extensions import db
 from app.orgs.models import Organization
@@ -111,7 +111,6 @@ HIDDEN_KEYS = {"id", "version", "case_id", "sha256", "created_at", "updated_at",
 # Keys the workflow records beyond the case's own fields.
 EXTRA_FIELD_LABELS = {"expert_id": "专家", "role": "角色", "reason": "理由", "panel_size": "专家组人数",
                       "office_id": "承办单位", "tier": "专家库"}
-MEMBER_ROLES = {"chair": "组长", "member": "成员", "reserve": "候补"}
 ORG_KEYS = ("handling_org_id", "lead_org_id")
 
 
@@ -201,7 +200,7 @@ def display(key: str, value, orgs: dict[int, str]) -> str:
     if key == "expert_id":
         return orgs.get(("expert", value), str(value))
     if key == "role":
-        return MEMBER_ROLES.get(value, value)
+        return PANEL_ROLES.get(value, value)
     if key == "tier":
         return POOL_TIERS.get(value, value) + "级" if value in POOL_TIERS else str(value)
     if key == "cooperating_org_ids":

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ColumnElement, ForeignKey, Integer, String, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db_types import JSONText, UTCDateTime, utcnow
@@ -20,13 +21,25 @@ CONSULTATION_STATUSES = {
     "withdrawn": "已撤回",
 }
 
+# Panel roles and member statuses: the one place that spells them. Who sits on a panel, who
+# accepted, who is next in line are methods of Consultation and PanelMember below.
+CHAIR, MEMBER, RESERVE = "chair", "member", "reserve"
+INVITED, ACCEPTED, DECLINED = "invited", "accepted", "declined"
+IN_LINE, RELEASED = "reserve", "released"  # a reserve waiting to be promoted; one no longer needed
+SEATED_ROLES = (CHAIR, MEMBER)
+ROLE_ORDER = {CHAIR: 0, MEMBER: 1}
+# A chair or member invited or accepted holds the seat: the expert sees the consultation and its
+# case, counts on the panel (meetings, capacity, vacancies). Declined seats hold nothing.
+HOLDING_STATUSES = (INVITED, ACCEPTED)
+
 MEMBER_STATUSES = {
-    "invited": "已邀请",
-    "accepted": "已接受",
-    "declined": "已谢绝",
-    "reserve": "候补",
-    "released": "未启用",
+    INVITED: "已邀请",
+    ACCEPTED: "已接受",
+    DECLINED: "已谢绝",
+    IN_LINE: "候补",
+    RELEASED: "未启用",
 }
+PANEL_ROLES = {CHAIR: "组长", MEMBER: "成员", RESERVE: "候补"}
 
 
 class Consultation(db.Model):
@@ -84,6 +97,58 @@ class Consultation(db.Model):
         opinion = self.current_opinion
         return opinion.id if opinion is not None else None
 
+    # --- the panel -------------------------------------------------------------------------
+
+    def seats(self) -> list[PanelMember]:
+        """Every chair and member seat, whatever the answer (declined too), in drawing order."""
+        return [m for m in self.members if m.has_seat_role]
+
+    def seated_members(self) -> list[PanelMember]:
+        """Chair and members holding their seat (invited or accepted), in drawing order."""
+        return [m for m in self.members if m.is_seated]
+
+    def accepted_members(self) -> list[PanelMember]:
+        """Chair and members who accepted, chair first (they sit, sign and are rated)."""
+        return sorted((m for m in self.members if m.is_accepted), key=PanelMember.chair_first)
+
+    def awaiting_members(self) -> list[PanelMember]:
+        """Chair and members invited who have not answered yet, chair first."""
+        return sorted((m for m in self.members if m.awaits_answer), key=PanelMember.chair_first)
+
+    def reserves(self) -> list[PanelMember]:
+        """Reserves still in line, best rank first (the next to be promoted)."""
+        return sorted((m for m in self.members if m.is_in_line), key=lambda m: m.rank or 0)
+
+    def chair(self) -> PanelMember | None:
+        """The seated chair (invited or accepted), if the seat is held."""
+        return next((m for m in self.members if m.is_seated and m.is_chair), None)
+
+    def vacant_roles(self) -> list[str]:
+        """The roles of seats nobody holds (after declines): the chair first, then members."""
+        missing = self.panel_size - len(self.seated_members())
+        if missing <= 0:
+            return []
+        roles = [] if self.chair() is not None else [CHAIR]
+        return (roles + [MEMBER] * missing)[:missing]
+
+    def seat_of(self, expert_id: int | None) -> PanelMember | None:
+        """The expert's seat as chair or member, in any status (never a reserve's place)."""
+        if expert_id is None:
+            return None
+        return next((m for m in self.seats() if m.expert_id == expert_id), None)
+
+    def seat_of_user(self, user) -> PanelMember | None:
+        """The signed-in expert's own seat; None for every other role."""
+        if getattr(user, "role", None) != "expert":
+            return None
+        return self.seat_of(getattr(user, "expert_id", None))
+
+    def sees_through_seat(self, expert_id: int | None) -> bool:
+        """The expert sees this consultation (and its case) because they hold a seat on its
+        panel. The same rule as SQL is ``PanelMember.is_seated`` (used by the list clauses)."""
+        seat = self.seat_of(expert_id)
+        return seat is not None and seat.is_seated
+
 
 class PanelDraw(db.Model):
     """One recorded, verifiable draw: the seed, the sorted candidate list (with what the draw
@@ -131,6 +196,69 @@ class PanelMember(db.Model):
     @property
     def status_label(self) -> str:
         return MEMBER_STATUSES.get(self.status, self.status)
+
+    @property
+    def role_label(self) -> str:
+        return PANEL_ROLES.get(self.role, self.role)
+
+    @property
+    def is_chair(self) -> bool:
+        return self.role == CHAIR
+
+    @property
+    def has_seat_role(self) -> bool:
+        """Drawn (or promoted) as chair or member, whatever the answer; not a reserve."""
+        return self.role in SEATED_ROLES
+
+    @property
+    def has_declined(self) -> bool:
+        return self.status == DECLINED
+
+    @property
+    def is_in_line(self) -> bool:
+        """A ranked reserve not yet promoted (nor released)."""
+        return self.role == RESERVE and self.status == IN_LINE
+
+    def chair_first(self) -> tuple:
+        """Sort key: the chair, then members in drawing order."""
+        return (not self.is_chair, self.id or 0)
+
+    def listing_order(self) -> tuple:
+        """Sort key for listing a panel: chair, members, others; declined seats last."""
+        return (self.has_declined, ROLE_ORDER.get(self.role, len(ROLE_ORDER)))
+
+    # Python and SQL forms of one rule, side by side: the pages ask a loaded member, the lists
+    # (visible_cases_clause, visible_consultations_clause, busy experts) ask the database.
+
+    @hybrid_property
+    def is_seated(self) -> bool:
+        """Holds a seat: chair or member, invited or accepted."""
+        return self.role in SEATED_ROLES and self.status in HOLDING_STATUSES
+
+    @is_seated.inplace.expression
+    @classmethod
+    def _is_seated_sql(cls) -> ColumnElement[bool]:
+        return and_(cls.role.in_(SEATED_ROLES), cls.status.in_(HOLDING_STATUSES))
+
+    @hybrid_property
+    def is_accepted(self) -> bool:
+        """Sits on the panel: chair or member who accepted."""
+        return self.role in SEATED_ROLES and self.status == ACCEPTED
+
+    @is_accepted.inplace.expression
+    @classmethod
+    def _is_accepted_sql(cls) -> ColumnElement[bool]:
+        return and_(cls.role.in_(SEATED_ROLES), cls.status == ACCEPTED)
+
+    @hybrid_property
+    def awaits_answer(self) -> bool:
+        """A chair or member invited who has not answered yet."""
+        return self.role in SEATED_ROLES and self.status == INVITED
+
+    @awaits_answer.inplace.expression
+    @classmethod
+    def _awaits_answer_sql(cls) -> ColumnElement[bool]:
+        return and_(cls.role.in_(SEATED_ROLES), cls.status == INVITED)
 
 
 class Escalation(db.Model):

@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from app.auth.models import User
 from app.consultations import recording, workflow
-from app.consultations.models import Consultation, PanelDraw, PanelMember
+from app.consultations.models import (
+    ACCEPTED, DECLINED, IN_LINE, INVITED, PANEL_ROLES, RESERVE, Consultation, PanelDraw, PanelMember,
+)
 from app.consultations.permissions import can_staff
 from app.consultations.policy import policy_from_config
 from app.consultations.pool import screen_pool
@@ -91,10 +93,10 @@ def draw(user, c: Consultation, payload: dict | None) -> PanelDraw:
     now = utcnow()
     for m in panel.members:
         db.session.add(PanelMember(consultation=c, expert_id=m.expert_id, draw_id=record.id, role=m.role,
-                                   status="invited", invited_at=now))
+                                   status=INVITED, invited_at=now))
     for r in panel.reserves:
-        db.session.add(PanelMember(consultation=c, expert_id=r.expert_id, draw_id=record.id, role="reserve",
-                                   rank=r.rank, status="reserve"))
+        db.session.add(PanelMember(consultation=c, expert_id=r.expert_id, draw_id=record.id, role=RESERVE,
+                                   rank=r.rank, status=IN_LINE))
     before, after = workflow.apply(c, "draw_panel")
     db.session.flush()
     recording.record(c, "draw_panel", f"随机抽取专家组：候选 {len(candidates)} 名，回避/排除 {len(exclusions)} 名，种子 {seed}",
@@ -171,21 +173,21 @@ def respond(user, c: Consultation, expert_id: int, payload: dict) -> PanelMember
     is_self = getattr(user, "role", None) == "expert" and user.expert_id == expert_id
     if not is_self and not can_staff(user, c):
         raise Forbidden("只能答复本人的会商邀请")
-    member = next((m for m in c.members if m.expert_id == expert_id and m.role != "reserve"), None)
+    member = c.seat_of(expert_id)
     if member is None:
         raise NotFound("该专家不在本次会商的专家组中")
     data = parse(InvitationResponse, payload)
-    if member.status != "invited":
+    if not member.awaits_answer:
         raise Conflict(f"该邀请已答复（{member.status_label}）", code="already_responded")
     if data.response == "decline" and len(data.reason) < 2:
         raise ValidationFailed({"reason": "谢绝邀请请说明理由"})
     member.responded_at = utcnow()
     name = member.expert.name
     if data.response == "accept":
-        member.status = "accepted"
+        member.status = ACCEPTED
         recording.record(c, "invitation_accept", f"专家 {name} 接受会商邀请", after={"expert_id": expert_id})
         return member
-    member.status = "declined"
+    member.status = DECLINED
     member.decline_reason = data.reason
     recording.record(c, "invitation_decline", f"专家 {name} 谢绝会商邀请：{data.reason}", after={"expert_id": expert_id,
                                                                                           "reason": data.reason})
@@ -199,10 +201,10 @@ def respond(user, c: Consultation, expert_id: int, payload: dict) -> PanelMember
 
 def _promote_reserve(c: Consultation, role: str, declined_id: int | None = None) -> PanelMember | None:
     """The best-ranked reserve joins as invited (keeping required specialties covered when it can)."""
-    reserves = sorted((m for m in c.members if m.role == "reserve" and m.status == "reserve"), key=lambda m: m.rank)
+    reserves = c.reserves()
     if not reserves:
         return None
-    seated = [m for m in c.members if m.role in ("chair", "member") and m.status in ("invited", "accepted")]
+    seated = c.seated_members()
     snapshot = {}
     for d in c.draws:
         for cand in d.candidates:
@@ -214,10 +216,10 @@ def _promote_reserve(c: Consultation, role: str, declined_id: int | None = None)
     chosen = next(m for m in reserves if m.expert_id == chosen_id) if chosen_id is not None else reserves[0]
     chosen.role = role
     chosen.rank = None
-    chosen.status = "invited"
+    chosen.status = INVITED
     chosen.invited_at = utcnow()
     db.session.flush()
-    recording.record(c, "reserve_promoted", f"候补专家 {chosen.expert.name} 递补为专家组{'组长' if role == 'chair' else '成员'}",
+    recording.record(c, "reserve_promoted", f"候补专家 {chosen.expert.name} 递补为专家组{PANEL_ROLES[role]}",
                      after={"expert_id": chosen.expert_id, "role": role})
     _invite([chosen.expert_id], c)
     return chosen
@@ -253,13 +255,13 @@ def draw_more_reserves(user, c: Consultation, payload: dict | None) -> PanelDraw
     db.session.add(record)
     db.session.flush()
     for r in rd.reserves:
-        db.session.add(PanelMember(consultation=c, expert_id=r.expert_id, draw_id=record.id, role="reserve", rank=r.rank,
-                                   status="reserve"))
+        db.session.add(PanelMember(consultation=c, expert_id=r.expert_id, draw_id=record.id, role=RESERVE, rank=r.rank,
+                                   status=IN_LINE))
     db.session.flush()
     db.session.refresh(c)
     recording.record(c, "draw_reserves", f"追加抽取候补专家 {req.count} 名，种子 {seed}", after=record.result)
     # Fill seats left empty by declines.
-    vacancies = _vacant_roles(c)
+    vacancies = c.vacant_roles()
     for role in vacancies:
         if _promote_reserve(c, role) is None:
             break
@@ -271,13 +273,3 @@ def draw_more_reserves(user, c: Consultation, payload: dict | None) -> PanelDraw
 def _meeting_invites_follow(c: Consultation, why: str) -> None:
     """A scheduled meeting's invitation follows the seated panel (SEQUENCE+1, re-sent)."""
     panel_changed.send(c, summary=why)  # meetings connect the receiver (meetings build on consultations)
-
-
-def _vacant_roles(c: Consultation) -> list[str]:
-    seated = [m for m in c.members if m.role in ("chair", "member") and m.status in ("invited", "accepted")]
-    missing = c.panel_size - len(seated)
-    if missing <= 0:
-        return []
-    has_chair = any(m.role == "chair" for m in seated)
-    roles = [] if has_chair else ["chair"]
-    return (roles + ["member"] * missing)[:missing]

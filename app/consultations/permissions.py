@@ -16,13 +16,9 @@ from app.auth.jurisdiction import is_admin, officer_jurisdiction
 from app.cases.models import Case
 from app.consultations.models import Consultation, PanelMember
 
-VISIBLE_MEMBER_STATUSES = ("invited", "accepted")
-
 
 def is_panel_expert(user, consultation: Consultation) -> bool:
-    if getattr(user, "role", None) != "expert" or user.expert_id is None:
-        return False
-    return any(m.expert_id == user.expert_id and m.status in VISIBLE_MEMBER_STATUSES for m in consultation.members)
+    return getattr(user, "role", None) == "expert" and consultation.sees_through_seat(user.expert_id)
 
 
 def can_view_consultation(user, consultation: Consultation) -> bool:
@@ -82,7 +78,7 @@ def visible_consultations_clause(user):
         if user.expert_id is None:
             return false()
         return exists().where(and_(PanelMember.consultation_id == Consultation.id, PanelMember.expert_id == user.expert_id,
-                                   PanelMember.status.in_(VISIBLE_MEMBER_STATUSES)))
+                                   PanelMember.is_seated))  # = Consultation.sees_through_seat
     jur = officer_jurisdiction(user)
     if jur is None:
         return false()

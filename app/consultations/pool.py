@@ -25,7 +25,6 @@ from expert_pool.model import Candidate, CaseContext, DrawPolicy, Exclusion, Exp
 from expert_pool.recusal import screen
 from expert_pool.timeutil import SHANGHAI
 
-ACTIVE_MEMBER = ("invited", "accepted")
 FINISHED = ("closed", "withdrawn")
 
 
@@ -112,7 +111,7 @@ def load_records(rows: list[tuple], specialties: dict[int, set[str]], window: tu
         for eid, s, e in _meeting_busy(start, end, exclude_consultation_id):
             busy[eid].append((s, e))
     member_of = (select(PanelMember.expert_id, func.count()).join(Consultation, Consultation.id == PanelMember.consultation_id)
-                 .where(PanelMember.status.in_(ACTIVE_MEMBER), PanelMember.expert_id.in_(ids_query)))
+                 .where(PanelMember.is_seated, PanelMember.expert_id.in_(ids_query)))
     open_counts = dict(conn.execute(member_of.where(Consultation.status.not_in(FINISHED)).group_by(PanelMember.expert_id)).all())
     since = utcnow() - timedelta(days=365)
     recent = dict(conn.execute(member_of.where(Consultation.created_at >= since).group_by(PanelMember.expert_id)).all())
@@ -149,7 +148,7 @@ def _meeting_busy(start: datetime, end: datetime, exclude_consultation_id: int |
         select(PanelMember.expert_id, Meeting.start, Meeting.end)
         .join(Meeting, Meeting.consultation_id == PanelMember.consultation_id)
         .where(Meeting.status == "scheduled", Meeting.start < end, Meeting.end > start,
-               PanelMember.status.in_(ACTIVE_MEMBER))
+               PanelMember.is_seated)
     )
     if exclude_consultation_id is not None:
         stmt = stmt.where(Meeting.consultation_id != exclude_consultation_id)
@@ -161,7 +160,7 @@ def case_context(consultation: Consultation, window: tuple[datetime, datetime] |
     parents = dict(db.session.execute(select(Organization.id, Organization.parent_id)).all())
     prior = db.session.execute(
         select(PanelMember.expert_id).join(Consultation, Consultation.id == PanelMember.consultation_id)
-        .where(Consultation.case_id == case.id, Consultation.id != consultation.id, PanelMember.status.in_(ACTIVE_MEMBER))
+        .where(Consultation.case_id == case.id, Consultation.id != consultation.id, PanelMember.is_seated)
     ).scalars().all()
     return CaseContext(
         case_id=case.id,

@@ -19,7 +19,7 @@ from werkzeug.routing import BuildError
 from app.consultations import permissions as perm
 from app.consultations import services, workflow
 from app.consultations.forms import DrawForm, RatingForm, ReasonForm, ReservesForm
-from app.consultations.models import Consultation, ExpertRating
+from app.consultations.models import Consultation, ExpertRating, PanelMember
 from app.consultations.serialize import panel_dict
 from app.errors import ValidationFailed
 from app.experts.models import Expert
@@ -93,9 +93,7 @@ def abilities(user, c: Consultation) -> dict[str, bool]:
 
 def my_invitation(user, c: Consultation):
     """The current expert's own seat on the panel (not a reserve), if any."""
-    if getattr(user, "role", None) != "expert" or user.expert_id is None:
-        return None
-    return next((m for m in c.members if m.expert_id == user.expert_id and m.role != "reserve"), None)
+    return c.seat_of_user(user)
 
 
 def expert_names(ids) -> dict[int, str]:
@@ -178,7 +176,7 @@ def render_detail(c: Consultation, status: int = 200, forms: dict | None = None,
               "candidate_count": len(d.candidates or []), "excluded_count": len(d.excluded or [])} for d in c.draws]
     ratings = {r.expert_id: r for r in db.session.execute(
         select(ExpertRating).where(ExpertRating.consultation_id == c.id)).scalars()}
-    accepted = [m for m in c.members if m.role in ("chair", "member") and m.status == "accepted"]
+    accepted = c.accepted_members()
     rating_forms = {m.expert_id: RatingForm(prefix=f"rate{m.expert_id}", formdata=None) for m in accepted}
     if rating_form is not None and rating_expert_id is not None:
         rating_forms[rating_expert_id] = rating_form
@@ -195,12 +193,9 @@ def render_detail(c: Consultation, status: int = 200, forms: dict | None = None,
 
 def _member_rows(c: Consultation) -> dict:
     """Seated members (chair first, declined last) and ranked reserves as PanelMember rows."""
-    order = {"chair": 0, "member": 1}
-    seated = sorted((m for m in c.members if m.role in ("chair", "member")),
-                    key=lambda m: (m.status == "declined", order.get(m.role, 2), m.id))
-    reserves = sorted((m for m in c.members if m.role == "reserve" and m.status == "reserve"), key=lambda m: m.rank or 0)
-    released = [m for m in c.members if m.role == "reserve" and m.status != "reserve"]
-    return {"seated": seated, "reserves": reserves, "released": released}
+    seated = sorted(c.seats(), key=PanelMember.listing_order)
+    released = [m for m in c.members if not m.has_seat_role and not m.is_in_line]
+    return {"seated": seated, "reserves": c.reserves(), "released": released}
 
 
 def back(consultation_id: int, anchor: str | None = None):

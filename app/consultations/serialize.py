@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.consultations.models import Consultation, PanelDraw
+from app.consultations.models import Consultation, PanelDraw, PanelMember
 from app.timeutil import iso
 
 
@@ -11,16 +11,10 @@ def panel_dict(consultation: Consultation) -> dict | None:
     initial = next((d for d in consultation.draws if d.kind == "initial"), None)
     if initial is None:
         return None
-    members, reserves = [], []
-    for m in consultation.members:
-        if m.role == "reserve" and m.status == "reserve":
-            reserves.append({"expert_id": m.expert_id, "rank": m.rank, "name": m.expert.name})
-        else:
-            members.append({"expert_id": m.expert_id, "role": m.role, "status": m.status, "name": m.expert.name,
-                            "decline_reason": m.decline_reason, "responded_at": iso(m.responded_at)})
-    reserves.sort(key=lambda r: r["rank"])
-    order = {"chair": 0, "member": 1}
-    members.sort(key=lambda m: (m["status"] == "declined", order.get(m["role"], 2)))
+    reserves = [{"expert_id": m.expert_id, "rank": m.rank, "name": m.expert.name} for m in consultation.reserves()]
+    members = [{"expert_id": m.expert_id, "role": m.role, "status": m.status, "name": m.expert.name,
+                "decline_reason": m.decline_reason, "responded_at": iso(m.responded_at)}
+               for m in sorted((m for m in consultation.members if not m.is_in_line), key=PanelMember.listing_order)]
     return {"members": members, "reserves": reserves, "draw": draw_dict(initial),
             "additional_draws": [draw_dict(d) for d in consultation.draws if d.kind != "initial"],
             "reserves_exhausted": needs_reserves(consultation)}
@@ -44,9 +38,7 @@ def draw_dict(draw: PanelDraw) -> dict:
 
 def needs_reserves(consultation: Consultation) -> bool:
     """A seat is vacant (a member declined and no reserve was left to take it)."""
-    seats = consultation.panel_size
-    filled = sum(1 for m in consultation.members if m.role in ("chair", "member") and m.status in ("invited", "accepted"))
-    return bool(consultation.draws) and filled < seats
+    return bool(consultation.draws) and bool(consultation.vacant_roles())
 
 
 def consultation_dict(consultation: Consultation, include_panel: bool = True) -> dict:

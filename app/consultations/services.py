@@ -190,7 +190,7 @@ def rate(user, c: Consultation, payload: dict) -> ExpertRating:
     if c.status not in RATABLE:
         raise Conflict("会商结束（已召开会商）后才能评价专家", code="invalid_transition")
     data = parse(RatingIn, payload)
-    sat = {m.expert_id for m in c.members if m.status == "accepted"}
+    sat = {m.expert_id for m in c.accepted_members()}
     if data.expert_id not in sat:
         raise ValidationFailed({"expert_id": "该专家不是本次会商的专家组成员"})
     existing = db.session.execute(select(ExpertRating).where(

@@ -27,7 +27,6 @@ AGENCY_GROUPS = (
     ("in_progress", "会商中", ("accepted", "panel_drawn", "scheduled", "deliberated")),
     ("opinion_issued", "已出具意见", ("opinion_issued",)),
 )
-SEATED = ("chair", "member")
 
 
 @bp.route("/")
@@ -99,11 +98,11 @@ def expert_work(user) -> dict:
         return {"invitations": [], "to_sign": [], "meetings": []}
     invitations = db.session.execute(
         select(PanelMember).join(Consultation, Consultation.id == PanelMember.consultation_id)
-        .where(PanelMember.expert_id == user.expert_id, PanelMember.status == "invited", PanelMember.role.in_(SEATED),
+        .where(PanelMember.expert_id == user.expert_id, PanelMember.awaits_answer,
                Consultation.status.not_in(("closed", "withdrawn")))
         .order_by(PanelMember.id.desc())).scalars().all()
     seated = select(PanelMember.consultation_id).where(
-        PanelMember.expert_id == user.expert_id, PanelMember.status == "accepted", PanelMember.role.in_(SEATED))
+        PanelMember.expert_id == user.expert_id, PanelMember.is_accepted)
     signed = select(OpinionSignature.opinion_id).where(OpinionSignature.expert_id == user.expert_id)
     to_sign = db.session.execute(
         select(Opinion).where(Opinion.status == "draft", Opinion.consultation_id.in_(seated), Opinion.id.not_in(signed))

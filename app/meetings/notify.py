@@ -11,7 +11,6 @@ from sqlalchemy import select
 from app.auth.models import User
 from app.consultations import recording
 from app.consultations.recipients import agency_users, officers_of
-from app.consultations.seats import seated_members
 from app.extensions import db
 from app.meetings.models import Meeting
 from app.meetings.serialize import meeting_ics
@@ -21,7 +20,7 @@ from app.timeutil import format_span
 
 def participants(meeting: Meeting) -> list:
     c = meeting.consultation
-    expert_ids = [m.expert_id for m in seated_members(c)]
+    expert_ids = [m.expert_id for m in c.seated_members()]
     experts = list(db.session.execute(
         select(User).where(User.expert_id.in_(expert_ids), User.is_active_flag.is_(True))
     ).scalars()) if expert_ids else []

@@ -6,7 +6,6 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.consultations.seats import seated_members
 from app.extensions import db
 from app.meetings import ics
 from app.meetings.models import MEETING_MODES, Meeting
@@ -49,16 +48,16 @@ def _expert_addresses(expert_ids: list[int]) -> dict[int, str]:
 def meeting_invitation(m: Meeting) -> ics.Invitation:
     c = m.consultation
     case = c.case
-    seated = seated_members(c)
+    seated = c.seated_members()
     addresses = _expert_addresses([pm.expert_id for pm in seated])
     attendees = tuple(
         ics.Attendee(name=pm.expert.name, address=addresses.get(pm.expert_id) or (pm.expert.email or ""),
-                     accepted=pm.status == "accepted", chair=pm.role == "chair", key=f"expert-{pm.expert_id}")
-        for pm in sorted(seated, key=lambda pm: (pm.role != "chair", pm.expert_id))
+                     accepted=pm.is_accepted, chair=pm.is_chair, key=f"expert-{pm.expert_id}")
+        for pm in sorted(seated, key=lambda pm: (not pm.is_chair, pm.expert_id))
     )
     mode = MEETING_MODES.get(m.mode, m.mode)
-    panel = "、".join(f"{pm.expert.name}（{'组长' if pm.role == 'chair' else '成员'}）" for pm in
-                     sorted(seated, key=lambda pm: (pm.role != "chair", pm.expert_id)))
+    panel = "、".join(f"{pm.expert.name}（{pm.role_label}）" for pm in
+                     sorted(seated, key=lambda pm: (not pm.is_chair, pm.expert_id)))
     lines = [
         f"信访事项：{case.case_number} {case.title}",
         f"时间：{format_span(m.start, m.end)}（北京时间）",

@@ -31,7 +31,6 @@ from app.consultations import recording
 from app.consultations import services as cs
 from app.consultations import workflow
 from app.consultations.models import Consultation, PanelMember
-from app.consultations.seats import ACTIVE_MEMBER, SEATED_ROLES, seated_members
 from app.db_types import utcnow
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.experts.models import Unavailability
@@ -82,8 +81,8 @@ def busy_intervals(expert_ids: list[int], start: datetime, end: datetime,
     stmt = (
         select(PanelMember.expert_id, Meeting.start, Meeting.end, Meeting.consultation_id)
         .join(Meeting, Meeting.consultation_id == PanelMember.consultation_id)
-        .where(PanelMember.expert_id.in_(expert_ids), PanelMember.status.in_(ACTIVE_MEMBER),
-               PanelMember.role.in_(SEATED_ROLES), Meeting.status == "scheduled", Meeting.start < end, Meeting.end > start)
+        .where(PanelMember.expert_id.in_(expert_ids), PanelMember.is_seated,
+               Meeting.status == "scheduled", Meeting.start < end, Meeting.end > start)
     )
     if exclude_consultation_id is not None:
         stmt = stmt.where(Meeting.consultation_id != exclude_consultation_id)
@@ -146,7 +145,7 @@ def suggest_slots(c: Consultation, q: SlotQuery) -> dict:
         warnings.append(cal_warning)
     if q.duration_minutes > LONGEST_BLOCK_MINUTES:
         warnings.append("会商时长超过单个办公时段（上午 3 小时、下午 3.5 小时），无法安排，请缩短时长或分次会商")
-    members = seated_members(c)
+    members = c.seated_members()
     if not members:
         warnings.append("尚未组成专家组，未核对专家的时间安排")
     current = now()
@@ -201,7 +200,7 @@ def _check_time(c: Consultation, start: datetime, duration: int) -> datetime:
         if problem.code == "outside_office_hours":
             raise ValidationFailed(message=problem.message, code="outside_office_hours",
                                    details={"start": problem.message, "office_hours": ["09:00-12:00", "14:00-17:30"]})
-    members = {m.expert_id: m for m in seated_members(c)}
+    members = {m.expert_id: m for m in c.seated_members()}
     conflicts: list[dict] = []
     seen: set[tuple[int, str]] = set()
     for b in sorted(busy_intervals(list(members), start, end, exclude_consultation_id=c.id),
@@ -362,7 +361,7 @@ def record_minutes(user, meeting: Meeting, payload: dict) -> tuple[Meeting, bool
     if meeting.status not in ("scheduled", "held"):
         raise Conflict(f"会商会议{meeting.status_label}，不能记录会议纪要", code="meeting_not_active",
                        details={"status": meeting.status})
-    members = {m.expert_id: m for m in seated_members(c)}
+    members = {m.expert_id: m for m in c.seated_members()}
     strangers = sorted(set(data.attendee_expert_ids) - set(members))
     if strangers:
         raise ValidationFailed({"attendee_expert_ids": f"以下专家不是本次会商的专家组成员：{', '.join(map(str, strangers))}"})

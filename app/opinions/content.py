@@ -18,7 +18,6 @@ from datetime import date
 from app.consultations.models import Consultation
 from app.documents import OpinionDocument, Signer, format_date
 from app.opinions.models import Opinion
-from app.opinions.permissions import SEATED_ROLES, accepted_members
 from app.timeutil import local
 from expert_pool.codes import CONCLUSIONS, RECOMMENDATIONS
 
@@ -44,7 +43,6 @@ LABELS = {
 # Needed before anyone signs or the office issues; drafts may be incomplete.
 REQUIRED_FOR_SIGNING = ("basic_facts", "analysis", "conclusion", "recommendations")
 COMMENT_SECTIONS = ("general", *EDITABLE)
-ROLE_LABELS = {"chair": "组长", "member": "成员"}
 _CC_SPLIT = re.compile(r"[，,、;；\n]+")
 
 
@@ -77,7 +75,7 @@ def _when(value) -> str:
 
 def _member_line(member) -> str:
     e = member.expert
-    details = [ROLE_LABELS.get(member.role, "")] if member.role == "chair" else []
+    details = [member.role_label] if member.is_chair else []
     affiliation = f"{e.employer or ''}{e.title or ''}"
     if affiliation:
         details.append(affiliation)
@@ -97,11 +95,8 @@ def _material_name(attachment) -> str:
 
 
 def _sitting(c: Consultation) -> list:
-    members = accepted_members(c)
-    if members:
-        return members
-    invited = [m for m in c.members if m.role in SEATED_ROLES and m.status == "invited"]
-    return sorted(invited, key=lambda m: (m.role != "chair", m.id or 0))
+    """Who sat: the members who accepted, else (nobody answered yet) those invited."""
+    return c.accepted_members() or c.awaiting_members()
 
 
 def prefill(c: Consultation) -> dict:
@@ -177,7 +172,7 @@ def printed_dissent(opinion: Opinion) -> str:
 
 def signer_dicts(c: Consultation) -> list[dict]:
     return [{"name": m.expert.name, "title": m.expert.title or "", "employer": m.expert.employer or "",
-             "role": ROLE_LABELS.get(m.role, "成员"), "expert_id": m.expert_id} for m in accepted_members(c)]
+             "role": m.role_label, "expert_id": m.expert_id} for m in c.accepted_members()]
 
 
 def document_content(opinion: Opinion, *, number: str | None = None, issued_on: date | None = None) -> dict:

@@ -158,7 +158,7 @@ def download_name(opinion: Opinion, kind: str) -> str:
 
 def unsigned_members(opinion: Opinion) -> list:
     signed = {s.expert_id for s in opinion.signatures if s.version == opinion.version}
-    return [m for m in perm.accepted_members(opinion.consultation) if m.expert_id not in signed]
+    return [m for m in opinion.consultation.accepted_members() if m.expert_id not in signed]
 
 
 def issue(user, opinion: Opinion) -> Opinion:
@@ -167,7 +167,7 @@ def issue(user, opinion: Opinion) -> Opinion:
     require_draft(opinion)
     require_complete(opinion, "印发")
     c = opinion.consultation
-    members = perm.accepted_members(c)
+    members = c.accepted_members()
     if not members:
         raise Conflict("专家组尚无接受邀请的成员，不能印发", code="signatures_missing", details={"unsigned": []})
     missing = unsigned_members(opinion)

@@ -17,25 +17,11 @@ from app.consultations.models import Consultation, PanelMember
 from app.consultations.permissions import can_staff, can_view_consultation
 from app.opinions.models import Opinion
 
-SEATED_ROLES = ("chair", "member")
-
-
-def panel_seat(user, consultation: Consultation) -> PanelMember | None:
-    """The user's own seat (chair or member, any status) on the consultation's panel."""
-    if getattr(user, "role", None) != "expert" or getattr(user, "expert_id", None) is None:
-        return None
-    return next((m for m in consultation.members if m.expert_id == user.expert_id and m.role in SEATED_ROLES), None)
-
 
 def accepted_seat(user, consultation: Consultation) -> PanelMember | None:
-    seat = panel_seat(user, consultation)
-    return seat if seat is not None and seat.status == "accepted" else None
-
-
-def accepted_members(consultation: Consultation) -> list[PanelMember]:
-    """Members who accepted, chair first (they sign the opinion)."""
-    seated = [m for m in consultation.members if m.role in SEATED_ROLES and m.status == "accepted"]
-    return sorted(seated, key=lambda m: (m.role != "chair", m.id or 0))
+    """The user's own seat on the panel, once accepted (drafting, editing, signing)."""
+    seat = consultation.seat_of_user(user)
+    return seat if seat is not None and seat.is_accepted else None
 
 
 def can_view(user, opinion: Opinion) -> bool:
@@ -46,7 +32,7 @@ def can_draft(user, consultation: Consultation) -> bool:
     if can_staff(user, consultation):
         return True
     seat = accepted_seat(user, consultation)
-    return seat is not None and seat.role == "chair"
+    return seat is not None and seat.is_chair
 
 
 def can_edit(user, opinion: Opinion) -> bool:

@@ -73,7 +73,7 @@ def new():
     if live is not None:
         return back(live.id)
     return render_template("opinions/new.html", consultation=c, case=c.case, can_draft=can_draft_opinion(c),
-                           members=perm.accepted_members(c), form=ActionForm(formdata=None),
+                           members=c.accepted_members(), form=ActionForm(formdata=None),
                            consultation_url=link_or_none("consultations.detail", consultation_id=c.id))
 
 

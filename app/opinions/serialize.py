@@ -20,7 +20,7 @@ def signature_status(opinion: Opinion) -> list[dict]:
     """Every member who accepted, chair first, and whether they signed the current version."""
     by_expert = {s.expert_id: s for s in opinion.signatures}
     out = []
-    for m in perm.accepted_members(opinion.consultation):
+    for m in opinion.consultation.accepted_members():
         s = by_expert.get(m.expert_id)
         current = s is not None and s.version == opinion.version
         out.append({"expert_id": m.expert_id, "name": m.expert.name, "role": m.role,

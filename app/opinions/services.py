@@ -188,7 +188,7 @@ def expert_users(expert_ids) -> list:
 
 
 def panel_users(c: Consultation) -> list:
-    return expert_users(m.expert_id for m in perm.accepted_members(c))
+    return expert_users(m.expert_id for m in c.accepted_members())
 
 
 # --------------------------------------------------------------------------- drafting
@@ -307,7 +307,7 @@ def resolve_comment(user, opinion: Opinion, comment_id: int) -> OpinionComment:
 def require_member(user, opinion: Opinion, doing: str):
     seat = perm.accepted_seat(user, opinion.consultation)
     if seat is None:
-        if perm.panel_seat(user, opinion.consultation) is not None:
+        if opinion.consultation.seat_of_user(user) is not None:
             raise Forbidden(f"接受会商邀请后才能{doing}")
         raise Forbidden(f"只有专家组成员本人可以{doing}")
     return seat
@@ -343,7 +343,7 @@ def sign(user, opinion: Opinion, *, password: str | None = None, token_issued_at
     db.session.flush()
     record(opinion, "sign", f"专家 {seat.expert.name} 签署意见书第 {opinion.version} 版",
            after={"expert_id": seat.expert_id, "version": opinion.version}, object_type="signature")
-    members = perm.accepted_members(opinion.consultation)
+    members = opinion.consultation.accepted_members()
     signed = {s.expert_id for s in opinion.signatures}
     if members and all(m.expert_id in signed for m in members):
         notify(officers_of(opinion.consultation.office_id), "opinion_ready", f"意见书已全部签署，可以印发：{opinion.title}",

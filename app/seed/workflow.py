@@ -39,7 +39,6 @@ from app.documents import format_date
 from app.meetings import services as meetings
 from app.opinions import issuing
 from app.opinions import services as opinions
-from app.opinions.permissions import accepted_members
 from app.seed.actors import acting, agency_user, expert_user, request_scope
 from app.seed.cases import render
 from app.seed.context import SeedContext
@@ -48,7 +47,6 @@ from app.seed.workflow_data import CONSULTATIONS, ConsultationSpec, MeetingSpec
 from app.timeutil import SHANGHAI
 from expert_pool import workdays
 
-SEATED = ("chair", "member")
 MEETING_MINUTES = 120
 PREFERRED_STARTS = (time(9, 30), time(14, 30))
 
@@ -95,8 +93,9 @@ class Flow:
     def officer(self):
         return self.officers[self.c.office_id]
 
-    def seated(self, status: str | None = None) -> list:
-        return [m for m in self.c.members if m.role in SEATED and (status is None or m.status == status)]
+    def invited(self) -> list:
+        """Chair and members still to answer their invitation, in drawing order."""
+        return [m for m in self.c.members if m.awaits_answer]
 
     def account(self, expert_id: int):
         """The expert's own account, if the demo gave them one (the demo expert; members who sign)."""
@@ -155,20 +154,20 @@ class Flow:
             current_app.logger.warning("demo: no panel for %s: %s %s", self.case.case_number, err.message, err.details)
             return False
         if self.spec.demo_expert and self.demo_id is not None \
-                and not any(m.expert_id == self.demo_id for m in self.seated("invited")):
+                and not any(m.expert_id == self.demo_id for m in self.invited()):
             current_app.logger.warning("demo: the demo expert was not drawn for %s", self.case.case_number)
         return True
 
     def answer_invitations(self) -> None:
         spec = self.spec
         if spec.decline:
-            declining = next((m for m in self.seated("invited") if m.expert_id != self.demo_id), None)
+            declining = next((m for m in self.invited() if m.expert_id != self.demo_id), None)
             if declining is not None:
                 self.respond(declining, "decline", spec.decline)
         if spec.opinion is not None:  # members who will sign get their accounts and answer themselves
-            for m in self.seated("invited"):
+            for m in self.invited():
                 expert_user(self.ctx, m.expert)
-        answering = [m for m in self.seated("invited")
+        answering = [m for m in self.invited()
                      if not (spec.demo_expert == "invited" and m.expert_id == self.demo_id)]
         if spec.accept is not None:
             answering = answering[:spec.accept]
@@ -201,16 +200,16 @@ class Flow:
             current_app.logger.warning("demo: no past meeting slot for %s", self.case.case_number)
             return
         self.meeting_day = day
-        present = [m.expert_id for m in self.seated("accepted")]
+        present = [m.expert_id for m in self.c.members if m.is_accepted]
         with acting(self.officer):
             meetings.record_minutes(self.officer, meeting, {"text": spec.minutes, "attendee_expert_ids": present})
 
     def write_opinion(self) -> None:
         spec, today = self.spec.opinion, self.ctx.today
-        members = accepted_members(self.c)
+        members = self.c.accepted_members()
         if not members or self.c.status not in opinions.DRAFTABLE_STATES:
             return
-        chair = next((m for m in members if m.role == "chair"), None)
+        chair = next((m for m in members if m.is_chair), None)
         drafter = self.account(chair.expert_id) if chair else None
         drafter = drafter or self.officer
         with acting(drafter):
