@@ -39,6 +39,12 @@ def _declare(expert_id: int, form, form_key: str, action, done: str, anchor: str
                                                           **{form_key: form}))
 
 
+def _remove(expert_id: int, action, row_id: int, done: str, anchor: str):
+    """Withdraw or delete one declaration with ``action(user, expert, row_id)``; back to the section."""
+    expert = _load(expert_id)
+    return ui_action(lambda: action(current_user, expert, row_id), done=done, to=lambda _: _back(expert_id, anchor))
+
+
 @bp.route("/<dbid:expert_id>/conflicts", methods=["POST"])
 def add_conflict(expert_id: int):
     return _declare(expert_id, ConflictForm().setup(organizations()), "conflict_form", services.add_conflict,
@@ -47,9 +53,7 @@ def add_conflict(expert_id: int):
 
 @bp.route("/<dbid:expert_id>/conflicts/<dbid:conflict_id>/withdraw", methods=["POST"])
 def withdraw_conflict(expert_id: int, conflict_id: int):
-    expert = _load(expert_id)
-    return ui_action(lambda: services.delete_conflict(current_user, expert, conflict_id), done="已撤回该回避申报。",
-                     to=lambda _: _back(expert_id, "conflicts"))
+    return _remove(expert_id, services.delete_conflict, conflict_id, "已撤回该回避申报。", "conflicts")
 
 
 @bp.route("/<dbid:expert_id>/unavailability", methods=["POST"])
@@ -60,6 +64,4 @@ def add_unavailability(expert_id: int):
 
 @bp.route("/<dbid:expert_id>/unavailability/<dbid:row_id>/delete", methods=["POST"])
 def delete_unavailability(expert_id: int, row_id: int):
-    expert = _load(expert_id)
-    return ui_action(lambda: services.delete_unavailability(current_user, expert, row_id), done="已删除该不可出席时段。",
-                     to=lambda _: _back(expert_id, "unavailability"))
+    return _remove(expert_id, services.delete_unavailability, row_id, "已删除该不可出席时段。", "unavailability")

@@ -76,6 +76,13 @@ def _back(c, form) -> Response:
     return redirect(_safe_next(form.next.data) or url_for("meetings.consultation", consultation_id=c.id))
 
 
+def _reshown(meeting_id: int, values: dict, action: str) -> dict:
+    """A meeting form's refusal (any service error): the section again with the message and
+    what was entered, in the error's status."""
+    return {AppError: lambda err: _page(services.get_visible(current_user, meeting_id).consultation, err.status, err,
+                                        values, action)}
+
+
 def _csrf_failed(c, form):
     errors = [e for errs in form.errors.values() for e in errs]
     return _page(c, 400, ValidationFailed(message="表单已过期或校验失败，请重新提交。" + "；".join(errors[:1])))
@@ -117,12 +124,8 @@ def reschedule(meeting_id: int):
             return "会商会议安排没有变化。", "info"
         return f"会商会议已变更为 {services.format_span(meeting.start, meeting.end)}，已重新发送日历邀请。", "success"
 
-    def refused(err: AppError):
-        return _page(services.get_visible(current_user, meeting_id).consultation, err.status, err, payload,
-                     f"reschedule-{meeting_id}")
-
     return ui_action(lambda: services.reschedule(current_user, meeting, payload), done=rescheduled,
-                     to=lambda _: _back(c, form), on_error={AppError: refused})
+                     to=lambda _: _back(c, form), on_error=_reshown(meeting_id, payload, f"reschedule-{meeting_id}"))
 
 
 @bp.route("/<dbid:meeting_id>/cancel", methods=["POST"])
@@ -135,8 +138,7 @@ def cancel(meeting_id: int):
     return ui_action(
         lambda: services.cancel(current_user, meeting, form.to_payload()),
         done="会商会议已取消，已向所有参会人员发送取消通知。", to=lambda _: _back(c, form),
-        on_error={AppError: lambda err: _page(services.get_visible(current_user, meeting_id).consultation, err.status,
-                                              err, {}, "cancel")})
+        on_error=_reshown(meeting_id, {}, "cancel"))
 
 
 @bp.route("/<dbid:meeting_id>/minutes", methods=["POST"])
@@ -150,9 +152,7 @@ def minutes(meeting_id: int):
     return ui_action(
         lambda: services.record_minutes(current_user, meeting, payload),
         done=lambda result: "会议纪要已记录，会商进入“已会商”阶段。" if result[1] else "会议纪要已修改。",
-        to=lambda _: _back(c, form),
-        on_error={AppError: lambda err: _page(services.get_visible(current_user, meeting_id).consultation, err.status,
-                                              err, payload, f"minutes-{meeting_id}")})
+        to=lambda _: _back(c, form), on_error=_reshown(meeting_id, payload, f"minutes-{meeting_id}"))
 
 
 @bp.route("/<dbid:meeting_id>/invite.ics")
