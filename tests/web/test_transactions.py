@@ -173,7 +173,9 @@ def test_api_error_raised_after_writing_is_rolled_back(client, world, api, db, c
 
 def test_api_4xx_answered_by_the_view_writes_nothing(client, world, api, db):
     h = api(world.admin)
-    count = partial(lambda: db.session.execute(select(func.count()).select_from(Expert)).scalar_one())
+    def count() -> int:
+        return db.session.execute(select(func.count()).select_from(Expert)).scalar_one()
+
     experts = count()
     rows = [roster_row(1), roster_row(2, 专业领域="占星术")]  # one good row, one bad: the file is refused whole
     with counting_commits() as commits:
