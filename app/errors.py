@@ -7,6 +7,11 @@ shows ``message`` (always Chinese) to the user.
 from __future__ import annotations
 
 
+def error_body(code: str, message: str, details: dict | None = None) -> dict:
+    """The API's one error shape; every JSON error (services', HTTP's, the app's) is built here."""
+    return {"error": {"code": code, "message": message, "details": details or {}}}
+
+
 class AppError(Exception):
     status = 400
     code = "bad_request"
@@ -20,7 +25,7 @@ class AppError(Exception):
         self.details = details or {}
 
     def to_dict(self) -> dict:
-        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+        return error_body(self.code, self.message, self.details)
 
 
 class BadRequest(AppError):

@@ -9,7 +9,7 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app import input_guard
 from app.auth.sessions import user_for_session  # the cookie counts only while its session lives
-from app.errors import AppError, Conflict, ValidationFailed
+from app.errors import AppError, Conflict, ValidationFailed, error_body
 from app.extensions import db, login_manager
 from app.timeutil import local
 from expert_pool import codes, regions
@@ -67,14 +67,14 @@ def init_app(app: Flask) -> None:
         mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         message = f"上传文件超过 {mb} MB 上限"
         if _wants_json():
-            return jsonify({"error": {"code": "too_large", "message": message, "details": {"max_mb": mb}}}), 413
+            return jsonify(error_body("too_large", message, {"max_mb": mb})), 413
         return render_template("errors/error.html", status=413, title=ERROR_TITLES[413], message=message), 413
 
     @app.errorhandler(HTTPException)
     def handle_http(err: HTTPException):
         if _wants_json():
             code = {404: "not_found", 405: "method_not_allowed"}.get(err.code, "http_error")
-            return jsonify({"error": {"code": code, "message": ERROR_TITLES.get(err.code, err.name), "details": {}}}), err.code
+            return jsonify(error_body(code, ERROR_TITLES.get(err.code, err.name))), err.code
         return render_template("errors/error.html", status=err.code, title=ERROR_TITLES.get(err.code, err.name),
                                message=""), err.code
 
@@ -83,7 +83,7 @@ def init_app(app: Flask) -> None:
         app.logger.exception("unhandled error")
         db.session.rollback()
         if _wants_json():
-            return jsonify({"error": {"code": "internal_error", "message": "系统内部错误，请联系管理员", "details": {}}}), 500
+            return jsonify(error_body("internal_error", "系统内部错误，请联系管理员")), 500
         return render_template("errors/error.html", status=500, title=ERROR_TITLES[500], message="系统内部错误，请联系管理员"), 500
 
     @app.after_request

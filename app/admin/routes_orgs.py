@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -14,6 +14,7 @@ from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 from app.orgs import services
 from app.orgs.models import Organization
+from app.transactions import ui_action
 from expert_pool.codes import ORG_KINDS, ORG_TIERS
 
 
@@ -50,20 +51,15 @@ def organization_create():
         if parent is not None:
             form.parent_id.data = str(parent.id)
             form.region_code.data = parent.region_code
-    errors, status = [], 200
+
+    def page(errors=(), status: int = 200):
+        return render_template("admin/organization_form.html", form=form, org=None, errors=list(errors)), status
+
     if form.validate_on_submit():
-        try:
-            org = services.create_organization(current_user, form.payload())
-            db.session.commit()
-        except (ValidationFailed, Conflict) as err:
-            db.session.rollback()
-            errors, status = apply_errors(form, err), err.status
-        else:
-            flash(f"已新增单位“{org.name}”。", "success")
-            return redirect(url_for("admin.organizations"))
-    elif form.is_submitted():
-        status = 422
-    return render_template("admin/organization_form.html", form=form, org=None, errors=errors), status
+        return ui_action(lambda: services.create_organization(current_user, form.payload()),
+                         done=lambda org: f"已新增单位“{org.name}”。", to=lambda _: redirect(url_for("admin.organizations")),
+                         on_error={(ValidationFailed, Conflict): lambda err: page(apply_errors(form, err), err.status)})
+    return page(status=422 if form.is_submitted() else 200)
 
 
 @bp.route("/organizations/<dbid:org_id>/edit", methods=["GET", "POST"])
@@ -74,19 +70,15 @@ def organization_edit(org_id: int):
     if request.method == "GET":
         form.parent_id.data = str(org.parent_id) if org.parent_id else ""
         form.doc_prefix.data = org.doc_prefix or ""
-    errors, status = [], 200
+
+    def page(errors=(), status: int = 200):
+        children = list(db.session.execute(select(Organization).where(Organization.parent_id == org.id)
+                                           .order_by(Organization.region_code, Organization.id)).scalars())
+        return render_template("admin/organization_form.html", form=form, org=org, errors=list(errors),
+                               children=children), status
+
     if form.validate_on_submit():
-        try:
-            services.update_organization(current_user, org, form.payload())
-            db.session.commit()
-        except (ValidationFailed, Conflict) as err:
-            db.session.rollback()
-            errors, status = apply_errors(form, err), err.status
-        else:
-            flash(f"已保存单位“{org.name}”。", "success")
-            return redirect(url_for("admin.organizations"))
-    elif form.is_submitted():
-        status = 422
-    children = list(db.session.execute(select(Organization).where(Organization.parent_id == org.id)
-                                       .order_by(Organization.region_code, Organization.id)).scalars())
-    return render_template("admin/organization_form.html", form=form, org=org, errors=errors, children=children), status
+        return ui_action(lambda: services.update_organization(current_user, org, form.payload()),
+                         done=lambda _: f"已保存单位“{org.name}”。", to=lambda _: redirect(url_for("admin.organizations")),
+                         on_error={(ValidationFailed, Conflict): lambda err: page(apply_errors(form, err), err.status)})
+    return page(status=422 if form.is_submitted() else 200)

@@ -3,7 +3,7 @@ through app.auth.accounts, so the UI and the API apply the same rules."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -16,6 +16,7 @@ from app.auth.models import User
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
 from app.paging import parse_paging
+from app.transactions import ui_action
 from expert_pool.codes import ROLES
 
 PER_PAGE = 50
@@ -51,21 +52,17 @@ def user_create():
     form = UserCreateForm()
     form.organization_id.choices = organization_choices("（无，系统管理员或专家可不选）")
     form.expert_id.choices = unlinked_expert_choices()
-    errors, status = [], 200
+
+    def page(errors=(), status: int = 200):
+        return render_template("admin/user_create.html", form=form, errors=list(errors), policy=password_policy_text(),
+                               role_org_hint=role_org_hint()), status
+
     if form.validate_on_submit():
-        try:
-            user = accounts.create_user(current_user, form.payload())
-            db.session.commit()
-        except (ValidationFailed, Conflict) as err:
-            db.session.rollback()
-            errors, status = apply_errors(form, err), err.status
-        else:
-            flash(f"已新增用户“{user.username}”（{user.role_label}）。", "success")
-            return redirect(url_for("admin.users"))
-    elif form.is_submitted():
-        status = 422
-    return render_template("admin/user_create.html", form=form, errors=errors, policy=password_policy_text(),
-                           role_org_hint=role_org_hint()), status
+        return ui_action(lambda: accounts.create_user(current_user, form.payload()),
+                         done=lambda user: f"已新增用户“{user.username}”（{user.role_label}）。",
+                         to=lambda _: redirect(url_for("admin.users")),
+                         on_error={(ValidationFailed, Conflict): lambda err: page(apply_errors(form, err), err.status)})
+    return page(status=422 if form.is_submitted() else 200)
 
 
 def _edit_forms(user: User, submitted: str | None):
@@ -94,14 +91,10 @@ def user_edit(user_id: int):
         return _render_edit(user, profile, password)
     if not profile.validate_on_submit():
         return _render_edit(user, profile, password, status=422)
-    try:
-        accounts.update_user(current_user, user, profile.payload())
-        db.session.commit()
-    except (ValidationFailed, Conflict) as err:
-        db.session.rollback()
-        return _render_edit(user, profile, password, apply_errors(profile, err), err.status)
-    flash(f"已保存用户“{user.username}”。", "success")
-    return redirect(url_for("admin.users"))
+    return ui_action(lambda: accounts.update_user(current_user, user, profile.payload()),
+                     done=lambda _: f"已保存用户“{user.username}”。", to=lambda _: redirect(url_for("admin.users")),
+                     on_error={(ValidationFailed, Conflict): lambda err: _render_edit(user, profile, password,
+                                                                                      apply_errors(profile, err), err.status)})
 
 
 @bp.route("/users/<dbid:user_id>/password", methods=["POST"])
@@ -110,11 +103,8 @@ def user_reset_password(user_id: int):
     profile, password = _edit_forms(user, "password")
     if not password.validate_on_submit():
         return _render_edit(user, profile, password, status=422)
-    try:
-        accounts.update_user(current_user, user, {"password": password.password.data})
-        db.session.commit()
-    except (ValidationFailed, Conflict) as err:
-        db.session.rollback()
-        return _render_edit(user, profile, password, apply_errors(password, err), err.status)
-    flash(f"已重置用户“{user.username}”的密码，请通过安全渠道告知本人。", "success")
-    return redirect(url_for("admin.user_edit", user_id=user.id))
+    return ui_action(lambda: accounts.update_user(current_user, user, {"password": password.password.data}),
+                     done=lambda _: f"已重置用户“{user.username}”的密码，请通过安全渠道告知本人。",
+                     to=lambda _: redirect(url_for("admin.user_edit", user_id=user.id)),
+                     on_error={(ValidationFailed, Conflict): lambda err: _render_edit(user, profile, password,
+                                                                                      apply_errors(password, err), err.status)})

@@ -5,7 +5,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.api.core import api_route, json_body
 from app.auth.services import authenticate, issue_token, revoke_token
-from app.extensions import db
 from app.timeutil import iso
 from app.validation import parse
 
@@ -21,7 +20,6 @@ def create_token():
     data = parse(TokenRequest, json_body())
     user = authenticate(data.username, data.password)
     token, row = issue_token(user)
-    db.session.commit()
     user_info = {"id": user.id, "username": user.username, "role": user.role, "organization_id": user.organization_id}
     return jsonify({"token": token, "expires_at": iso(row.expires_at), "user": user_info}), 201
 
@@ -29,5 +27,4 @@ def create_token():
 @api_route("/auth/token", ["DELETE"], "注销当前令牌", status=204, tag="auth")
 def delete_token():
     revoke_token(g.api_token)
-    db.session.commit()
     return "", 204

@@ -9,7 +9,6 @@ from app.api.core import api_route, current_api_user, json_body, page_args, page
 from app.cases import attachments, ledger, queries, services, timeline
 from app.cases.serialize import attachment_to_dict, case_to_dict
 from app.cases.schemas import CaseIn, CasePatchIn, CloseIn, ExtendIn
-from app.extensions import db
 
 TAG = "cases"
 LIST_QUERY = {"status": "状态：registered / consulting / opinion_issued / closed", "category": "问题类别代码",
@@ -25,7 +24,6 @@ def _optional_body() -> dict:
 @api_route("/cases", ["POST"], "登记信访事项", body=CaseIn, status=201, roles=EDITORS, tag=TAG)
 def create_case():
     case = services.create_case(current_api_user(), json_body())
-    db.session.commit()
     return jsonify(case_to_dict(case)), 201
 
 
@@ -38,11 +36,10 @@ def list_cases():
 
 
 @api_route("/cases/export", ["GET"], "导出信访事项台账（.xlsx，按筛选条件）", query={"format": "xlsx", **LIST_QUERY},
-           roles="admin, agency, officer", tag=TAG, content_type=ledger.XLSX_MIMETYPE)
+           roles="admin, agency, officer", tag=TAG, content_type=ledger.XLSX_MIMETYPE, writes=True)
 def export_cases():
     export = ledger.export_ledger(current_api_user(), queries.filters_from_args(request.args),
                                   request.args.get("format", "xlsx"))
-    db.session.commit()
     return Response(export.content, mimetype=export.mimetype,
                     headers={"Content-Disposition": export.content_disposition})
 
@@ -58,7 +55,6 @@ def update_case(case_id: int):
     user = current_api_user()
     case = services.get_visible_case(user, case_id)
     services.update_case(user, case, json_body())
-    db.session.commit()
     return jsonify(case_to_dict(case))
 
 
@@ -68,7 +64,6 @@ def extend_case(case_id: int):
     user = current_api_user()
     case = services.get_visible_case(user, case_id)
     services.extend_deadline(user, case, json_body())
-    db.session.commit()
     return jsonify(case_to_dict(case))
 
 
@@ -77,7 +72,6 @@ def close_case(case_id: int):
     user = current_api_user()
     case = services.get_visible_case(user, case_id)
     services.close_case(user, case, _optional_body())
-    db.session.commit()
     return jsonify(case_to_dict(case))
 
 
@@ -86,7 +80,6 @@ def reopen_case(case_id: int):
     user = current_api_user()
     case = services.get_visible_case(user, case_id)
     services.reopen_case(user, case)
-    db.session.commit()
     return jsonify(case_to_dict(case))
 
 

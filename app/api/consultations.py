@@ -28,7 +28,6 @@ def create_consultation(case_id: int):
     user = current_api_user()
     case = services.get_case_for_request(user, case_id)
     c = services.create(user, case, json_body())
-    db.session.commit()
     return jsonify(consultation_dict(c)), 201
 
 
@@ -62,7 +61,6 @@ def get_consultation(consultation_id: int):
 def amend_consultation(consultation_id: int):
     user = current_api_user()
     c = services.amend(user, services.get_visible(user, consultation_id, for_update=True), json_body())
-    db.session.commit()
     return jsonify(consultation_dict(c))
 
 
@@ -70,7 +68,6 @@ def _transition(consultation_id: int, action, with_body: bool = True):
     user = current_api_user()
     c = services.get_visible(user, consultation_id, for_update=True)
     result = action(user, c, json_body()) if with_body else action(user, c)
-    db.session.commit()
     return result, c
 
 
@@ -115,7 +112,6 @@ def draw_panel(consultation_id: int):
     user = current_api_user()
     c = services.get_visible(user, consultation_id, for_update=True)
     panel.draw(user, c, _optional_body())
-    db.session.commit()
     return jsonify(panel_dict(c)), 201
 
 
@@ -140,7 +136,6 @@ def draw_reserves(consultation_id: int):
     user = current_api_user()
     c = services.get_visible(user, consultation_id, for_update=True)
     record = panel.draw_more_reserves(user, c, _optional_body())
-    db.session.commit()
     body = panel_dict(c)
     body["new_draw"] = draw_dict(record)
     return jsonify(body), 201
@@ -152,7 +147,6 @@ def respond_invitation(consultation_id: int, expert_id: int):
     user = current_api_user()
     c = services.get_visible(user, consultation_id, for_update=True)
     panel.respond(user, c, expert_id, json_body())
-    db.session.commit()
     return jsonify(panel_dict(c))
 
 
@@ -162,7 +156,6 @@ def rate_expert(consultation_id: int):
     user = current_api_user()
     c = services.get_visible(user, consultation_id)
     rating = services.rate(user, c, json_body())
-    db.session.commit()
     return jsonify({"id": rating.id, "consultation_id": c.id, "expert_id": rating.expert_id, "score": rating.score,
                     "comment": rating.comment}), 201
 

@@ -12,9 +12,10 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app.api.blueprint import bp
 from app.auth.services import user_for_token
-from app.errors import AppError, BadRequest, TooLarge, Unauthorized
+from app.errors import AppError, BadRequest, TooLarge, Unauthorized, error_body
 from app.extensions import db
 from app.paging import parse_paging
+from app.transactions import api_transaction
 
 PUBLIC_ENDPOINTS = {"api.create_token", "api.openapi_document"}
 
@@ -31,15 +32,19 @@ class RouteDoc:
     content_type: str | tuple[str, ...] = "application/json"  # several when a parameter chooses
 
 
-def api_route(rule: str, methods: list[str], summary: str, **doc) -> Callable:
-    """Register an API view and its documentation (used to build /api/v1/openapi.json)."""
+def api_route(rule: str, methods: list[str], summary: str, *, writes: bool | None = None, **doc) -> Callable:
+    """Register an API view and its documentation (used to build /api/v1/openapi.json).
+
+    The view runs in the API's transaction boundary (``app.transactions.api_transaction``): it
+    never commits itself. ``writes=True`` marks a GET that records something (an export's
+    audit entry) and so commits too."""
 
     def decorator(view: Callable) -> Callable:
         docs = getattr(view, "_api_docs", {})
         for method in methods:
             docs[method] = RouteDoc(summary=summary, **doc)
         view._api_docs = docs
-        bp.add_url_rule(rule, view_func=view, methods=methods)
+        bp.add_url_rule(rule, view_func=api_transaction(view, writes=writes), methods=methods)
         return view
 
     return decorator
@@ -102,6 +107,5 @@ def handle_too_large(err):
 def handle_http_error(err: HTTPException):
     codes = {404: "not_found", 405: "method_not_allowed", 400: "bad_request", 415: "unsupported_media_type"}
     messages = {404: "接口不存在", 405: "不支持该请求方法", 400: "请求格式错误"}
-    body = {"error": {"code": codes.get(err.code, "http_error"), "message": messages.get(err.code, err.description or ""),
-                      "details": {}}}
-    return jsonify(body), err.code
+    db.session.rollback()
+    return jsonify(error_body(codes.get(err.code, "http_error"), messages.get(err.code, err.description or ""))), err.code

@@ -3,11 +3,10 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from app.api.core import api_route, current_api_user, json_body, page_args, page_response
-from app.errors import ValidationFailed
+from app.errors import ValidationFailed, error_body
 from app.experts import roster, services
 from app.experts.filters import filters_from_args
 from app.experts.schemas import ConflictIn, ExpertIn, UnavailabilityIn
-from app.extensions import db
 from app.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 
 LIST_QUERY = {"tier": "层级", "region_code": "行政区划（含下级）", "specialty": "专业领域代码", "status": "状态",
@@ -25,7 +24,6 @@ def list_experts():
 @api_route("/experts", ["POST"], "新增专家", body=ExpertIn, status=201, roles="admin, officer（本级本辖区）", tag="experts")
 def create_expert():
     expert = services.create_expert(current_api_user(), json_body())
-    db.session.commit()
     return jsonify(expert.to_dict()), 201
 
 
@@ -44,7 +42,6 @@ def update_expert(expert_id: int):
     user = current_api_user()
     expert = services.get_visible(user, expert_id)
     services.update_expert(user, expert, json_body())
-    db.session.commit()
     return jsonify(expert.to_dict())
 
 
@@ -55,22 +52,18 @@ def import_experts():
     if upload is None:
         raise ValidationFailed({"file": "请上传名册文件（字段名 file）"})
     result = roster.import_roster(current_api_user(), upload.filename or "", upload.stream)
-    if result.errors:
-        db.session.rollback()
+    if result.errors:  # a 422 answer: the transaction boundary rolls the whole file back
         body = {"created": 0, "updated": 0, "errors": result.errors_as_dicts(),
-                "error": {"code": "import_invalid", "message": result.summary(),
-                          "details": {"errors": result.errors_as_dicts()}}}
+                **error_body("import_invalid", result.summary(), {"errors": result.errors_as_dicts()})}
         return jsonify(body), 422
-    db.session.commit()
     return jsonify({"created": result.created, "updated": result.updated, "errors": []})
 
 
 @api_route("/experts/export", ["GET"], "导出专家名册", query={"format": "xlsx 或 csv", **LIST_QUERY},
-           roles="admin, officer", tag="experts", content_type=(XLSX_MIMETYPE, CSV_MIMETYPE))
+           roles="admin, officer", tag="experts", content_type=(XLSX_MIMETYPE, CSV_MIMETYPE), writes=True)
 def export_experts():
     fmt = request.args.get("format", "xlsx")
     export = roster.export_roster(current_api_user(), filters_from_args(request.args), fmt)
-    db.session.commit()
     return Response(export.content, mimetype=export.mimetype,
                     headers={"Content-Disposition": export.content_disposition})
 
@@ -80,7 +73,6 @@ def add_conflict(expert_id: int):
     user = current_api_user()
     expert = services.get_visible(user, expert_id)
     row = services.add_conflict(user, expert, json_body())
-    db.session.commit()
     return jsonify(row.to_dict()), 201
 
 
@@ -94,7 +86,6 @@ def list_conflicts(expert_id: int):
 def delete_conflict(expert_id: int, conflict_id: int):
     user = current_api_user()
     services.delete_conflict(user, services.get_visible(user, expert_id), conflict_id)
-    db.session.commit()
     return "", 204
 
 
@@ -103,7 +94,6 @@ def add_unavailability(expert_id: int):
     user = current_api_user()
     expert = services.get_visible(user, expert_id)
     row = services.add_unavailability(user, expert, json_body())
-    db.session.commit()
     return jsonify(row.to_dict()), 201
 
 
@@ -117,5 +107,4 @@ def list_unavailability(expert_id: int):
 def delete_unavailability(expert_id: int, row_id: int):
     user = current_api_user()
     services.delete_unavailability(user, services.get_visible(user, expert_id), row_id)
-    db.session.commit()
     return "", 204

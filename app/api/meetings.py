@@ -6,7 +6,6 @@ from flask import Response, jsonify, request
 
 from app.api.core import api_route, current_api_user, json_body
 from app.consultations import services as cs
-from app.extensions import db
 from app.meetings import services
 from app.meetings.schemas import MeetingIn, MeetingPatch, MinutesIn
 from app.meetings.serialize import meeting_dict, meeting_ics
@@ -38,7 +37,6 @@ def create_meeting(consultation_id: int):
     user = current_api_user()
     c = cs.get_visible(user, consultation_id, for_update=True)
     meeting = services.schedule(user, c, json_body())
-    db.session.commit()
     return jsonify(meeting_dict(meeting)), 201
 
 
@@ -52,7 +50,6 @@ def get_meeting(meeting_id: int):
 def reschedule_meeting(meeting_id: int):
     user = current_api_user()
     meeting = services.reschedule(user, services.get_visible(user, meeting_id, for_update=True), json_body())
-    db.session.commit()
     return jsonify(meeting_dict(meeting))
 
 
@@ -61,7 +58,6 @@ def cancel_meeting(meeting_id: int):
     user = current_api_user()
     payload = json_body() if request.get_data() else {}
     meeting = services.cancel(user, services.get_visible(user, meeting_id, for_update=True), payload)
-    db.session.commit()
     return jsonify(meeting_dict(meeting))
 
 
@@ -79,5 +75,4 @@ def meeting_calendar(meeting_id: int):
 def record_minutes(meeting_id: int):
     user = current_api_user()
     meeting, created = services.record_minutes(user, services.get_visible(user, meeting_id, for_update=True), json_body())
-    db.session.commit()
     return jsonify(meeting_dict(meeting)), 201 if created else 200

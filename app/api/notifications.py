@@ -6,7 +6,6 @@ from flask import jsonify, request
 
 from app.api.core import api_route, current_api_user, page_args
 from app.errors import ValidationFailed
-from app.extensions import db
 from app.notifications import services
 from app.notifications.serialize import notification_dict
 
@@ -29,7 +28,6 @@ def list_notifications():
 @api_route("/notifications/<dbid:notification_id>/read", ["POST"], "标记为已读", tag=TAG)
 def read_notification(notification_id: int):
     note = services.mark_read(current_api_user(), notification_id)
-    db.session.commit()
     return jsonify(notification_dict(note))
 
 
@@ -37,5 +35,4 @@ def read_notification(notification_id: int):
 def read_all_notifications():
     user = current_api_user()
     marked = services.mark_all_read(user)
-    db.session.commit()
     return jsonify({"marked": marked, "unread": services.unread_count(user)})

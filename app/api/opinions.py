@@ -8,7 +8,6 @@ from flask import g, jsonify, request
 from app.api.core import api_route, current_api_user, json_body
 from app.consultations import services as consultation_services
 from app.errors import NotFound, ValidationFailed
-from app.extensions import db
 from app.opinions import issuing, services
 from app.opinions.diff import content_diff
 from app.opinions.downloads import file_response
@@ -43,7 +42,6 @@ def create_opinion(consultation_id: int):
     user = current_api_user()
     c = consultation_services.get_visible(user, consultation_id)
     opinion = services.create_draft(user, c, _optional_body())
-    db.session.commit()
     return jsonify(opinion_dict(opinion, user)), 201
 
 
@@ -66,7 +64,6 @@ def get_opinion(opinion_id: int):
 def update_opinion(opinion_id: int):
     user = current_api_user()
     opinion, changed = services.update(user, _load(opinion_id), json_body())
-    db.session.commit()
     body = opinion_dict(opinion, user)
     body["changed"] = changed
     return jsonify(body)
@@ -120,7 +117,6 @@ def list_comments(opinion_id: int):
            roles=EDITORS, tag=TAG)
 def add_comment(opinion_id: int):
     comment = services.add_comment(current_api_user(), _load(opinion_id), json_body())
-    db.session.commit()
     return jsonify(comment_dict(comment)), 201
 
 
@@ -128,7 +124,6 @@ def add_comment(opinion_id: int):
            tag=TAG)
 def resolve_comment(opinion_id: int, comment_id: int):
     comment = services.resolve_comment(current_api_user(), _load(opinion_id), comment_id)
-    db.session.commit()
     return jsonify(comment_dict(comment))
 
 
@@ -154,7 +149,6 @@ def sign_opinion(opinion_id: int):
     data = parse(SignatureIn, _optional_body())
     opinion = _load(opinion_id)
     signature = services.sign(user, opinion, password=data.password, token_issued_at=g.api_token.created_at)
-    db.session.commit()
     return jsonify({"expert_id": signature.expert_id, "version": signature.version, "signed_at": iso(signature.signed_at),
                     "opinion": opinion_dict(opinion, user)}), 201
 
@@ -165,7 +159,6 @@ def set_dissent(opinion_id: int):
     user = current_api_user()
     opinion = _load(opinion_id)
     _, created = services.set_dissent(user, opinion, json_body())
-    db.session.commit()
     return jsonify(opinion_dict(opinion, user)), 201 if created else 200
 
 
@@ -174,7 +167,6 @@ def set_dissent(opinion_id: int):
 def issue_opinion(opinion_id: int):
     user = current_api_user()
     opinion = issuing.issue(user, _load(opinion_id))
-    db.session.commit()
     return jsonify(opinion_dict(opinion, user))
 
 
@@ -183,7 +175,6 @@ def issue_opinion(opinion_id: int):
 def correct_opinion(opinion_id: int):
     user = current_api_user()
     new = issuing.correct(user, _load(opinion_id))
-    db.session.commit()
     return jsonify(opinion_dict(new, user)), 201
 
 
@@ -192,7 +183,6 @@ def correct_opinion(opinion_id: int):
 def add_feedback(opinion_id: int):
     user = current_api_user()
     fb = issuing.add_feedback(user, _load(opinion_id), json_body())
-    db.session.commit()
     return jsonify(feedback_dict(fb)), 201
 
 

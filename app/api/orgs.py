@@ -13,7 +13,6 @@ from app.orgs.schemas import OrganizationIn
 @api_route("/organizations", ["POST"], "新增单位", body=OrganizationIn, status=201, roles="admin", tag="organizations")
 def create_organization():
     org = services.create_organization(current_api_user(), json_body())
-    db.session.commit()
     return jsonify(org.to_dict()), 201
 
 
@@ -45,5 +44,4 @@ def get_organization(org_id: int):
 def update_organization(org_id: int):
     org = services.get_organization(org_id)
     services.update_organization(current_api_user(), org, json_body())
-    db.session.commit()
     return jsonify(org.to_dict())

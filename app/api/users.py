@@ -13,7 +13,6 @@ from app.extensions import db
 @api_route("/users", ["POST"], "新增用户", body=accounts.UserIn, status=201, roles="admin", tag="users")
 def create_user():
     user = accounts.create_user(current_api_user(), json_body())
-    db.session.commit()
     return jsonify(user.to_dict()), 201
 
 
@@ -46,5 +45,4 @@ def update_user(user_id: int):
     if actor.role != "admin":
         raise Forbidden("只有系统管理员可以管理用户")
     user = accounts.update_user(actor, accounts.get_user(user_id), json_body())
-    db.session.commit()
     return jsonify(user.to_dict())

@@ -5,7 +5,7 @@ services' per-field messages back on the forms. Attachments are in routes_attach
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -22,6 +22,7 @@ from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 from app.orgs.models import Organization
 from app.paging import parse_paging
+from app.transactions import ui_action
 from expert_pool.codes import TIER_RANK
 
 PER_PAGE_CHOICES = (20, 50, 100)
@@ -70,9 +71,11 @@ def index():
 
 @bp.route("/export")
 def export():
-    result = ledger.export_ledger(current_user, queries.filters_from_args(request.args), request.args.get("format", "xlsx"))
-    db.session.commit()
-    return Response(result.content, mimetype=result.mimetype, headers={"Content-Disposition": result.content_disposition})
+    # The export writes its audit entry: committed like any other action.
+    return ui_action(
+        lambda: ledger.export_ledger(current_user, queries.filters_from_args(request.args), request.args.get("format", "xlsx")),
+        to=lambda result: Response(result.content, mimetype=result.mimetype,
+                                   headers={"Content-Disposition": result.content_disposition}))
 
 
 def _render_form(form: CaseForm, case=None, general=(), stale=None, status: int = 200):
@@ -96,18 +99,11 @@ def create():
         return _render_form(form)
     if not form.validate_on_submit():
         return _render_form(form, status=422)
-    try:
-        case = services.create_case(current_user, form.to_payload())
-    except ValidationFailed as err:
-        db.session.rollback()
-        return _render_form(form, general=form.add_errors(err.fields), status=422)
-    except Forbidden as err:
-        db.session.rollback()
-        form.add_errors({"handling_org_id": err.message})
-        return _render_form(form, status=403)
-    db.session.commit()
-    flash(f"已登记信访事项 {case.case_number}。", "success")
-    return redirect(url_for("cases.detail", case_id=case.id))
+    return ui_action(lambda: services.create_case(current_user, form.to_payload()),
+                     done=lambda case: f"已登记信访事项 {case.case_number}。",
+                     to=lambda case: redirect(url_for("cases.detail", case_id=case.id)),
+                     on_invalid=lambda err: _render_form(form, general=form.add_errors(err.fields), status=422),
+                     on_error={Forbidden: lambda err: _not_yours(form, err)})
 
 
 @bp.route("/<dbid:case_id>/edit", methods=["GET", "POST"])
@@ -130,27 +126,26 @@ def edit(case_id: int):
     version = form.version_number()
     payload["version"] = version if version is not None else -1  # missing → treated as stale
     seen = case.version
-    try:
-        services.update_case(current_user, case, payload)
-    except ValidationFailed as err:
-        db.session.rollback()
-        return _render_form(form, case, general=form.add_errors(err.fields), status=422)
-    except Forbidden as err:
-        db.session.rollback()
-        form.add_errors({"handling_org_id": err.message})
-        return _render_form(form, case, status=403)
-    except Conflict as err:
-        db.session.rollback()
+
+    def conflict(err: Conflict):
         if err.code != "stale_version":
             return _render_form(form, case, general=[err.message], status=409)
         # Keep the user's input, show what the other person saved; the next save is knowingly
         # made over the version now shown.
         form.version.data = str(err.details.get("current_version", ""))
         return _render_form(form, case, stale=_current_values(err.details.get("current", {})), status=409)
-    changed = case.version != seen
-    db.session.commit()
-    flash("已保存修改。" if changed else "未作任何修改。", "success" if changed else "info")
-    return redirect(url_for("cases.detail", case_id=case.id))
+
+    return ui_action(lambda: services.update_case(current_user, case, payload),
+                     done=lambda _: ("已保存修改。", "success") if case.version != seen else ("未作任何修改。", "info"),
+                     to=lambda _: redirect(url_for("cases.detail", case_id=case.id)),
+                     on_invalid=lambda err: _render_form(form, case, general=form.add_errors(err.fields), status=422),
+                     on_error={Forbidden: lambda err: _not_yours(form, err, case), Conflict: conflict})
+
+
+def _not_yours(form: CaseForm, err: Forbidden, case=None):
+    """A handling organization outside this user's reach: the message at that field (403)."""
+    form.add_errors({"handling_org_id": err.message})
+    return _render_form(form, case, status=403)
 
 
 def _current_values(current: dict) -> list[tuple[str, str]]:
@@ -173,48 +168,30 @@ def extend(case_id: int):
     form = ExtendForm()
     if not form.validate_on_submit():
         return render_detail(case, extend_form=form, status=422)
-    try:
-        services.extend_deadline(current_user, case, {"days": (form.days.data or "").strip() or None,
-                                                      "reason": form.reason.data or ""})
-    except ValidationFailed as err:
-        db.session.rollback()
+
+    def invalid(err: ValidationFailed):
         for name, message in err.fields.items():
             target = getattr(form, name, None)
             if target is not None:
                 target.errors = [*target.errors, message]
         return render_detail(case, extend_form=form, status=422)
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-        return redirect(url_for("cases.detail", case_id=case_id))
-    db.session.commit()
-    flash(f"办理期限已延长至 {case.due_date.isoformat()}。", "success")
-    return redirect(url_for("cases.detail", case_id=case_id))
+
+    return ui_action(lambda: services.extend_deadline(current_user, case, {"days": (form.days.data or "").strip() or None,
+                                                                           "reason": form.reason.data or ""}),
+                     done=lambda _: f"办理期限已延长至 {case.due_date.isoformat()}。",
+                     back=lambda: redirect(url_for("cases.detail", case_id=case_id)), on_invalid=invalid)
 
 
 @bp.route("/<dbid:case_id>/close", methods=["POST"])
 def close(case_id: int):
     case = services.get_visible_case(current_user, case_id)
-    try:
-        services.close_case(current_user, case, {"note": (request.form.get("note") or "").strip()[:500]})
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-    else:
-        db.session.commit()
-        flash("信访事项已办结。", "success")
-    return redirect(url_for("cases.detail", case_id=case_id))
+    return ui_action(lambda: services.close_case(current_user, case, {"note": (request.form.get("note") or "").strip()[:500]}),
+                     done="信访事项已办结。", back=lambda: redirect(url_for("cases.detail", case_id=case_id)))
 
 
 @bp.route("/<dbid:case_id>/reopen", methods=["POST"])
 def reopen(case_id: int):
     case = services.get_visible_case(current_user, case_id)
-    try:
-        services.reopen_case(current_user, case)
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-    else:
-        db.session.commit()
-        flash("已撤销办结，事项恢复为“已登记”。", "success")
-    return redirect(url_for("cases.detail", case_id=case_id))
+    return ui_action(lambda: services.reopen_case(current_user, case), done="已撤销办结，事项恢复为“已登记”。",
+                     back=lambda: redirect(url_for("cases.detail", case_id=case_id)))
+

@@ -27,6 +27,7 @@ from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 from app.paging import parse_paging
 from app.routing import parse_id
+from app.transactions import ui_action
 
 PER_PAGE = 20
 DIGITS = re.compile(r"[0-9]{1,12}")
@@ -122,21 +123,16 @@ def create():
         return render_template("consultations/form.html", form=RequestForm(formdata=None), case=case,
                                consultation=None, general_errors=[], case_link=case_url(case))
     form = RequestForm()
-    general: list[str] = []
-    try:
-        c = services.create(current_user, case, form.to_payload())
-    except ValidationFailed as err:
-        db.session.rollback()
-        general, status = _general_errors(form, err), 422
-    except Conflict as err:
-        db.session.rollback()
-        general, status = [err.message], 409
-    else:
-        db.session.commit()
-        flash(f"已提交会商申请，由{c.office.name}受理。", "success")
-        return redirect(url_for("consultations.detail", consultation_id=c.id))
-    return render_template("consultations/form.html", form=form, case=case, consultation=None,
-                           general_errors=general, case_link=case_url(case)), status
+
+    def refused(general: list[str], status: int):
+        return render_template("consultations/form.html", form=form, case=case, consultation=None,
+                               general_errors=general, case_link=case_url(case)), status
+
+    return ui_action(lambda: services.create(current_user, case, form.to_payload()),
+                     done=lambda c: f"已提交会商申请，由{c.office.name}受理。",
+                     to=lambda c: redirect(url_for("consultations.detail", consultation_id=c.id)),
+                     on_invalid=lambda err: refused(_general_errors(form, err), 422),
+                     on_error={Conflict: lambda err: refused([err.message], 409)})
 
 
 @bp.route("/<dbid:consultation_id>")
@@ -162,23 +158,19 @@ def edit(consultation_id: int):
     version = (form.version.data or "").strip()
     payload["version"] = int(version) if DIGITS.fullmatch(version) else -1
     was_returned = c.status == "returned"
-    general: list[str] = []
-    try:
-        services.amend(current_user, c, payload)
-    except ValidationFailed as err:
-        db.session.rollback()
-        general, status = _general_errors(form, err), 422
-    except Conflict as err:
-        db.session.rollback()
-        if err.code == "stale_version":
-            form.version.data = str(err.details.get("current_version", ""))
-            general = [err.message + "（已显示您填写的内容；确认无误后可再次提交）"]
-        else:
-            general = [err.message]
-        status = 409
-    else:
-        db.session.commit()
-        flash("已补正并重新提交会商申请。" if was_returned else "已保存对会商申请的修改。", "success")
-        return redirect(url_for("consultations.detail", consultation_id=c.id))
-    return render_template("consultations/form.html", form=form, case=c.case, consultation=c,
-                           general_errors=general, case_link=case_url(c.case)), status
+
+    def refused(general: list[str], status: int):
+        return render_template("consultations/form.html", form=form, case=c.case, consultation=c,
+                               general_errors=general, case_link=case_url(c.case)), status
+
+    def conflict(err: Conflict):
+        if err.code != "stale_version":
+            return refused([err.message], 409)
+        form.version.data = str(err.details.get("current_version", ""))
+        return refused([err.message + "（已显示您填写的内容；确认无误后可再次提交）"], 409)
+
+    return ui_action(lambda: services.amend(current_user, c, payload),
+                     done="已补正并重新提交会商申请。" if was_returned else "已保存对会商申请的修改。",
+                     to=lambda _: redirect(url_for("consultations.detail", consultation_id=c.id)),
+                     on_invalid=lambda err: refused(_general_errors(form, err), 422), on_error={Conflict: conflict})
+

@@ -6,7 +6,7 @@ conflict → the service's message as a flash."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, redirect, url_for
 from flask_login import current_user
 
 from app.consultations import services
@@ -14,41 +14,29 @@ from app.consultations.blueprint import bp
 from app.consultations import permissions as perm
 from app.consultations.forms import RatingForm, ReasonForm
 from app.consultations.routes_common import back, form_errors, load, render_detail
-from app.errors import Conflict, ValidationFailed
-from app.extensions import db
+from app.errors import ValidationFailed
+from app.transactions import ui_action
 
 
 def _reason_action(consultation_id: int, key: str, action, done: str):
     """Run ``action(user, c, {"reason": …})`` from the ``key``-prefixed reason form."""
     c = load(consultation_id, for_update=True)
     form = ReasonForm(prefix=key)
-    try:
-        action(current_user, c, {"reason": form.reason.data or ""})
-    except ValidationFailed as err:
-        db.session.rollback()
-        return render_detail(load(consultation_id), 422, forms={key: form}, errors={key: form_errors(form, err)},
-                             open_panel=key)
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-        return back(consultation_id)
-    db.session.commit()
-    flash(done, "success")
-    return back(consultation_id)
+    return ui_action(lambda: action(current_user, c, {"reason": form.reason.data or ""}), done=done,
+                     back=lambda: back(consultation_id), on_invalid=lambda err: _reshow(consultation_id, key, form, err))
+
+
+def _reshow(consultation_id: int, key: str, form, err: ValidationFailed):
+    """The page again with the ``key`` form open and its messages (422)."""
+    return render_detail(load(consultation_id), 422, forms={key: form}, errors={key: form_errors(form, err)},
+                         open_panel=key)
 
 
 @bp.route("/<dbid:consultation_id>/accept", methods=["POST"])
 def accept(consultation_id: int):
     c = load(consultation_id, for_update=True)
-    try:
-        services.accept(current_user, c)
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-        return back(consultation_id)
-    db.session.commit()
-    flash("已受理会商申请，可随机抽取专家组。", "success")
-    return back(consultation_id)
+    return ui_action(lambda: services.accept(current_user, c), done="已受理会商申请，可随机抽取专家组。",
+                     back=lambda: back(consultation_id))
 
 
 @bp.route("/<dbid:consultation_id>/return", methods=["POST"])
@@ -61,22 +49,19 @@ def return_request(consultation_id: int):
 def escalate(consultation_id: int):
     c = load(consultation_id, for_update=True)
     form = ReasonForm(prefix="escalate")
-    try:
-        esc = services.escalate(current_user, c, {"reason": form.reason.data or ""})
-    except ValidationFailed as err:
-        db.session.rollback()
-        return render_detail(load(consultation_id), 422, forms={"escalate": form},
-                             errors={"escalate": form_errors(form, err)}, open_panel="escalate")
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-        return back(consultation_id)
-    target = esc.to_office.name if esc.to_office else "上级信访部门"
-    db.session.commit()
-    flash(f"已申请上级专家库援助，现由{target}承办并抽取专家。", "success")
-    if perm.can_view_consultation(current_user, c):
-        return back(consultation_id)
-    return redirect(url_for("consultations.index"))
+
+    def escalated(esc) -> str:
+        target = esc.to_office.name if esc.to_office else "上级信访部门"
+        return f"已申请上级专家库援助，现由{target}承办并抽取专家。"
+
+    def after(_):
+        if perm.can_view_consultation(current_user, c):
+            return back(consultation_id)
+        return redirect(url_for("consultations.index"))
+
+    return ui_action(lambda: services.escalate(current_user, c, {"reason": form.reason.data or ""}),
+                     done=escalated, to=after, back=lambda: back(consultation_id),
+                     on_invalid=lambda err: _reshow(consultation_id, "escalate", form, err))
 
 
 @bp.route("/<dbid:consultation_id>/withdraw", methods=["POST"])
@@ -95,16 +80,8 @@ def rate(consultation_id: int, expert_id: int):
     if not any(m.expert_id == expert_id for m in c.members):
         abort(404)  # the URL names a panel seat this consultation does not have
     form = RatingForm(prefix=f"rate{expert_id}")
-    try:
-        rating = services.rate(current_user, c, form.to_payload(expert_id))
-    except ValidationFailed as err:
-        db.session.rollback()
-        return render_detail(load(consultation_id), 422, errors={"rate": form_errors(form, err)},
-                             rating_form=form, rating_expert_id=expert_id)
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-        return back(consultation_id, "ratings")
-    db.session.commit()
-    flash(f"已评价（{rating.score} 分）。", "success")
-    return back(consultation_id, "ratings")
+    return ui_action(
+        lambda: services.rate(current_user, c, form.to_payload(expert_id)),
+        done=lambda rating: f"已评价（{rating.score} 分）。", back=lambda: back(consultation_id, "ratings"),
+        on_invalid=lambda err: render_detail(load(consultation_id), 422, errors={"rate": form_errors(form, err)},
+                                             rating_form=form, rating_expert_id=expert_id))

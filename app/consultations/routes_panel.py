@@ -18,31 +18,27 @@ from app.consultations import permissions as perm
 from app.consultations.forms import DrawForm, ReasonForm, ReservesForm
 from app.consultations.models import Consultation
 from app.consultations.routes_common import back, case_url, expert_names, form_errors, load, render_detail
-from app.errors import Conflict, ValidationFailed
+from app.errors import ValidationFailed
 from app.extensions import db
+from app.transactions import ui_action
 
 
 def _drawing(consultation_id: int, key: str, form, action, success: str):
     """Run a draw (``action(user, consultation, payload)``) from the panel forms: the pool's
     shortfall, bad input or a wrong state shown on the page; ``success(record)`` flashed."""
     c = load(consultation_id, for_update=True)
-    try:
-        record = action(current_user, c, form.to_payload())
-    except panel.InsufficientPool as err:
-        db.session.rollback()
+
+    def short(err: panel.InsufficientPool):
         return render_detail(load(consultation_id), 422, forms={key: form}, open_panel=key,
                              insufficient={"message": err.message, **err.details})
-    except ValidationFailed as err:
-        db.session.rollback()
+
+    def invalid(err: ValidationFailed):
         return render_detail(load(consultation_id), 422, forms={key: form}, errors={key: form_errors(form, err)},
                              open_panel=key)
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-        return back(consultation_id)
-    db.session.commit()
-    flash(success(record), "success")
-    return back(consultation_id, "panel")
+
+    return ui_action(lambda: action(current_user, c, form.to_payload()), done=success,
+                     to=lambda _: back(consultation_id, "panel"), back=lambda: back(consultation_id),
+                     on_error={panel.InsufficientPool: short}, on_invalid=invalid)
 
 
 @bp.route("/<dbid:consultation_id>/panel", methods=["POST"])
@@ -101,28 +97,24 @@ def respond(consultation_id: int, expert_id: int):
     payload = {"response": response}
     if response == "decline":
         payload["reason"] = form.reason.data or ""
-    try:
-        member = panel.respond(current_user, c, expert_id, payload)
-    except ValidationFailed as err:
-        db.session.rollback()
+
+    def invalid(err: ValidationFailed):
         c = load(consultation_id)
         if response != "decline":
             flash(err.message, "danger")
             return back(consultation_id)
         return render_detail(c, 422, forms={"decline": form}, errors={"decline": form_errors(form, err)},
                              open_panel=f"decline-{expert_id}")
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-        return _after_response(consultation_id)
-    name = member.expert.name
-    own = current_user.role == "expert"
-    db.session.commit()
-    if response == "accept":
-        flash("您已接受会商邀请。" if own else f"已登记专家 {name} 接受邀请。", "success")
-    else:
-        flash("您已谢绝本次会商邀请，感谢告知。" if own else f"已登记专家 {name} 谢绝邀请，候补专家已按序递补。", "success")
-    return _after_response(consultation_id)
+
+    def answered(member) -> str:
+        name = member.expert.name
+        own = current_user.role == "expert"
+        if response == "accept":
+            return "您已接受会商邀请。" if own else f"已登记专家 {name} 接受邀请。"
+        return "您已谢绝本次会商邀请，感谢告知。" if own else f"已登记专家 {name} 谢绝邀请，候补专家已按序递补。"
+
+    return ui_action(lambda: panel.respond(current_user, c, expert_id, payload), done=answered,
+                     back=lambda: _after_response(consultation_id), on_invalid=invalid)
 
 
 def _after_response(consultation_id: int):

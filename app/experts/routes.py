@@ -23,6 +23,7 @@ from app.experts.models import Expert
 from app.experts.routes_common import PER_PAGE_CHOICES, managed_tiers, organizations, render_detail, require_pool_access, today
 from app.extensions import db
 from app.paging import parse_paging
+from app.transactions import ui_action
 from expert_pool.codes import EXPERT_STATUSES
 
 FILTER_KEYS = ("tier", "region_code", "specialty", "status", "q")
@@ -61,35 +62,25 @@ def index():
 def create():
     require_pool_access()
     form = ExpertForm().setup(organizations(), managed_tiers(current_user))
-    general: list[str] = []
-    duplicate = None
-    status = 200
+
+    def page(status: int, general=(), duplicate=None):
+        return render_template("experts/form.html", form=form, expert=None, general_errors=list(general),
+                               duplicate=duplicate, stale=None, fixed_tier=managed_tiers(current_user) is not None), status
+
     if request.method == "GET":
         org = current_user.organization if current_user.role == "officer" else None
         if org is not None:
             form.tier.data = perm.managed_tier(current_user)
             form.region_code.data = org.region_code
-    elif not form.validate_on_submit():
-        status = 422
-    else:
-        try:
-            expert = services.create_expert(current_user, form.to_payload())
-        except ValidationFailed as err:
-            db.session.rollback()
-            general, status = form.add_errors(err.fields), 422
-        except Forbidden as err:
-            db.session.rollback()
-            form.add_errors({"region_code": err.message})
-            status = 403
-        except Conflict as err:
-            db.session.rollback()
-            (general, duplicate), status = _duplicate(form, err), 409
-        else:
-            db.session.commit()
-            flash(f"已新增专家 {expert.name}。", "success")
-            return redirect(url_for("experts.detail", expert_id=expert.id))
-    return render_template("experts/form.html", form=form, expert=None, general_errors=general,
-                           duplicate=duplicate, stale=None, fixed_tier=managed_tiers(current_user) is not None), status
+        return page(200)
+    if not form.validate_on_submit():
+        return page(422)
+    return ui_action(lambda: services.create_expert(current_user, form.to_payload()),
+                     done=lambda expert: f"已新增专家 {expert.name}。",
+                     to=lambda expert: redirect(url_for("experts.detail", expert_id=expert.id)),
+                     on_invalid=lambda err: page(422, form.add_errors(err.fields)),
+                     on_error={Forbidden: lambda err: _outside_region(form, err, page),
+                               Conflict: lambda err: page(409, *_duplicate(form, err))})
 
 
 @bp.route("/<dbid:expert_id>")
@@ -109,43 +100,43 @@ def edit(expert_id: int):
         return render_template("experts/form.html", form=form, expert=expert, general_errors=[], duplicate=None,
                                stale=None, fixed_tier=tiers is not None)
     form = ExpertForm().setup(orgs, tiers)
-    general: list[str] = []
-    duplicate = stale = None
-    differs: set[str] = set()
-    status = 422
-    if form.validate_on_submit():
-        payload = form.to_payload()
-        version = form.version_number()
-        payload["version"] = version if version is not None else -1  # missing → treat as stale
-        seen_version = expert.version
-        try:
-            services.update_expert(current_user, expert, payload)
-        except ValidationFailed as err:
-            db.session.rollback()
-            general = form.add_errors(err.fields)
-        except Forbidden as err:
-            db.session.rollback()
-            form.add_errors({"region_code": err.message})
-            status = 403
-        except Conflict as err:
-            db.session.rollback()
-            status = 409
-            if err.code == "stale_version":
-                # Keep the user's input; show what the other person saved; the next save
-                # (made knowingly) is checked against the version now shown.
-                form.version.data = str(err.details.get("current_version", ""))
-                current = err.details.get("current", {})
-                stale = serialize.current_values(current, {o.id: o.name for o in orgs})
-                differs = serialize.differing_fields(current, form.to_payload())
-            else:
-                general, duplicate = _duplicate(form, err, exclude_id=expert.id)
-        else:
-            changed = expert.version != seen_version
-            db.session.commit()
-            flash(f"已保存对专家 {expert.name} 的修改。" if changed else "未作任何修改。", "success" if changed else "info")
-            return redirect(url_for("experts.detail", expert_id=expert.id))
-    return render_template("experts/form.html", form=form, expert=expert, general_errors=general,
-                           duplicate=duplicate, stale=stale, differs=differs, fixed_tier=tiers is not None), status
+
+    def page(status: int, general=(), duplicate=None, stale=None, differs=frozenset()):
+        return render_template("experts/form.html", form=form, expert=expert, general_errors=list(general),
+                               duplicate=duplicate, stale=stale, differs=set(differs), fixed_tier=tiers is not None), status
+
+    if not form.validate_on_submit():
+        return page(422)
+    payload = form.to_payload()
+    version = form.version_number()
+    payload["version"] = version if version is not None else -1  # missing → treat as stale
+    seen_version = expert.version
+
+    def conflict(err: Conflict):
+        if err.code != "stale_version":
+            return page(409, *_duplicate(form, err, exclude_id=expert.id))
+        # Keep the user's input; show what the other person saved; the next save
+        # (made knowingly) is checked against the version now shown.
+        form.version.data = str(err.details.get("current_version", ""))
+        current = err.details.get("current", {})
+        return page(409, stale=serialize.current_values(current, {o.id: o.name for o in orgs}),
+                    differs=serialize.differing_fields(current, form.to_payload()))
+
+    def saved(_) -> tuple[str, str]:
+        if expert.version == seen_version:
+            return "未作任何修改。", "info"
+        return f"已保存对专家 {expert.name} 的修改。", "success"
+
+    return ui_action(lambda: services.update_expert(current_user, expert, payload), done=saved,
+                     to=lambda _: redirect(url_for("experts.detail", expert_id=expert.id)),
+                     on_invalid=lambda err: page(422, form.add_errors(err.fields)),
+                     on_error={Forbidden: lambda err: _outside_region(form, err, page), Conflict: conflict})
+
+
+def _outside_region(form: ExpertForm, err: Forbidden, page):
+    """A region outside this user's pool: the message at that field, ``page(403)``."""
+    form.add_errors({"region_code": err.message})
+    return page(403)
 
 
 @bp.route("/<dbid:expert_id>/status", methods=["POST"])
@@ -160,19 +151,19 @@ def change_status(expert_id: int):
     raw_version = request.form.get("version", "")
     version = int(raw_version) if raw_version.isdigit() else -1
     name = expert.name
-    try:
-        services.set_status(current_user, expert, target, version)
-    except Conflict as err:
-        db.session.rollback()
-        message = "该专家信息已被他人修改，请核对最新信息后重试。" if err.code == "stale_version" else err.message
-        flash(message, "warning")
-    except ValidationFailed as err:
-        db.session.rollback()
+    expert_page = url_for("experts.detail", expert_id=expert.id)
+
+    def conflict(err: Conflict):
+        flash("该专家信息已被他人修改，请核对最新信息后重试。" if err.code == "stale_version" else err.message, "warning")
+        return redirect(expert_page)
+
+    def incomplete(err: ValidationFailed):
         flash(f"无法{STATUS_ACTIONS[target]}：{'；'.join(err.fields.values()) or err.message}（请先编辑补全该专家信息）", "danger")
-    else:
-        db.session.commit()
-        flash(f"已将专家 {name} 的状态改为“{EXPERT_STATUSES[target]}”。", "success")
-    return redirect(url_for("experts.detail", expert_id=expert.id))
+        return redirect(expert_page)
+
+    return ui_action(lambda: services.set_status(current_user, expert, target, version),
+                     done=f"已将专家 {name} 的状态改为“{EXPERT_STATUSES[target]}”。", to=lambda _: redirect(expert_page),
+                     on_error={Conflict: conflict}, on_invalid=incomplete)
 
 
 def _duplicate(form: ExpertForm, err: Conflict, exclude_id: int | None = None):

@@ -4,16 +4,16 @@ maintain them; the services enforce who may."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import redirect, url_for
 from flask_login import current_user
 
-from app.errors import Forbidden, ValidationFailed
+from app.errors import Forbidden
 from app.experts import services
 from app.experts.blueprint import bp
 from app.experts import permissions as perm
 from app.experts.forms import ConflictForm, UnavailabilityForm
 from app.experts.routes_common import organizations, render_detail
-from app.extensions import db
+from app.transactions import ui_action
 
 
 def _load(expert_id: int):
@@ -32,17 +32,18 @@ def _declare(expert_id: int, form, form_key: str, action, done: str, anchor: str
     """Submit a declaration form to ``action(user, expert, payload)``; field errors shown on the
     expert's page (422), success flashed and back to the section."""
     expert = _load(expert_id)
-    if form.validate_on_submit():
-        try:
-            action(current_user, expert, form.to_payload())
-        except ValidationFailed as err:
-            db.session.rollback()
-            general = form.add_errors(err.fields)
-            return render_detail(expert, status=422, form_errors=general, **{form_key: form})
-        db.session.commit()
-        flash(done, "success")
-        return _back(expert_id, anchor)
-    return render_detail(expert, status=422, **{form_key: form})
+    if not form.validate_on_submit():
+        return render_detail(expert, status=422, **{form_key: form})
+    return ui_action(lambda: action(current_user, expert, form.to_payload()), done=done,
+                     to=lambda _: _back(expert_id, anchor),
+                     on_invalid=lambda err: render_detail(expert, status=422, form_errors=form.add_errors(err.fields),
+                                                          **{form_key: form}))
+
+
+def _remove(expert_id: int, action, row_id: int, done: str, anchor: str):
+    """Withdraw or delete one declaration with ``action(user, expert, row_id)``; back to the section."""
+    expert = _load(expert_id)
+    return ui_action(lambda: action(current_user, expert, row_id), done=done, to=lambda _: _back(expert_id, anchor))
 
 
 @bp.route("/<dbid:expert_id>/conflicts", methods=["POST"])
@@ -53,11 +54,7 @@ def add_conflict(expert_id: int):
 
 @bp.route("/<dbid:expert_id>/conflicts/<dbid:conflict_id>/withdraw", methods=["POST"])
 def withdraw_conflict(expert_id: int, conflict_id: int):
-    expert = _load(expert_id)
-    services.delete_conflict(current_user, expert, conflict_id)
-    db.session.commit()
-    flash("已撤回该回避申报。", "success")
-    return _back(expert_id, "conflicts")
+    return _remove(expert_id, services.delete_conflict, conflict_id, "已撤回该回避申报。", "conflicts")
 
 
 @bp.route("/<dbid:expert_id>/unavailability", methods=["POST"])
@@ -68,8 +65,4 @@ def add_unavailability(expert_id: int):
 
 @bp.route("/<dbid:expert_id>/unavailability/<dbid:row_id>/delete", methods=["POST"])
 def delete_unavailability(expert_id: int, row_id: int):
-    expert = _load(expert_id)
-    services.delete_unavailability(current_user, expert, row_id)
-    db.session.commit()
-    flash("已删除该不可出席时段。", "success")
-    return _back(expert_id, "unavailability")
+    return _remove(expert_id, services.delete_unavailability, row_id, "已删除该不可出席时段。", "unavailability")

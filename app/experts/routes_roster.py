@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.errors import TooLarge, UnsupportedType, ValidationFailed
@@ -11,7 +11,7 @@ from app.experts.blueprint import bp
 from app.experts.filters import filters_from_args
 from app.experts.forms import ImportForm
 from app.experts.routes_common import require_pool_access
-from app.extensions import db
+from app.transactions import ui_action
 from expert_pool.codes import EXPERT_STATUSES, POOL_TIERS, SPECIALTIES
 
 COLUMN_NOTES = {
@@ -58,19 +58,29 @@ def import_roster():
         form.add_errors({"file": "请选择要上传的名册文件（.xlsx 或 .csv）"})
         return _render(form, 422)
     filename = roster.clean_filename(upload.filename)
-    try:
+
+    def run():
         result = roster.import_roster(current_user, filename, upload.stream)
-    except (UnsupportedType, TooLarge, ValidationFailed) as err:  # the file as a whole is refused
-        db.session.rollback()
+        if result.errors:  # all or nothing: one bad row and the whole file is refused (rolled back)
+            raise _RowsRefused(result)
+        return result
+
+    def file_refused(err: UnsupportedType | TooLarge | ValidationFailed):  # the file as a whole is refused
         fields = getattr(err, "fields", None) or {}
         form.add_errors({"file": fields.get("file") or "；".join(fields.values()) or err.message})
         return _render(form, err.status, filename=filename)
-    if result.errors:
-        db.session.rollback()  # all or nothing: one bad row and the whole file is refused
-        return _render(form, 422, result=result, filename=filename)
-    db.session.commit()
-    flash(result.summary(), "success")
-    return redirect(url_for("experts.import_roster"))
+
+    return ui_action(run, done=lambda result: result.summary(), to=lambda _: redirect(url_for("experts.import_roster")),
+                     on_error={_RowsRefused: lambda err: _render(form, 422, result=err.result, filename=filename),
+                               (UnsupportedType, TooLarge, ValidationFailed): file_refused})
+
+
+class _RowsRefused(ValidationFailed):
+    """Some rows of the roster are wrong: nothing is written, the rows' messages are shown."""
+
+    def __init__(self, result):
+        super().__init__(message=result.summary())
+        self.result = result
 
 
 @bp.route("/import/template")
@@ -89,6 +99,5 @@ def export():
     fmt = request.args.get("format", "xlsx")
     if fmt not in ("xlsx", "csv"):
         raise ValidationFailed({"format": "导出格式应为 xlsx 或 csv"}, "导出格式应为 xlsx 或 csv")
-    result = roster.export_roster(current_user, filters, fmt)
-    db.session.commit()  # the export's audit entry
-    return _send(result)
+    # The export writes its audit entry: committed like any other action.
+    return ui_action(lambda: roster.export_roster(current_user, filters, fmt), to=_send)

@@ -9,18 +9,18 @@ members named, keeping what was entered; success redirects back where the form c
 
 from __future__ import annotations
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.consultations import permissions as perm
 from app.consultations import services as cs
 from app.errors import AppError, ValidationFailed
-from app.extensions import db
 from app.meetings import services
 from app.meetings.blueprint import bp
 from app.meetings.forms import CancelForm, MinutesForm, ScheduleForm
 from app.meetings.serialize import meeting_ics
 from app.timeutil import SHANGHAI, WEEKDAYS, format_span
+from app.transactions import ui_action
 
 
 @bp.before_request
@@ -72,9 +72,16 @@ def meeting_span(meeting) -> str:
     return format_span(meeting.start, meeting.end)
 
 
-def _done(c, message: str, form) -> Response:
-    flash(message, "success")
+def _back(c, form) -> Response:
+    """Where the form came from (a safe ``next``), else the meeting page."""
     return redirect(_safe_next(form.next.data) or url_for("meetings.consultation", consultation_id=c.id))
+
+
+def _reshown(meeting_id: int, values: dict, action: str) -> dict:
+    """A meeting form's refusal (any service error): the section again with the message and
+    what was entered, in the error's status."""
+    return {AppError: lambda err: _page(services.get_visible(current_user, meeting_id).consultation, err.status, err,
+                                        values, action)}
 
 
 def _csrf_failed(c, form):
@@ -95,13 +102,12 @@ def schedule(consultation_id: int):
     if not form.validate_on_submit():
         return _csrf_failed(c, form)
     payload = form.to_payload()
-    try:
-        meeting = services.schedule(current_user, c, payload)
-    except AppError as err:
-        db.session.rollback()
-        return _page(cs.get_visible(current_user, consultation_id), err.status, err, payload, "schedule")
-    db.session.commit()
-    return _done(c, f"已安排会商会议：{format_span(meeting.start, meeting.end)}，已通知专家组、承办单位和申请单位。", form)
+    return ui_action(
+        lambda: services.schedule(current_user, c, payload),
+        done=lambda meeting: f"已安排会商会议：{format_span(meeting.start, meeting.end)}，已通知专家组、承办单位和申请单位。",
+        to=lambda _: _back(c, form),
+        on_error={AppError: lambda err: _page(cs.get_visible(current_user, consultation_id), err.status, err, payload,
+                                              "schedule")})
 
 
 @bp.route("/<dbid:meeting_id>/reschedule", methods=["POST"])
@@ -113,17 +119,14 @@ def reschedule(meeting_id: int):
         return _csrf_failed(c, form)
     payload = form.to_payload(partial=True)
     before = meeting.sequence
-    try:
-        services.reschedule(current_user, meeting, payload)
-    except AppError as err:
-        db.session.rollback()
-        meeting = services.get_visible(current_user, meeting_id)
-        return _page(meeting.consultation, err.status, err, payload, f"reschedule-{meeting_id}")
-    db.session.commit()
-    if meeting.sequence == before:
-        flash("会商会议安排没有变化。", "info")
-        return redirect(_safe_next(form.next.data) or url_for("meetings.consultation", consultation_id=c.id))
-    return _done(c, f"会商会议已变更为 {format_span(meeting.start, meeting.end)}，已重新发送日历邀请。", form)
+
+    def rescheduled(_) -> tuple[str, str]:
+        if meeting.sequence == before:
+            return "会商会议安排没有变化。", "info"
+        return f"会商会议已变更为 {format_span(meeting.start, meeting.end)}，已重新发送日历邀请。", "success"
+
+    return ui_action(lambda: services.reschedule(current_user, meeting, payload), done=rescheduled,
+                     to=lambda _: _back(c, form), on_error=_reshown(meeting_id, payload, f"reschedule-{meeting_id}"))
 
 
 @bp.route("/<dbid:meeting_id>/cancel", methods=["POST"])
@@ -133,13 +136,10 @@ def cancel(meeting_id: int):
     form = CancelForm()
     if not form.validate_on_submit():
         return _csrf_failed(c, form)
-    try:
-        services.cancel(current_user, meeting, form.to_payload())
-    except AppError as err:
-        db.session.rollback()
-        return _page(services.get_visible(current_user, meeting_id).consultation, err.status, err, {}, "cancel")
-    db.session.commit()
-    return _done(c, "会商会议已取消，已向所有参会人员发送取消通知。", form)
+    return ui_action(
+        lambda: services.cancel(current_user, meeting, form.to_payload()),
+        done="会商会议已取消，已向所有参会人员发送取消通知。", to=lambda _: _back(c, form),
+        on_error=_reshown(meeting_id, {}, "cancel"))
 
 
 @bp.route("/<dbid:meeting_id>/minutes", methods=["POST"])
@@ -150,14 +150,10 @@ def minutes(meeting_id: int):
     if not form.validate_on_submit():
         return _csrf_failed(c, form)
     payload = form.to_payload()
-    try:
-        _, created = services.record_minutes(current_user, meeting, payload)
-    except AppError as err:
-        db.session.rollback()
-        return _page(services.get_visible(current_user, meeting_id).consultation, err.status, err, payload,
-                     f"minutes-{meeting_id}")
-    db.session.commit()
-    return _done(c, "会议纪要已记录，会商进入“已会商”阶段。" if created else "会议纪要已修改。", form)
+    return ui_action(
+        lambda: services.record_minutes(current_user, meeting, payload),
+        done=lambda result: "会议纪要已记录，会商进入“已会商”阶段。" if result[1] else "会议纪要已修改。",
+        to=lambda _: _back(c, form), on_error=_reshown(meeting_id, payload, f"minutes-{meeting_id}"))
 
 
 @bp.route("/<dbid:meeting_id>/invite.ics")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.extensions import db
 from app.notifications import services
 from app.notifications.blueprint import bp
 from app.paging import parse_paging
+from app.transactions import ui_action
 
 PER_PAGE = 20
 
@@ -39,17 +39,16 @@ def index():
 
 @bp.route("/<dbid:notification_id>/read", methods=["POST"])
 def mark_read(notification_id: int):
-    note = services.mark_read(current_user, notification_id)
-    db.session.commit()
-    target = services.safe_link(note.link) if request.form.get("open") == "1" else ""
-    return redirect(target or url_for("notifications.index", **_list_args()))
+    def opened(note):
+        target = services.safe_link(note.link) if request.form.get("open") == "1" else ""
+        return redirect(target or url_for("notifications.index", **_list_args()))
+
+    return ui_action(lambda: services.mark_read(current_user, notification_id), to=opened)
 
 
 @bp.route("/read-all", methods=["POST"])
 def mark_all_read():
-    services.mark_all_read(current_user)
-    db.session.commit()
-    return redirect(url_for("notifications.index"))
+    return ui_action(lambda: services.mark_all_read(current_user), to=lambda _: redirect(url_for("notifications.index")))
 
 
 def _list_args() -> dict:

@@ -16,7 +16,6 @@ from flask_login import current_user, login_required
 
 from app.consultations import services as consultation_services
 from app.errors import Conflict, ValidationFailed
-from app.extensions import db
 from app.opinions import services
 from app.opinions.blueprint import bp
 from app.opinions import routes_actions, routes_files  # noqa: F401  (register their routes)
@@ -25,6 +24,7 @@ from app.opinions import permissions as perm
 from app.opinions.diff import _as_text
 from app.opinions.forms import ActionForm, OpinionForm
 from app.opinions.routes_common import back, link_or_none, load, render_detail
+from app.transactions import ui_action
 
 
 @bp.before_request
@@ -84,19 +84,18 @@ def create():
     if not raw.isdigit():
         abort(404)
     c = consultation_services.get_visible(current_user, int(raw))
-    try:
-        opinion = services.create_draft(current_user, c, {})
-    except Conflict as err:
-        db.session.rollback()
+
+    def exists(err: Conflict):
         existing = err.details.get("opinion_id")
         flash(err.message, "warning")
         if existing:
             return back(existing)
         target = link_or_none("consultations.detail", consultation_id=c.id)
         return redirect(target or url_for("main.index"))
-    db.session.commit()
-    flash("已起草意见书第 1 版，已按信访事项和会商情况预填有关章节，请补充完善。", "success")
-    return back(opinion.id)
+
+    return ui_action(lambda: services.create_draft(current_user, c, {}),
+                     done="已起草意见书第 1 版，已按信访事项和会商情况预填有关章节，请补充完善。",
+                     to=lambda opinion: back(opinion.id), on_error={Conflict: exists})
 
 
 @bp.route("/<dbid:opinion_id>")
@@ -110,23 +109,25 @@ def save(opinion_id: int):
     form = OpinionForm()
     payload = form.payload()
     had_signatures = bool(opinion.signatures)
-    try:
-        opinion, changed = services.update(current_user, opinion, payload)
-    except ValidationFailed as err:
-        db.session.rollback()
+
+    def invalid(err: ValidationFailed):
         general = form.add_errors(err.fields)
         return render_detail(load(opinion_id), 422, form=form, errors={"save": general or [err.message]})
-    except Conflict as err:
-        db.session.rollback()
+
+    def conflict(err: Conflict):
         if err.code != "stale_version":
             flash(err.message, "warning")
             return back(opinion_id)
-        opinion = load(opinion_id)
-        form.version.data = str(opinion.version)
-        return render_detail(opinion, 409, form=form, conflict=conflict_view(err, payload))
-    db.session.commit()
-    if changed:
-        flash(f"已保存为第 {opinion.version} 版。" + ("已有的签名随之失效，需重新签署。" if had_signatures else ""), "success")
-    else:
-        flash("内容没有变化，未生成新版本。", "info")
-    return back(opinion_id)
+        current = load(opinion_id)
+        form.version.data = str(current.version)
+        return render_detail(current, 409, form=form, conflict=conflict_view(err, payload))
+
+    def saved(result) -> tuple[str, str]:
+        saved_opinion, changed = result
+        if not changed:
+            return "内容没有变化，未生成新版本。", "info"
+        return f"已保存为第 {saved_opinion.version} 版。" + ("已有的签名随之失效，需重新签署。" if had_signatures else ""), "success"
+
+    return ui_action(lambda: services.update(current_user, opinion, payload), done=saved,
+                     to=lambda _: back(opinion_id), on_invalid=invalid, on_error={Conflict: conflict})
+

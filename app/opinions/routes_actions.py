@@ -9,15 +9,14 @@ from flask import flash
 from flask_login import current_user
 
 from app.errors import Conflict, RateLimited, Unauthorized, ValidationFailed
-from app.extensions import db
 from app.opinions import issuing, services
 from app.opinions.blueprint import bp
 from app.opinions.forms import CommentForm, DissentForm, FeedbackForm, SignForm
 from app.opinions.routes_common import back, load, render_detail
+from app.transactions import ui_action
 
 
 def _invalid(opinion_id: int, key: str, form, err: ValidationFailed):
-    db.session.rollback()
     general = form.add_errors(err.fields) if err.fields else []
     if err.code == "incomplete_opinion" or not err.fields:
         general = [err.message]
@@ -28,25 +27,16 @@ def _invalid(opinion_id: int, key: str, form, err: ValidationFailed):
 def comment(opinion_id: int):
     opinion = load(opinion_id)
     form = CommentForm(prefix="comment")
-    try:
-        services.add_comment(current_user, opinion, {"section": form.section.data or "", "text": form.text.data or ""})
-    except ValidationFailed as err:
-        return _invalid(opinion_id, "comment", form, err)
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-        return back(opinion_id)
-    db.session.commit()
-    flash("评论已发表。", "success")
-    return back(opinion_id, "comments")
+    return ui_action(
+        lambda: services.add_comment(current_user, opinion, {"section": form.section.data or "", "text": form.text.data or ""}),
+        done="评论已发表。", to=lambda _: back(opinion_id, "comments"), back=lambda: back(opinion_id),
+        on_invalid=lambda err: _invalid(opinion_id, "comment", form, err))
 
 
 @bp.route("/<dbid:opinion_id>/comments/<dbid:comment_id>/resolve", methods=["POST"])
 def resolve_comment(opinion_id: int, comment_id: int):
-    services.resolve_comment(current_user, load(opinion_id), comment_id)
-    db.session.commit()
-    flash("评论已标记为已处理。", "success")
-    return back(opinion_id, "comments")
+    return ui_action(lambda: services.resolve_comment(current_user, load(opinion_id), comment_id),
+                     done="评论已标记为已处理。", to=lambda _: back(opinion_id, "comments"))
 
 
 @bp.route("/<dbid:opinion_id>/sign", methods=["POST"])
@@ -55,75 +45,56 @@ def sign(opinion_id: int):
     opinion = load(opinion_id)
     form = SignForm(prefix="sign")
     password = form.password.data or ""
-    try:
+
+    def run() -> int:
         if not password:
             services.require_member(current_user, opinion, "签署意见书")
             raise ValidationFailed({"password": "请输入登录密码以确认签署"})
         version = opinion.version
         services.sign(current_user, opinion, password=password)
-    except ValidationFailed as err:
-        return _invalid(opinion_id, "sign", form, err)
-    except (Unauthorized, RateLimited) as err:
-        db.session.rollback()
+        return version
+
+    def refused(err: Unauthorized | RateLimited):
         form.password.errors = [err.message]
         return render_detail(load(opinion_id), err.status, forms={"sign": form}, errors={"sign": []}, open_panel="sign")
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-        return back(opinion_id, "signatures")
-    db.session.commit()
-    flash(f"您已签署意见书第 {version} 版。", "success")
-    return back(opinion_id, "signatures")
+
+    return ui_action(run, done=lambda version: f"您已签署意见书第 {version} 版。",
+                     back=lambda: back(opinion_id, "signatures"), on_error={(Unauthorized, RateLimited): refused},
+                     on_invalid=lambda err: _invalid(opinion_id, "sign", form, err))
 
 
 @bp.route("/<dbid:opinion_id>/dissent", methods=["POST"])
 def dissent(opinion_id: int):
     opinion = load(opinion_id)
     form = DissentForm(prefix="dissent")
-    try:
-        result, _ = services.set_dissent(current_user, opinion, {"text": form.text.data or ""})
-    except ValidationFailed as err:
-        return _invalid(opinion_id, "dissent", form, err)
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-        return back(opinion_id, "signatures")
-    db.session.commit()
-    flash("少数意见已撤回。" if result is None else "少数意见已记录，将印在意见书中；各成员需重新签署。", "success")
-    return back(opinion_id, "signatures")
+    return ui_action(
+        lambda: services.set_dissent(current_user, opinion, {"text": form.text.data or ""})[0],
+        done=lambda result: "少数意见已撤回。" if result is None else "少数意见已记录，将印在意见书中；各成员需重新签署。",
+        back=lambda: back(opinion_id, "signatures"), on_invalid=lambda err: _invalid(opinion_id, "dissent", form, err))
 
 
 @bp.route("/<dbid:opinion_id>/issue", methods=["POST"])
 def issue(opinion_id: int):
     opinion = load(opinion_id)
-    try:
-        opinion = issuing.issue(current_user, opinion)
-    except ValidationFailed as err:
-        db.session.rollback()
+
+    def not_ready(err: ValidationFailed):
         flash(err.message, "danger")
         return back(opinion_id, "issue")
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-        return back(opinion_id, "issue")
-    db.session.commit()
-    flash(f"意见书已印发，发文字号 {opinion.number}。已通知有权处理机关和专家组。", "success")
-    return back(opinion_id)
+
+    return ui_action(lambda: issuing.issue(current_user, opinion),
+                     done=lambda issued: f"意见书已印发，发文字号 {issued.number}。已通知有权处理机关和专家组。",
+                     to=lambda _: back(opinion_id), back=lambda: back(opinion_id, "issue"), on_invalid=not_ready)
 
 
 @bp.route("/<dbid:opinion_id>/correction", methods=["POST"])
 def correct(opinion_id: int):
-    try:
-        new = issuing.correct(current_user, load(opinion_id))
-    except Conflict as err:
-        db.session.rollback()
+    def elsewhere(err: Conflict):
         flash(err.message, "warning")
-        if err.details.get("opinion_id"):
-            return back(err.details["opinion_id"])
-        return back(opinion_id)
-    db.session.commit()
-    flash("已起草更正意见书。修改并经专家组全体重新签署、印发后，将替代原意见书。", "success")
-    return back(new.id)
+        return back(err.details.get("opinion_id") or opinion_id)
+
+    return ui_action(lambda: issuing.correct(current_user, load(opinion_id)),
+                     done="已起草更正意见书。修改并经专家组全体重新签署、印发后，将替代原意见书。",
+                     to=lambda new: back(new.id), on_error={Conflict: elsewhere})
 
 
 @bp.route("/<dbid:opinion_id>/feedback", methods=["POST"])
@@ -131,14 +102,6 @@ def feedback(opinion_id: int):
     opinion = load(opinion_id)
     form = FeedbackForm(prefix="feedback")
     payload = {"adopted": form.adopted.data == "1", "outcome": form.outcome.data or "", "note": form.note.data or ""}
-    try:
-        issuing.add_feedback(current_user, opinion, payload)
-    except ValidationFailed as err:
-        return _invalid(opinion_id, "feedback", form, err)
-    except Conflict as err:
-        db.session.rollback()
-        flash(err.message, "warning")
-        return back(opinion_id, "feedback")
-    db.session.commit()
-    flash("落实情况已反馈，会商办结。", "success")
-    return back(opinion_id, "feedback")
+    return ui_action(lambda: issuing.add_feedback(current_user, opinion, payload), done="落实情况已反馈，会商办结。",
+                     back=lambda: back(opinion_id, "feedback"),
+                     on_invalid=lambda err: _invalid(opinion_id, "feedback", form, err))

@@ -325,7 +325,7 @@ def reauthenticate(user, password: str | None, token_issued_at) -> None:
     throttle.settle(attempt, ok)
     if not ok:
         audit.record("login_failed", "user", user.id, f"{user.username} 签署意见书时密码验证失败", actor=user)
-        db.session.commit()
+        db.session.commit()  # by design: the failed try is kept (throttle, audit) although the request fails
         raise Unauthorized("密码错误，签署未完成", code="invalid_credentials")
 
 
