@@ -7,21 +7,24 @@ Under pytest-xdist each worker gets its own SQLite file or PostgreSQL schema.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
 import tempfile
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from app import create_app
+from app import clock, create_app
 from app.extensions import db as _db
 
 PASSWORD = "Passw0rd-test"
+# Meetings cannot be put in the past, and the tests work on 2026 dates the holiday calendar knows.
+FIXED_NOW = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)
 
 
 def _pg_admin_url() -> str:
@@ -100,6 +103,14 @@ class UserClient(FlaskClient):
         if has_app_context():
             g.pop("_login_user", None)
         return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def freeze_clock():
+    """``freeze_clock(at=FIXED_NOW)``: the business clock (``app.clock``) reads ``at`` until the
+    test ends; a later call moves it again."""
+    with contextlib.ExitStack() as stack:
+        yield lambda at=FIXED_NOW: stack.enter_context(clock.frozen(at))
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app import clock
 from app.audit import service as audit
 from app.cases.models import Case
 from app.consultations import offices, workflow
@@ -158,11 +159,9 @@ def withdraw(user, c: Consultation, payload: dict) -> Consultation:
 
 def local_pool_can_staff(c: Consultation, reserves: int = 2) -> tuple[bool, int, int]:
     """(can staff, eligible, needed) for the current staffing office's pool."""
-    from datetime import date
-
     from app.consultations.panel import policy_from_config
 
-    candidates, _ = screen_pool(c, None, date.today(), policy_from_config())
+    candidates, _ = screen_pool(c, None, clock.today(), policy_from_config())
     needed = c.panel_size + reserves
     return len(candidates) >= needed, len(candidates), needed
 

@@ -16,7 +16,7 @@ from app.experts.models import Unavailability
 from app.extensions import db
 from app.meetings.models import Meeting
 from app.notifications.models import Notification
-from tests.api.meeting_fixtures import drawn_consultation, freeze_clock, make_case, make_pool, seated_ids
+from tests.api.meeting_fixtures import drawn_consultation, make_case, make_pool, seated_ids
 
 
 @pytest.fixture(autouse=True)
@@ -27,8 +27,8 @@ def _fast_password_hashing(monkeypatch):
 
 
 @pytest.fixture
-def drawn(client, api, world, factory, monkeypatch):
-    freeze_clock(monkeypatch)
+def drawn(client, api, world, factory, freeze_clock):
+    freeze_clock()
     make_pool(factory, 6)
     c = drawn_consultation(client, api, world, make_case(world))
     return c
