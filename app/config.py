@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
-
-
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, else a random key persisted in the instance folder so
-    sessions survive restarts without anyone having to invent one."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
-    path = INSTANCE_DIR / "secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
 
 
 def _database_url() -> str:
@@ -38,7 +21,9 @@ def _database_url() -> str:
 
 
 class Config:
-    SECRET_KEY = _secret_key()
+    # Unset: create_app keeps a random key in <INSTANCE_DIR>/secret_key (app/instance.py), so
+    # sessions survive restarts without anyone having to invent one.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024
