@@ -78,10 +78,9 @@ def _general_errors(form: RequestForm, err: ValidationFailed) -> list[str]:
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     case_id = request.values.get("case_id", "").strip()
-    ledger = cases_url()
-    if not case_id and ledger is not None:
+    if not case_id:
         flash("请在信访事项页面点击“申请会商”，为该事项申请法律审查会商。", "info")
-        return redirect(ledger)
+        return redirect(cases_url())
     if parse_id(case_id) is None:
         abort(404)
     case = services.get_case_for_request(current_user, parse_id(case_id))

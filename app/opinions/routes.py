@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 
 from app.consultations import services as consultation_services
 from app.errors import Conflict, ValidationFailed
@@ -50,13 +49,6 @@ def load(opinion_id: int) -> Opinion:
 
 def back(opinion_id: int, anchor: str | None = None):
     return redirect(url_for("opinions.detail", opinion_id=opinion_id, _anchor=anchor))
-
-
-def link_or_none(endpoint: str, **values) -> str | None:
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 COPYABLE = ("title", "addressee", *C.TEXT_SECTIONS, "legal_basis", "dissent", "cc")
@@ -111,8 +103,8 @@ def render_detail(opinion: Opinion, status: int = 200, *, form: OpinionForm | No
         required=C.REQUIRED_FOR_SIGNING,
         suggestions=citation_suggestions(opinion) if opinion.status == "draft" else [], comments=comments,
         open_comments=open_comments, seat=seat, my_dissent=mine, signed_by_me=signed_by_me, doc_html=doc_html, superseded_by=superseded_by,
-        consultation_url=link_or_none("consultations.detail", consultation_id=c.id),
-        case_url=link_or_none("cases.detail", case_id=c.case_id),
+        consultation_url=url_for("consultations.detail", consultation_id=c.id),
+        case_url=url_for("cases.detail", case_id=c.case_id),
     ), status
 
 
@@ -130,7 +122,7 @@ def new():
         return back(live.id)
     return render_template("opinions/new.html", consultation=c, case=c.case, can_draft=can_draft_opinion(c),
                            members=perm.accepted_members(c), form=ActionForm(formdata=None),
-                           consultation_url=link_or_none("consultations.detail", consultation_id=c.id))
+                           consultation_url=url_for("consultations.detail", consultation_id=c.id))
 
 
 @bp.route("/new", methods=["POST"])
@@ -148,8 +140,7 @@ def create():
         flash(err.message, "warning")
         if existing:
             return back(existing)
-        target = link_or_none("consultations.detail", consultation_id=c.id)
-        return redirect(target or url_for("main.index"))
+        return redirect(url_for("consultations.detail", consultation_id=c.id))
     db.session.commit()
     flash("已起草意见书第 1 版，已按信访事项和会商情况预填有关章节，请补充完善。", "success")
     return back(opinion.id)
