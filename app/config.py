@@ -94,7 +94,8 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = "sqlite://"  # tests/conftest.py sets the real one (SQLite or PostgreSQL)
     WTF_CSRF_ENABLED = False  # the UI tests that need CSRF switch it back on explicitly
-    # Cheap hashes keep the suite fast; production uses scrypt (werkzeug's default).
+    # Cheap hashes keep the suite fast (every test signs users in); production uses scrypt
+    # (werkzeug's default). The one switch: User.set_password and the demo seed read it.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (a method name, not a secret)
     PASSWORD_MIN_LENGTH = 10
     # The suite empties the tables between tests, which checkpoints would rightly call a

@@ -204,6 +204,31 @@ def world(factory):
     )
 
 
+POOL_SPECIALTIES = ("administrative_law", "land_property_law", "civil_law", "petition_policy")
+
+
+@pytest.fixture
+def case(world):
+    """A registered case of the 南京 agency (one petitioner), ready for a consultation request."""
+    from app.cases.models import Case, Petitioner
+
+    c = Case(case_number="320100-2026-90001", title="某小区征收补偿信访事项", summary="信访人对征收补偿标准有异议。",
+             claims="要求提高补偿标准", category="land_expropriation", region_code="320100",
+             handling_org_id=world.agency.id, first_petition_date=date(2025, 3, 1), cross_flags=[],
+             responsible_leader="张某", is_backlog=True, status="registered")
+    c.petitioners = [Petitioner(name="刘德明", id_number="", phone="13900000001", address="")]
+    _db.session.add(c)
+    _db.session.commit()
+    return c
+
+
+@pytest.fixture
+def pool(world, factory):
+    """Twelve active 南京 municipal experts across four specialties (two each)."""
+    return [factory.expert(f"南京专家{i}", tier="municipal", region_code="320100",
+                           specialties=(POOL_SPECIALTIES[i % 4], POOL_SPECIALTIES[(i + 1) % 4])) for i in range(12)]
+
+
 @pytest.fixture
 def login(client):
     """login(user) signs the test client in through the real form."""

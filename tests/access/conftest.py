@@ -15,7 +15,6 @@ from sqlalchemy import text
 
 from app import clock
 from app.extensions import db as _db
-from tests.api.conftest import _fast_password_hashing  # noqa: F401  (same cheap hashing as the API tests)
 from tests.conftest import FIXED_NOW, PASSWORD, Factory
 
 ROLES = ("anonymous", "agency", "expert", "officer_other", "officer_same", "admin")
@@ -44,7 +43,7 @@ def _truncate() -> None:
 
 
 @pytest.fixture(scope="module")
-def mworld(app, request, _fast_password_hashing):  # noqa: F811
+def mworld(app, request):
     """The conftest world (国家/江苏/浙江/南京/杭州 offices, a 南京 agency, experts, one user per
     role) plus a second 南京 expert and a spare user, as plain ids; a bearer token and a signed-in
     session cookie per role."""
