@@ -32,6 +32,7 @@ def create_app(config: str | type | dict | None = None, overrides: dict | None =
         if isinstance(config, dict):
             app.config.update(config)
     app.config.update(overrides or {})
+    _create_instance_files(app)
 
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -51,6 +52,18 @@ def create_app(config: str | type | dict | None = None, overrides: dict | None =
     # heavily and otherwise pays ~80 ms pauses every other request).
     gc.freeze()
     return app
+
+
+def _create_instance_files(app: Flask) -> None:
+    """The session key, when the environment gives none, lives in the app's INSTANCE_DIR: made
+    here, for this app, not when app.config is imported. (The audit key is made when first
+    used, app/audit/keys.py.)"""
+    if not app.config.get("SECRET_KEY"):
+        from pathlib import Path
+
+        from app.instance import read_or_create_secret
+
+        app.config["SECRET_KEY"] = read_or_create_secret(Path(app.config["INSTANCE_DIR"]) / "secret_key")
 
 
 def _init_extensions(app: Flask) -> None:

@@ -3,28 +3,11 @@
 from __future__ import annotations
 
 import os
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
-
-
-def _secret_key() -> str:
-    """SECRET_KEY from the environment, else a random key persisted in the instance folder so
-    sessions survive restarts without anyone having to invent one."""
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
-    path = INSTANCE_DIR / "secret_key"
-    try:
-        return path.read_text().strip()
-    except FileNotFoundError:
-        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
-        path.write_text(key)
-        path.chmod(0o600)
-        return key
 
 
 def _database_url() -> str:
@@ -38,7 +21,9 @@ def _database_url() -> str:
 
 
 class Config:
-    SECRET_KEY = _secret_key()
+    # Unset: create_app keeps a random key in <INSTANCE_DIR>/secret_key (app/instance.py), so
+    # sessions survive restarts without anyone having to invent one.
+    SECRET_KEY = os.environ.get("SECRET_KEY") or None
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_MB", "10")) * 1024 * 1024
@@ -109,7 +94,8 @@ class TestingConfig(Config):
     SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only)
     SQLALCHEMY_DATABASE_URI = "sqlite://"  # tests/conftest.py sets the real one (SQLite or PostgreSQL)
     WTF_CSRF_ENABLED = False  # the UI tests that need CSRF switch it back on explicitly
-    # Cheap hashes keep the suite fast; production uses scrypt (werkzeug's default).
+    # Cheap hashes keep the suite fast (every test signs users in); production uses scrypt
+    # (werkzeug's default). The one switch: User.set_password and the demo seed read it.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105 (a method name, not a secret)
     PASSWORD_MIN_LENGTH = 10
     # The suite empties the tables between tests, which checkpoints would rightly call a

@@ -3,7 +3,7 @@
 Run: ``.venv/bin/python bench/opinion_download.py [--requests 100] [--database-url URL]`` (≈15 s).
 Builds a fresh database (a temporary SQLite file unless ``--database-url``/``BENCH_DATABASE_URL``
 names a PostgreSQL database), a consultation whose panel signed a realistic ~5-page opinion
-(the text of ``app.documents.sample``), issues it through the API (rendering and storing PDF and
+(the text of ``tests.documents.sample``), issues it through the API (rendering and storing PDF and
 DOCX once), then times ``GET /api/v1/opinions/<id>/pdf`` through the Flask test client — the
 whole request: bearer-token check, access check, the stored bytes — and, for comparison, what a
 download would cost if the PDF were rendered per request (the draft path). Prints p50/p95 and the
@@ -38,7 +38,7 @@ def build(db):
     from app.auth.models import User
     from app.cases.models import Case, Petitioner
     from app.consultations.models import Consultation, PanelMember
-    from app.documents import sample
+    from tests.documents import sample
     from app.experts.models import Expert
     from app.opinions.models import Opinion, OpinionSignature, OpinionVersion
     from app.orgs.models import Organization

@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/pdf.py`` (about a minute; ``--quick`` skips the slow
 fontTools baseline). Renders the realistic five-page sample opinion
-(:mod:`app.documents.sample`, a fictional 征地拆迁 case) and prints:
+(:mod:`tests.documents.sample`, a fictional 征地拆迁 case) and prints:
 
 * baseline — the same HTML, fonts named as installed (Noto Serif/Sans CJK SC, AR PL UKai),
   ``HTML(string=...).write_pdf()`` with default options; WeasyPrint subsets the 65k-glyph
@@ -40,7 +40,7 @@ from app.documents import fonts
 from app.documents.fonts import FontPlan
 from app.documents.pdf import render_pdf
 from app.documents.preview import render_view
-from app.documents.sample import sample_opinion
+from tests.documents.sample import sample_opinion
 from app.documents.structure import build_view
 
 TARGET_S = 0.5

@@ -78,9 +78,6 @@ class ExpertRecord:
                 tuple((ensure_aware(s), ensure_aware(e)) for s, e in spans or ()),
             )
 
-    def to_candidate(self) -> Candidate:
-        return Candidate(self.id, self.specialties, self.recent_load)
-
 
 @dataclass(frozen=True, slots=True)
 class CaseContext:
@@ -286,10 +283,6 @@ class Panel:
     @property
     def candidate_ids(self) -> tuple[int, ...]:
         return tuple(c.expert_id for c in self.candidates)
-
-    def same_outcome(self, other: Panel) -> bool:
-        """Same members (order and chair) and same ranked reserves."""
-        return self.members == other.members and self.reserves == other.reserves
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready record; :meth:`from_dict` restores an equal :class:`Panel`."""

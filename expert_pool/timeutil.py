@@ -23,11 +23,3 @@ def ensure_aware(value: datetime) -> datetime:
 def to_shanghai(value: datetime) -> datetime:
     """Return ``value`` (naive = Shanghai) converted to Asia/Shanghai local time."""
     return ensure_aware(value).astimezone(SHANGHAI)
-
-
-def overlaps(a_start: datetime, a_end: datetime, b_start: datetime, b_end: datetime) -> bool:
-    """Half-open interval overlap: ``[a_start, a_end)`` meets ``[b_start, b_end)``.
-
-    Back-to-back intervals (one ends when the other starts) do not overlap.
-    """
-    return a_start < b_end and b_start < a_end

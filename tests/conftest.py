@@ -7,21 +7,24 @@ Under pytest-xdist each worker gets its own SQLite file or PostgreSQL schema.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import shutil
 import tempfile
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import g, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from app import create_app
+from app import clock, create_app
 from app.extensions import db as _db
 
 PASSWORD = "Passw0rd-test"
+# Meetings cannot be put in the past, and the tests work on 2026 dates the holiday calendar knows.
+FIXED_NOW = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)
 
 
 def _pg_admin_url() -> str:
@@ -100,6 +103,14 @@ class UserClient(FlaskClient):
         if has_app_context():
             g.pop("_login_user", None)
         return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def freeze_clock():
+    """``freeze_clock(at=FIXED_NOW)``: the business clock (``app.clock``) reads ``at`` until the
+    test ends; a later call moves it again."""
+    with contextlib.ExitStack() as stack:
+        yield lambda at=FIXED_NOW: stack.enter_context(clock.frozen(at))
 
 
 @pytest.fixture
@@ -191,6 +202,31 @@ def world(factory):
         agency_user=f.user("agency", agency, username="agency_nj"),
         expert_user=f.user("expert", expert=e_nj, username="expert_nj"),
     )
+
+
+POOL_SPECIALTIES = ("administrative_law", "land_property_law", "civil_law", "petition_policy")
+
+
+@pytest.fixture
+def case(world):
+    """A registered case of the 南京 agency (one petitioner), ready for a consultation request."""
+    from app.cases.models import Case, Petitioner
+
+    c = Case(case_number="320100-2026-90001", title="某小区征收补偿信访事项", summary="信访人对征收补偿标准有异议。",
+             claims="要求提高补偿标准", category="land_expropriation", region_code="320100",
+             handling_org_id=world.agency.id, first_petition_date=date(2025, 3, 1), cross_flags=[],
+             responsible_leader="张某", is_backlog=True, status="registered")
+    c.petitioners = [Petitioner(name="刘德明", id_number="", phone="13900000001", address="")]
+    _db.session.add(c)
+    _db.session.commit()
+    return c
+
+
+@pytest.fixture
+def pool(world, factory):
+    """Twelve active 南京 municipal experts across four specialties (two each)."""
+    return [factory.expert(f"南京专家{i}", tier="municipal", region_code="320100",
+                           specialties=(POOL_SPECIALTIES[i % 4], POOL_SPECIALTIES[(i + 1) % 4])) for i in range(12)]
 
 
 @pytest.fixture

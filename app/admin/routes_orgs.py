@@ -12,6 +12,7 @@ from app.admin.routes_common import apply_errors, organization_choices, organiza
 from app.auth.models import User
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
+from app.orgs import queries as org_queries
 from app.orgs import services
 from app.orgs.models import Organization
 from app.transactions import ui_action
@@ -23,14 +24,9 @@ def organizations():
     kind = request.args.get("kind", "")
     tier = request.args.get("tier", "")
     q = request.args.get("q", "").strip()
-    stmt = select(Organization).order_by(Organization.region_code, Organization.id)
-    if kind in ORG_KINDS:
-        stmt = stmt.where(Organization.kind == kind)
-    if tier in ORG_TIERS:
-        stmt = stmt.where(Organization.tier == tier)
-    if q:
-        stmt = stmt.where(Organization.name.contains(q, autoescape=True) | Organization.region_code.startswith(q, autoescape=True))
-    orgs = list(db.session.execute(stmt).scalars())
+    filters = org_queries.OrganizationFilters(kind=kind if kind in ORG_KINDS else None,
+                                              tier=tier if tier in ORG_TIERS else None, q=q or None)
+    orgs = list(db.session.execute(org_queries.list_query(filters)).scalars())
     filtered = bool(kind or tier or q)
     rows = [(o, 0) for o in orgs] if filtered else organization_tree(orgs)
     user_counts = dict(db.session.execute(

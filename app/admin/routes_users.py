@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.admin.blueprint import bp
 from app.admin.forms import PasswordResetForm, UserCreateForm, UserEditForm, UserFilterForm, password_policy_text, role_org_hint
 from app.admin.routes_common import apply_errors, organization_choices, unlinked_expert_choices
 from app.auth import accounts
+from app.auth import queries as user_queries
 from app.auth.models import User
 from app.errors import Conflict, ValidationFailed
 from app.extensions import db
@@ -26,22 +27,16 @@ PER_PAGE = 50
 def users():
     form = UserFilterForm(request.args)
     form.organization_id.choices = organization_choices("全部单位")
-    stmt = select(User)
-    if form.role.data in ROLES:
-        stmt = stmt.where(User.role == form.role.data)
-    org_id = request.args.get("organization_id", type=int)
-    if org_id:
-        stmt = stmt.where(User.organization_id == org_id)
-    if form.active.data in ("0", "1"):
-        stmt = stmt.where(User.is_active_flag.is_(form.active.data == "1"))
-    q = (form.q.data or "").strip()
-    if q:
-        stmt = stmt.where(or_(User.username.contains(q, autoescape=True), User.display_name.contains(q, autoescape=True)))
-    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
+    stmt = user_queries.list_query(user_queries.UserFilters(
+        role=form.role.data if form.role.data in ROLES else None,
+        organization_id=request.args.get("organization_id", type=int),
+        active=(form.active.data == "1") if form.active.data in ("0", "1") else None,
+        q=(form.q.data or "").strip() or None))
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     page, _ = parse_paging(request.args, per_page=PER_PAGE)
     rows = db.session.execute(
         stmt.options(selectinload(User.organization), selectinload(User.expert))
-        .order_by(User.role, User.username).limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).scalars().all()
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/users.html", form=form, rows=rows, total=total, page=page, per_page=PER_PAGE, args=args)

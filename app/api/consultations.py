@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from flask import jsonify, request
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.api.core import api_route, current_api_user, json_body, page_args, page_response
-from app.consultations import panel, services
-from app.consultations.models import CONSULTATION_STATUSES, Consultation, ExpertRating
-from app.consultations.permissions import visible_consultations_clause
+from app.consultations import panel, queries, services
+from app.consultations.models import ExpertRating
 from app.consultations.schemas import ConsultationIn, InvitationResponse, PanelRequest, RatingIn, ReasonIn, ReservesRequest
 from app.consultations.serialize import consultation_dict, draw_dict, panel_dict
-from app.errors import NotFound, ValidationFailed
+from app.errors import NotFound
 from app.extensions import db
 from app.timeutil import iso
 
@@ -31,23 +30,13 @@ def create_consultation(case_id: int):
     return jsonify(consultation_dict(c)), 201
 
 
-@api_route("/consultations", ["GET"], "会商列表（本人可见）", tag=TAG,
+@api_route("/consultations", ["GET"], "会商列表（本人可见；待受理、紧急的在前，新的在前）", tag=TAG,
            query={"status": "状态", "queue": "true：仅本单位承办的", "case_id": "信访事项", "page": "页码", "per_page": "每页条数"})
 def list_consultations():
     user = current_api_user()
     page, per_page = page_args()
-    stmt = select(Consultation).where(visible_consultations_clause(user))
-    status = request.args.get("status")
-    if status:
-        if status not in CONSULTATION_STATUSES:
-            raise ValidationFailed({"status": "未知的状态"})
-        stmt = stmt.where(Consultation.status == status)
-    if request.args.get("queue") == "true" and user.organization_id:
-        stmt = stmt.where(Consultation.office_id == user.organization_id)
-    if request.args.get("case_id", "").isdigit():
-        stmt = stmt.where(Consultation.case_id == int(request.args["case_id"]))
-    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    rows = db.session.execute(stmt.order_by(Consultation.id.desc()).limit(per_page).offset((page - 1) * per_page)).scalars()
+    filters = queries.filters_from_api_args(request.args)
+    rows, total = queries.paginate(queries.list_query(user, filters), page, per_page)
     return page_response([consultation_dict(c, include_panel=False) for c in rows], total, page, per_page)
 
 

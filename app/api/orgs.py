@@ -5,8 +5,7 @@ from sqlalchemy import func, select
 
 from app.api.core import api_route, current_api_user, json_body, page_args, page_response
 from app.extensions import db
-from app.orgs import services
-from app.orgs.models import Organization
+from app.orgs import queries, services
 from app.orgs.schemas import OrganizationIn
 
 
@@ -17,21 +16,13 @@ def create_organization():
 
 
 @api_route("/organizations", ["GET"], "单位列表", tag="organizations",
-           query={"kind": "单位类型", "tier": "层级", "region_code": "行政区划（含下级）", "q": "名称关键字"})
+           query={"kind": "单位类型", "tier": "层级", "region_code": "行政区划（含下级）", "q": "名称关键字或行政区划代码开头"})
 def list_organizations():
     page, per_page = page_args()
-    stmt = select(Organization)
-    if request.args.get("kind"):
-        stmt = stmt.where(Organization.kind == request.args["kind"])
-    if request.args.get("tier"):
-        stmt = stmt.where(Organization.tier == request.args["tier"])
-    if request.args.get("region_code"):
-        stmt = stmt.where(Organization.region_code.startswith(request.args["region_code"].rstrip("0")))
-    if request.args.get("q"):
-        stmt = stmt.where(Organization.name.like(f"%{request.args['q']}%"))
-    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    rows = db.session.execute(stmt.order_by(Organization.region_code, Organization.id)
-                              .limit(per_page).offset((page - 1) * per_page)).scalars()
+    stmt = queries.list_query(queries.OrganizationFilters(
+        **{name: request.args.get(name, "").strip() or None for name in ("kind", "tier", "region_code", "q")}))
+    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    rows = db.session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).scalars()
     return page_response([o.to_dict() for o in rows], total, page, per_page)
 
 

@@ -8,13 +8,12 @@ checkpoints signed with a lost key can no longer be verified.
 
 from __future__ import annotations
 
-import contextlib
-import os
-import secrets
 import stat
 from pathlib import Path
 
 from flask import current_app
+
+from app.instance import create_secret_file
 
 KEY_FILE = "audit_key"
 
@@ -44,7 +43,7 @@ def _read_or_create(path: Path) -> bytes:
         pass
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        _create(path)
+        create_secret_file(path)
         return _read(path)
     except OSError as exc:
         raise AuditKeyUnavailable(f"audit key {path} cannot be created ({exc}); set AUDIT_KEY") from exc
@@ -55,22 +54,6 @@ def _read(path: Path) -> bytes:
     if not key:
         raise AuditKeyUnavailable(f"audit key file {path} is empty")
     return key.encode()
-
-
-def _create(path: Path) -> None:
-    """Write a new key without a window where another process could read half of it: write a
-    private temporary file, then link it into place (fails if someone else was first)."""
-    tmp = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
-            fh.flush()
-            os.fsync(fh.fileno())
-        with contextlib.suppress(FileExistsError):  # another worker was first: use theirs
-            os.link(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def key_file_warning() -> str | None:

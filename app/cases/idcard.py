@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from app import clock
 from expert_pool.regions import PROVINCES
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -64,7 +65,7 @@ def id_number_problem(value: str, today: date | None = None) -> str | None:
     born = birth_date(number)
     if born is None:
         return f"身份证号码中的出生日期 {number[6:14]} 不是有效日期"
-    today = today or date.today()
+    today = today or clock.today()
     if born > today:
         return f"身份证号码中的出生日期 {born.isoformat()} 晚于今天"
     if born.year < OLDEST_BIRTH_YEAR:

@@ -82,10 +82,6 @@ class Case(db.Model):
     def region_name(self) -> str:
         return regions.name(self.region_code)
 
-    def involved_org_ids(self) -> list[int]:
-        ids = [self.handling_org_id, self.lead_org_id, *(o.id for o in self.cooperating_orgs)]
-        return [i for i in dict.fromkeys(ids) if i is not None]
-
 
 class Petitioner(db.Model):
     """信访人. Personal data: shown only to those who may see the case, never in precedents."""

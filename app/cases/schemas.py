@@ -6,14 +6,14 @@ Errors name each bad field the way a client addresses it, nested ones included:
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, field_validator
 
 from app.cases import idcard
+from app.clock import today  # Asia/Shanghai; also imported from here by the case modules
 from app.errors import ValidationFailed
-from app.timeutil import SHANGHAI
 from app.validation import _message, known_codes
 from expert_pool import regions
 from expert_pool.codes import CATEGORIES, CROSS_FLAGS
@@ -50,11 +50,6 @@ FIELD_LABELS: dict[str, str] = {
     "days": "延长天数",
     "reason": "理由",
 }
-
-
-def today() -> date:
-    """Today in Asia/Shanghai (the server may run in UTC)."""
-    return datetime.now(SHANGHAI).date()
 
 
 class PetitionerIn(BaseModel):

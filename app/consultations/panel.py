@@ -9,10 +9,11 @@ separately recorded draws.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
+from app import clock
 from app.auth.models import User
 from app.consultations import recording, workflow
 from app.consultations.models import (
@@ -70,7 +71,7 @@ def draw(user, c: Consultation, payload: dict | None) -> PanelDraw:
     req = parse(PanelRequest, payload or {})
     window = _window(req)
     policy = policy_from_config()
-    candidates, exclusions = screen_pool(c, window, date.today(), policy)
+    candidates, exclusions = screen_pool(c, window, clock.today(), policy)
     seed = drawing.new_seed()
     try:
         panel = drawing.draw_panel(candidates, c.required_specialties, c.panel_size, req.reserves, seed, policy, exclusions)
@@ -236,7 +237,7 @@ def draw_more_reserves(user, c: Consultation, payload: dict | None) -> PanelDraw
         raise Conflict("会商已结束，不能追加候补", code="invalid_transition")
     req = parse(ReservesRequest, payload or {})
     policy = policy_from_config()
-    candidates, exclusions = screen_pool(c, None, date.today(), policy)
+    candidates, exclusions = screen_pool(c, None, clock.today(), policy)
     already = [m.expert_id for m in c.members]
     first_rank = max((m.rank or 0 for m in c.members if m.rank), default=0)
     first_rank = max(first_rank, max((r["rank"] for d in c.draws for r in d.result.get("reserves", [])), default=0)) + 1

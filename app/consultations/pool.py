@@ -13,9 +13,9 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import Integer, and_, bindparam, func, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from app import clock
 from app.cases.models import Case
 from app.consultations.models import Consultation, ExpertRating, PanelMember
-from app.db_types import utcnow
 from app.experts.models import ConflictDeclaration, Expert, ExpertSpecialty, Unavailability
 from app.extensions import db
 from app.meetings.models import Meeting
@@ -113,7 +113,7 @@ def load_records(rows: list[tuple], specialties: dict[int, set[str]], window: tu
     member_of = (select(PanelMember.expert_id, func.count()).join(Consultation, Consultation.id == PanelMember.consultation_id)
                  .where(PanelMember.is_seated, PanelMember.expert_id.in_(ids_query)))
     open_counts = dict(conn.execute(member_of.where(Consultation.status.not_in(FINISHED)).group_by(PanelMember.expert_id)).all())
-    since = utcnow() - timedelta(days=365)
+    since = clock.now() - timedelta(days=365)
     recent = dict(conn.execute(member_of.where(Consultation.created_at >= since).group_by(PanelMember.expert_id)).all())
     ratings = {eid: (float(avg), n) for eid, avg, n in conn.execute(
         select(ExpertRating.expert_id, func.avg(ExpertRating.score), func.count())

@@ -13,10 +13,9 @@ import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import case as sql_case
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from app.consultations import services
+from app.consultations import queries, services
 from app.consultations.blueprint import bp
 from app.consultations import routes_actions, routes_panel  # noqa: F401  (register their routes)
 from app.consultations import permissions as perm
@@ -31,7 +30,6 @@ from app.transactions import ui_action
 
 PER_PAGE = 20
 DIGITS = re.compile(r"[0-9]{1,12}")
-TABS = {"queue": "本单位承办", "all": "辖区内全部"}
 
 
 @bp.before_request
@@ -58,47 +56,20 @@ def urgency_label(code: str) -> str:
     return URGENCY_LABELS.get(code, code)
 
 
-def _list_query(user, tab: str | None, status: str | None):
-    stmt = select(Consultation).where(perm.visible_consultations_clause(user))
-    if tab == "queue":
-        stmt = stmt.where(Consultation.office_id == user.organization_id)
-    if status:
-        stmt = stmt.where(Consultation.status == status)
-    return stmt
-
-
 @bp.route("")
 def index():
     user = current_user
-    is_officer = user.role == "officer" and user.organization_id is not None
-    tab = request.args.get("tab", "queue") if is_officer else None
-    if tab not in (None, *TABS):
-        tab = "queue"
-    status = request.args.get("status", "").strip() or None
-    status_error = None
-    if status and status not in CONSULTATION_STATUSES:
-        status_error, status = f"未知的状态“{status}”，已显示全部状态。", None
+    shown = queries.filters_from_page_args(request.args, user)
     page, _ = parse_paging(request.args, per_page=PER_PAGE)
-    stmt = _list_query(user, tab, status)
-    total = db.session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one()
-    # Work first: requests waiting for acceptance, then urgent ones, newest first.
-    waiting = sql_case((Consultation.status == "submitted", 0), else_=1)
-    urgent = sql_case((Consultation.urgency == "urgent", 0), else_=1)
-    rows = db.session.execute(stmt.order_by(waiting, urgent, Consultation.id.desc())
-                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).scalars().all()
-    tab_counts = {}
-    if is_officer:
-        for key in TABS:
-            sub = _list_query(user, key, status).subquery()
-            tab_counts[key] = db.session.execute(select(func.count()).select_from(sub)).scalar_one()
+    rows, total = queries.paginate(queries.list_query(user, shown.filters), page, PER_PAGE)
+    tab_counts = queries.tab_counts(user, shown.filters) if shown.tab else {}
     mine = {}
     if user.role == "expert" and user.expert_id and rows:
         mine = {m.consultation_id: m for m in db.session.execute(select(PanelMember).where(
             PanelMember.expert_id == user.expert_id, PanelMember.consultation_id.in_([c.id for c in rows]))).scalars()}
-    args = {k: v for k, v in (("tab", tab), ("status", status)) if v}
     return render_template(
-        "consultations/list.html", items=rows, total=total, page=page, per_page=PER_PAGE, tab=tab, tabs=TABS,
-        tab_counts=tab_counts, status=status, status_error=status_error, args=args, mine=mine,
+        "consultations/list.html", items=rows, total=total, page=page, per_page=PER_PAGE, tab=shown.tab, tabs=queries.TABS,
+        tab_counts=tab_counts, status=shown.filters.status, status_error=shown.status_error, args=shown.args, mine=mine,
         statuses=CONSULTATION_STATUSES, cases_link=cases_url(),
     )
 
@@ -110,10 +81,9 @@ def _general_errors(form: RequestForm, err: ValidationFailed) -> list[str]:
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     case_id = request.values.get("case_id", "").strip()
-    ledger = cases_url()
-    if not case_id and ledger is not None:
+    if not case_id:
         flash("请在信访事项页面点击“申请会商”，为该事项申请法律审查会商。", "info")
-        return redirect(ledger)
+        return redirect(cases_url())
     if parse_id(case_id) is None:
         abort(404)
     case = services.get_case_for_request(current_user, parse_id(case_id))

@@ -14,7 +14,6 @@ from collections import Counter
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from werkzeug.routing import BuildError
 
 from app.consultations import permissions as perm
 from app.consultations import services, workflow
@@ -40,21 +39,13 @@ def load(consultation_id: int, for_update: bool = False) -> Consultation:
     return services.get_visible(current_user, consultation_id, for_update=for_update)
 
 
-def case_url(case, anchor: str | None = None) -> str | None:
-    """The case page, when the case ledger's pages are installed."""
-    case_id = getattr(case, "id", case)
-    try:
-        return url_for("cases.detail", case_id=case_id, _anchor=anchor)
-    except BuildError:
-        return None
+def case_url(case, anchor: str | None = None) -> str:
+    """The case page (the case ledger's blueprint is always registered)."""
+    return url_for("cases.detail", case_id=getattr(case, "id", case), _anchor=anchor)
 
 
-def cases_url() -> str | None:
-    """The case ledger's list, when installed."""
-    try:
-        return url_for("cases.index")
-    except BuildError:
-        return None
+def cases_url() -> str:
+    return url_for("cases.index")
 
 
 def is_staff_viewer(user) -> bool:

@@ -4,10 +4,10 @@ commits. Panel drawing and invitations are in ``panel.py``."""
 
 from __future__ import annotations
 
-from datetime import date
 
 from sqlalchemy import select
 
+from app import clock
 from app.audit import services as audit
 from app.cases.models import Case
 from app.cases.permissions import can_view_case
@@ -136,7 +136,7 @@ def withdraw(user, c: Consultation, payload: dict) -> Consultation:
 
 def local_pool_can_staff(c: Consultation, reserves: int = 2) -> tuple[bool, int, int]:
     """(can staff, eligible, needed) for the current staffing office's pool."""
-    candidates, _ = screen_pool(c, None, date.today(), policy_from_config())
+    candidates, _ = screen_pool(c, None, clock.today(), policy_from_config())
     needed = c.panel_size + reserves
     return len(candidates) >= needed, len(candidates), needed
 

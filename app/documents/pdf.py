@@ -3,7 +3,8 @@
 Two engines print the same document (same view, measures and fonts):
 
 * ``"grid"`` — :mod:`app.documents.gridpdf`, a typesetter for the GB/T 9704 character grid
-  that writes the PDF itself (milliseconds; see ``app/documents/ENGINE.md`` for figures).
+  that writes the PDF itself (milliseconds; figures in the README, "Why the opinion PDF has its
+  own engine").
   When it cannot print every character (no uharfbuzz, or characters no installed font
   has) it steps aside for WeasyPrint.
 * ``"weasyprint"`` — :func:`render_pdf_weasyprint` builds the document view, cuts the

@@ -9,7 +9,6 @@ That keeps the UI, the API and the roster import agreeing on what is valid.
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     HiddenField,
@@ -115,13 +114,6 @@ class ExpertForm(PoolForm):
     def version_number(self) -> int | None:
         value = (self.version.data or "").strip()
         return int(value) if value.isdigit() else None
-
-
-class StatusForm(FlaskForm):
-    """暂停 / 恢复 / 退出 buttons: the target status and the version the user saw."""
-
-    status = HiddenField(validators=[DataRequired()])
-    version = HiddenField()
 
 
 class ConflictForm(PoolForm):

@@ -150,11 +150,6 @@ class _Checked:
     existing: dict[tuple[str, str], Expert] = field(default_factory=dict)
 
 
-def validate_rows(user, table: list[list[str]]) -> tuple[list[tuple[int, ExpertIn]], list[RowError]]:
-    checked = _check_table(user, table)
-    return checked.rows, checked.errors
-
-
 def _check_table(user, table: list[list[str]]) -> _Checked:
     """Validate every row, then check permissions against the experts the rows match."""
     errors: list[RowError] = []

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import render_template
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.clock import today  # terms end on a local date; the expert pages import it from here
 from app.errors import Forbidden
 from app.experts import permissions as perm
 from app.experts import serialize, services
 from app.experts.forms import ConflictForm, UnavailabilityForm
 from app.extensions import db
 from app.orgs.models import Organization
-from app.timeutil import SHANGHAI
 from expert_pool.codes import TIER_RANK
 
 PER_PAGE_CHOICES = (20, 50, 100)
@@ -36,11 +34,6 @@ def managed_tiers(user) -> list[str] | None:
     """Tiers ``user`` may create experts in: None = any (admin), else the office's own."""
     tier = perm.managed_tier(user)
     return None if perm.is_admin(user) or tier is None else [tier]
-
-
-def today():
-    """Today's date in Asia/Shanghai (terms end on a local date)."""
-    return datetime.now(SHANGHAI).date()
 
 
 def render_detail(expert, conflict_form: ConflictForm | None = None,

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
+from app import clock
 from app.cases.queries import CaseFilters, list_query
 from app.consultations.models import Consultation, PanelMember
 from app.consultations.permissions import visible_consultations_clause
@@ -109,7 +108,7 @@ def expert_work(user) -> dict:
         .order_by(Opinion.updated_at.desc(), Opinion.id.desc())).scalars().all()
     meetings = db.session.execute(
         select(Meeting).where(Meeting.status == "scheduled", Meeting.consultation_id.in_(seated),
-                              Meeting.end >= datetime.now(UTC))
+                              Meeting.end >= clock.now())
         .order_by(Meeting.start)).scalars().all()
     return {"invitations": invitations, "to_sign": to_sign, "meetings": meetings}
 

@@ -13,7 +13,8 @@ Rules (issue 3, item 6):
 - Every change is audited on the case timeline and sent to every participant (panel members,
   the staffing office's officers, the handling agency's users) in-app and by e-mail with the
   ``.ics`` attached. The UID never changes; SEQUENCE rises on every change.
-- A meeting cannot be put in the past; :func:`now` is the clock (tests replace it).
+- A meeting cannot be put in the past; ``app.clock`` says what "now" is (tests and the demo
+  seed freeze it).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select
 
+from app import clock
 from app.consultations import recording
 from app.consultations import services as cs
 from app.consultations import workflow
@@ -47,11 +49,6 @@ MAX_RANGE_DAYS = 93
 LONGEST_BLOCK_MINUTES = 210
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 BUSY_LABELS = {"unavailable": "已登记不可出席", "other_meeting": "已安排其他会商会议"}
-
-
-def now() -> datetime:
-    """The current time (aware UTC). Tests replace this to work on fixed 2026 dates."""
-    return utcnow()
 
 
 # ------------------------------------------------------------------------------ helpers
@@ -118,7 +115,7 @@ def _parse_date(raw: str | None, name: str, errors: dict) -> date | None:
 def parse_slot_query(args, today: date | None = None) -> SlotQuery:
     """from/to (YYYY-MM-DD, inclusive, at most 93 days apart) and duration_minutes (30–480).
     Missing ``from`` means today, missing ``to`` two weeks on; 422 naming each bad field."""
-    today = today or now().astimezone(SHANGHAI).date()
+    today = today or clock.today()
     errors: dict[str, str] = {}
     d_from = _parse_date(args.get("from"), "from", errors) if args.get("from") else today
     d_to = _parse_date(args.get("to"), "to", errors) if args.get("to") else (d_from or today) + timedelta(days=13)
@@ -148,7 +145,7 @@ def suggest_slots(c: Consultation, q: SlotQuery) -> dict:
     members = c.seated_members()
     if not members:
         warnings.append("尚未组成专家组，未核对专家的时间安排")
-    current = now()
+    current = clock.now()
     if q.date_from <= current.astimezone(SHANGHAI).date():
         warnings.append("已过去的时段不予列出")
     lo, hi = _day_bounds(q.date_from, q.date_to)
@@ -185,7 +182,7 @@ def _check_time(c: Consultation, start: datetime, duration: int) -> datetime:
     """Refuse a past start, a non-working day, a time outside office hours and any clash with a
     seated member's unavailability or other meeting. Returns the end."""
     end = start + timedelta(minutes=duration)
-    if start < now():
+    if start < clock.now():
         raise ValidationFailed({"start": "会商时间不能早于当前时间"}, "会商时间不能早于当前时间", code="in_the_past",
                                details={"start": "会商时间不能早于当前时间"})
     problems = workdays.check_meeting(start, duration)

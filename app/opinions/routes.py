@@ -23,7 +23,7 @@ from app.opinions import content as C
 from app.opinions import permissions as perm
 from app.opinions.diff import _as_text
 from app.opinions.forms import ActionForm, OpinionForm
-from app.opinions.routes_common import back, link_or_none, load, render_detail
+from app.opinions.routes_common import back, load, render_detail
 from app.transactions import ui_action
 
 
@@ -74,7 +74,7 @@ def new():
         return back(live.id)
     return render_template("opinions/new.html", consultation=c, case=c.case, can_draft=can_draft_opinion(c),
                            members=c.accepted_members(), form=ActionForm(formdata=None),
-                           consultation_url=link_or_none("consultations.detail", consultation_id=c.id))
+                           consultation_url=url_for("consultations.detail", consultation_id=c.id))
 
 
 @bp.route("/new", methods=["POST"])
@@ -90,8 +90,7 @@ def create():
         flash(err.message, "warning")
         if existing:
             return back(existing)
-        target = link_or_none("consultations.detail", consultation_id=c.id)
-        return redirect(target or url_for("main.index"))
+        return redirect(url_for("consultations.detail", consultation_id=c.id))
 
     return ui_action(lambda: services.create_draft(current_user, c, {}),
                      done="已起草意见书第 1 版，已按信访事项和会商情况预填有关章节，请补充完善。",

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 from flask_login import current_user
-from werkzeug.routing import BuildError
 
 from app.documents import render_html
 from app.opinions import content as C
@@ -23,13 +22,6 @@ def load(opinion_id: int) -> Opinion:
 
 def back(opinion_id: int, anchor: str | None = None):
     return redirect(url_for("opinions.detail", opinion_id=opinion_id, _anchor=anchor))
-
-
-def link_or_none(endpoint: str, **values) -> str | None:
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return None
 
 
 def render_detail(opinion: Opinion, status: int = 200, *, form: OpinionForm | None = None, conflict: dict | None = None,
@@ -65,6 +57,6 @@ def render_detail(opinion: Opinion, status: int = 200, *, form: OpinionForm | No
         required=C.REQUIRED_FOR_SIGNING,
         suggestions=citation_suggestions(opinion) if opinion.status == "draft" else [], comments=comments,
         open_comments=open_comments, seat=seat, my_dissent=mine, signed_by_me=signed_by_me, doc_html=doc_html, superseded_by=superseded_by,
-        consultation_url=link_or_none("consultations.detail", consultation_id=c.id),
-        case_url=link_or_none("cases.detail", case_id=c.case_id),
+        consultation_url=url_for("consultations.detail", consultation_id=c.id),
+        case_url=url_for("cases.detail", case_id=c.case_id),
     ), status

@@ -41,10 +41,6 @@ class Organization(db.Model):
     def region_name(self) -> str:
         return regions.name(self.region_code)
 
-    @property
-    def is_petition_office(self) -> bool:
-        return self.kind == "petition_office"
-
     def ancestors(self) -> list[Organization]:
         chain, node, seen = [], self.parent, {self.id}
         while node is not None and node.id not in seen:

@@ -84,7 +84,3 @@ def get_organization(org_id: int) -> Organization:
     if org is None:
         raise NotFound("单位不存在")
     return org
-
-
-def all_organizations() -> list[Organization]:
-    return list(db.session.execute(select(Organization).order_by(Organization.region_code, Organization.id)).scalars())

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
+from app import clock
 from app.audit import services as audit
 from app.extensions import db
 from app.orgs.models import Organization
-from app.timeutil import SHANGHAI
 
 DEMO_SUMMARY_PREFIX = "演示数据："
 
@@ -19,7 +19,7 @@ DEMO_SUMMARY_PREFIX = "演示数据："
 class SeedContext:
     expert_count: int = 240
     seed: int = 20261128
-    today: date = field(default_factory=lambda: datetime.now(SHANGHAI).date())
+    today: date = field(default_factory=clock.today)
     rng: random.Random = field(init=False)
     orgs: dict[str, Organization] = field(default_factory=dict)
     experts: list = field(default_factory=list)

@@ -9,8 +9,8 @@ itself produces; nothing is written around the services.
 Two things are arranged rather than left to chance:
 
 * **Past meetings.** A consultation that has deliberated held its meeting days ago, but the
-  meeting service refuses to schedule in the past. Its clock (``app.meetings.services.now``) is
-  set to 08:00 of that day while the meeting is scheduled, then restored.
+  meeting service refuses to schedule in the past. The business clock (``app.clock.frozen``)
+  is set to 08:00 of that day while the meeting is scheduled, then restored.
 * **The demo expert's seats.** ``expert_nj`` must have an invitation to answer and a draft to
   sign. Its expert is the only one of 南京's pool holding 企业改制与国资 (``app.seed.experts``),
   and the two 南京 consultations that require it are drawn first, so the draw's coverage rule
@@ -24,12 +24,11 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 
+from app import clock
 from app.cases import services as cases
 from app.consultations import panel
 from app.consultations import services as consultations
@@ -49,17 +48,6 @@ from expert_pool import workdays
 
 MEETING_MINUTES = 120
 PREFERRED_STARTS = (time(9, 30), time(14, 30))
-
-
-@contextmanager
-def meeting_clock(at: datetime) -> Iterator[None]:
-    """Run the meeting service as if it were ``at`` (restored afterwards)."""
-    original = meetings.now
-    meetings.now = lambda: at
-    try:
-        yield
-    finally:
-        meetings.now = original
 
 
 def working_days_before(day: date, n: int) -> date:
@@ -189,7 +177,7 @@ class Flow:
             return
         day = working_days_before(today, -spec.workdays)
         for _ in range(15):  # the day asked for, else the closest earlier day the panel was free
-            with meeting_clock(datetime.combine(day, time(8, 0), SHANGHAI)):
+            with clock.frozen(datetime.combine(day, time(8, 0), SHANGHAI)):
                 start = _preferred(meetings.suggest_slots(self.c, meetings.SlotQuery(day, day, MEETING_MINUTES))["slots"])
                 if start is not None:
                     with acting(self.officer):

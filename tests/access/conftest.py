@@ -5,19 +5,19 @@ removed when the module ends. Cases that change data make unique or idempotent c
 
 from __future__ import annotations
 
+import contextlib
 import io
-from datetime import UTC, date, datetime
+from datetime import date
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import text
 
+from app import clock
 from app.extensions import db as _db
-from tests.api.conftest import _fast_password_hashing  # noqa: F401  (same cheap hashing as the API tests)
-from tests.conftest import PASSWORD, Factory
+from tests.conftest import FIXED_NOW, PASSWORD, Factory
 
 ROLES = ("anonymous", "agency", "expert", "officer_other", "officer_same", "admin")
-FIXED_NOW = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)  # meetings cannot be put in the past
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
@@ -43,15 +43,15 @@ def _truncate() -> None:
 
 
 @pytest.fixture(scope="module")
-def mworld(app, _fast_password_hashing):  # noqa: F811
+def mworld(app, request):
     """The conftest world (国家/江苏/浙江/南京/杭州 offices, a 南京 agency, experts, one user per
     role) plus a second 南京 expert and a spare user, as plain ids; a bearer token and a signed-in
     session cookie per role."""
     from app.auth.services import issue_token
-    from app.meetings import services as meeting_services
 
-    clock = pytest.MonkeyPatch()
-    clock.setattr(meeting_services, "now", lambda: FIXED_NOW)
+    frozen = contextlib.ExitStack()  # the clock stays at FIXED_NOW until the module's world is removed
+    frozen.enter_context(clock.frozen(FIXED_NOW))
+    request.addfinalizer(frozen.close)
     with app.app_context():
         _truncate()
         f = Factory()
@@ -101,7 +101,6 @@ def mworld(app, _fast_password_hashing):  # noqa: F811
         w.cookies[role] = client.get_cookie("session").value
         client.delete_cookie("session")
     yield w
-    clock.undo()
     with app.app_context():
         _db.session.remove()
         _truncate()
@@ -160,7 +159,7 @@ def _draw_with_chair(c, officer, chair_id: int):
     from expert_pool import draw as drawing
 
     policy = panel.policy_from_config()
-    candidates, _ = screen_pool(c, None, date.today(), policy)
+    candidates, _ = screen_pool(c, None, clock.today(), policy)
     for i in range(1000):
         seed = f"access-matrix-{i:04d}"
         result = drawing.draw_panel(candidates, c.required_specialties, c.panel_size, 2, seed, policy)

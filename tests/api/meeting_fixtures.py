@@ -1,23 +1,15 @@
 """Builders for meeting tests: a case, a consultation with a drawn panel whose members have
-accounts and e-mail addresses, and a fixed clock (meetings cannot be put in the past, and the
-tests work on 2026 dates the holiday calendar knows)."""
+accounts and e-mail addresses. (The fixed clock is the root conftest's ``freeze_clock``.)"""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 from app.cases.models import Case, Petitioner
 from app.consultations.models import PanelMember
 from app.extensions import db
 
-FIXED_NOW = datetime(2026, 9, 1, 0, 0, tzinfo=UTC)
 SPECIALTIES = ("administrative_law", "land_property_law")
-
-
-def freeze_clock(monkeypatch, when: datetime = FIXED_NOW) -> None:
-    from app.meetings import services
-
-    monkeypatch.setattr(services, "now", lambda: when)
 
 
 def make_case(world, number: str = "320100-2026-91001", title: str = "某小区征收补偿信访事项") -> Case:

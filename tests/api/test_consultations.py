@@ -3,37 +3,13 @@ panel draw, invitations with reserve promotion, escalation and ratings."""
 
 from __future__ import annotations
 
-from datetime import date
 
 import pytest
 
 from app.audit.models import AuditEntry
-from app.cases.models import Case, Petitioner
 from app.consultations.models import Consultation, PanelDraw
 from app.experts.models import Expert
 from app.extensions import db
-
-SPECIALTIES = ("administrative_law", "land_property_law", "civil_law", "petition_policy")
-
-
-@pytest.fixture
-def case(world):
-    c = Case(case_number="320100-2026-90001", title="某小区征收补偿信访事项", summary="信访人对征收补偿标准有异议。",
-             claims="要求提高补偿标准", category="land_expropriation", region_code="320100",
-             handling_org_id=world.agency.id, first_petition_date=date(2025, 3, 1), cross_flags=[],
-             responsible_leader="张某", is_backlog=True, status="registered")
-    c.petitioners = [Petitioner(name="刘德明", id_number="", phone="13900000001", address="")]
-    db.session.add(c)
-    db.session.commit()
-    return c
-
-
-@pytest.fixture
-def pool(world, factory):
-    """Twelve active 南京 municipal experts across four specialties."""
-    experts = [factory.expert(f"南京专家{i}", tier="municipal", region_code="320100",
-                              specialties=(SPECIALTIES[i % 4], SPECIALTIES[(i + 1) % 4])) for i in range(12)]
-    return experts
 
 
 def _request(client, headers, case_id, **overrides):

@@ -19,16 +19,16 @@ from app.meetings.models import Meeting, MeetingAttendance
 from app.notifications.models import Notification, OutboxEmail
 from expert_pool.workdays import official_calendar_known
 from tests.api.helpers import assert_error
-from tests.api.meeting_fixtures import (drawn_consultation, freeze_clock, make_case, make_pool, meeting_body,
+from tests.api.meeting_fixtures import (drawn_consultation, make_case, make_pool, meeting_body,
                                         seated_ids)
 
 KNOWS_2026 = official_calendar_known(2026)
 
 
 @pytest.fixture
-def setup(client, api, world, factory, monkeypatch):
+def setup(client, api, world, factory, freeze_clock):
     """A consultation with a 3-member panel drawn from a pool of experts with accounts."""
-    freeze_clock(monkeypatch)
+    freeze_clock()
     make_pool(factory)
     case = make_case(world)
     officer = api(world.officer_nj)
@@ -102,14 +102,14 @@ def test_member_unavailability_removes_overlapping_slots(client, setup):
     assert starts == ["15:00", "15:30", "16:00", "16:30"]
 
 
-def test_slots_skip_the_past_and_warn_beyond_known_years(client, setup, monkeypatch):
-    freeze_clock(monkeypatch, datetime(2026, 10, 12, 2, 0, tzinfo=UTC))  # 10:00 in Shanghai
+def test_slots_skip_the_past_and_warn_beyond_known_years(client, setup, freeze_clock):
+    freeze_clock(datetime(2026, 10, 12, 2, 0, tzinfo=UTC))  # 10:00 in Shanghai
     body = _slots(client, setup["officer"], setup["id"], **{"from": "2026-10-12", "to": "2026-10-12",
                                                              "duration_minutes": 30}).get_json()
     assert body["slots"][0]["start"].startswith("2026-10-12T10:00")
     assert any("过去" in w for w in body["warnings"])
     if not official_calendar_known(2027):
-        freeze_clock(monkeypatch)
+        freeze_clock()
         body = _slots(client, setup["officer"], setup["id"], **{"from": "2026-12-28", "to": "2027-01-08",
                                                                  "duration_minutes": 120}).get_json()
         days = {s["start"][:10] for s in body["slots"]}
@@ -132,11 +132,11 @@ def test_slot_query_validation(client, setup, params, field):
     assert err["code"] == "validation_error"
 
 
-def test_slot_search_is_fast_for_a_seven_member_panel(client, api, world, factory, monkeypatch):
+def test_slot_search_is_fast_for_a_seven_member_panel(client, api, world, factory, freeze_clock):
     """Issue 3's target: a 7-member panel over a month within 50 ms (measured in the service)."""
     from app.meetings import services
 
-    freeze_clock(monkeypatch)
+    freeze_clock()
     make_pool(factory, 12)
     c = drawn_consultation(client, api, world, make_case(world), panel_size=7)
     members = seated_ids(c["id"])
@@ -239,10 +239,10 @@ def test_overlapping_unavailability_is_a_conflict_naming_the_member(client, setu
     assert _schedule(client, setup, start="2026-10-12T09:00:00+08:00", duration_minutes=60).status_code == 201
 
 
-def test_other_meeting_of_a_member_is_a_conflict(client, api, world, factory, monkeypatch):
+def test_other_meeting_of_a_member_is_a_conflict(client, api, world, factory, freeze_clock):
     """Two consultations drawn from a pool of five share panel members (3 + 3 seats out of 5),
     so the second cannot meet while the first does."""
-    freeze_clock(monkeypatch)
+    freeze_clock()
     make_pool(factory, 4)  # + world's 王建国 = 5 eligible: each draw takes all five (3 seats, 2 reserves)
     officer, agency = api(world.officer_nj), api(world.agency_user)
     c1 = drawn_consultation(client, api, world, make_case(world), agency=agency, officer=officer)

@@ -22,7 +22,7 @@ from app.notifications import outbox
 from app.notifications.models import Notification, OutboxEmail
 from app.notifications.services import notify
 from app.db_types import utcnow
-from tests.api.meeting_fixtures import drawn_consultation, freeze_clock, make_case, make_pool, meeting_body
+from tests.api.meeting_fixtures import drawn_consultation, make_case, make_pool, meeting_body
 
 
 def free_port() -> int:
@@ -78,9 +78,9 @@ def smtp(app, monkeypatch):
 
 
 @pytest.fixture
-def scheduled(client, api, world, factory, monkeypatch):
+def scheduled(client, api, world, factory, freeze_clock):
     """A meeting scheduled on 2026-10-12; returns its JSON."""
-    freeze_clock(monkeypatch)
+    freeze_clock()
     world.officer_nj.email, world.agency_user.email = "officer@xinfang.example.cn", "agency@zfj.example.cn"
     db.session.commit()
     make_pool(factory)

@@ -12,7 +12,7 @@ import pytest
 
 from app.documents import fonts
 from app.documents.pdf import ENGINES
-from app.documents.sample import sample_opinion
+from tests.documents.sample import sample_opinion
 
 
 @pytest.fixture(scope="session")

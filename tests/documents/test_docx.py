@@ -12,7 +12,7 @@ from docx.shared import Mm
 
 from app.documents import layout as L
 from app.documents.docx import FONT_NAMES, STYLE_H1, STYLE_H2, STYLE_TITLE, render_docx
-from app.documents.sample import sample_opinion
+from tests.documents.sample import sample_opinion
 from app.documents.structure import build_view
 
 from .pdfinspect import squash

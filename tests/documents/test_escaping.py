@@ -3,7 +3,7 @@
 from dataclasses import replace
 
 from app.documents import render_html
-from app.documents.sample import sample_opinion
+from tests.documents.sample import sample_opinion
 
 
 def test_markup_in_user_text_is_escaped_in_the_preview():

@@ -14,7 +14,7 @@ from fontTools.ttLib import TTFont
 
 from app.documents import fonts
 from app.documents.pdf import render_pdf
-from app.documents.sample import sample_opinion
+from tests.documents.sample import sample_opinion
 from app.documents.structure import build_view
 
 

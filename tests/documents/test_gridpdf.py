@@ -20,7 +20,7 @@ from app.documents.grid_fonts import FontSet, identity_cff_charset
 from app.documents.grid_layout import NO_END, NO_START, Typesetter, can_break
 from app.documents.pdf import render_pdf
 from app.documents.preview import render_html
-from app.documents.sample import sample_opinion
+from tests.documents.sample import sample_opinion
 from app.documents.structure import build_view
 
 from .pdfinspect import body_lines, lines, squash

@@ -10,7 +10,7 @@ import pytest
 
 from app.documents import layout as L
 from app.documents.fonts import plan_fonts
-from app.documents.sample import sample_opinion
+from tests.documents.sample import sample_opinion
 from app.documents.structure import build_view
 
 from .pdfinspect import body_lines, lines, page_number_lines, squash

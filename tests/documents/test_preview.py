@@ -7,7 +7,7 @@ from dataclasses import replace
 from html import unescape
 
 from app.documents.preview import render_html
-from app.documents.sample import sample_opinion
+from tests.documents.sample import sample_opinion
 from app.documents.structure import build_view
 
 from .pdfinspect import squash

@@ -8,7 +8,7 @@ from datetime import date, datetime
 import pytest
 
 from app.documents.model import ConsultationSummary, format_date, format_document_number, parse_document_number
-from app.documents.sample import sample_opinion
+from tests.documents.sample import sample_opinion
 from app.documents.structure import (
     FANGSONG,
     HEITI,

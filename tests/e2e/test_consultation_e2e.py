@@ -11,11 +11,9 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
-from functools import partial
 
 import pytest
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import SKIP_REASON, chromium_available
@@ -23,15 +21,6 @@ from tests.e2e.conftest import SKIP_REASON, chromium_available
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not chromium_available(), reason=SKIP_REASON)]
 
 PANEL_SIZE, RESERVES = 3, 2
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _fast_password_hashing():
-    from app.auth import models
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(models, "generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1000"))
-        yield
 
 
 @pytest.fixture

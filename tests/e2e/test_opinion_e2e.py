@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-from tests.api.conftest import _fast_password_hashing  # noqa: F401  (cheap hashing, as in the API tests)
 from tests.api.test_opinions import build_panel
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import SKIP_REASON, chromium_available

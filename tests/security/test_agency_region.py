@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 
 from app.cases.models import Case
 from app.extensions import db
-from tests.api.conftest import _fast_password_hashing  # noqa: F401
 from tests.api.test_cases import case_body
 
 

@@ -9,7 +9,6 @@ from datetime import date
 
 from app.cases.models import Case
 from app.extensions import db
-from tests.api.conftest import _fast_password_hashing  # noqa: F401
 from tests.security.parallel import run_parallel
 
 PDF = b"%PDF-1.4\n" + b"%race test\n" * 200 + b"%%EOF\n"

@@ -22,7 +22,7 @@ from tests.access.test_matrix import Case, _norm, _url
 from tests.security import world
 from tests.security.test_route_coverage import ROUTES
 
-_clean_tables, _fast_password_hashing, mworld = world._clean_tables, world._fast_password_hashing, world.mworld
+_clean_tables, mworld = world._clean_tables, world.mworld
 
 CSRF_FLASH = "页面已过期或表单校验失败"
 ROLE_PREFERENCE = ("officer_same", "admin", "agency", "expert")

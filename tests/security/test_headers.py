@@ -16,7 +16,7 @@ from tests.access.test_matrix import _norm, _request
 from tests.security import world
 from tests.security.test_route_coverage import ROUTES
 
-_clean_tables, _fast_password_hashing, mworld = world._clean_tables, world._fast_password_hashing, world.mworld
+_clean_tables, mworld = world._clean_tables, world.mworld
 
 ATTR_URL = re.compile(r"""\b(?:src|href|action|formaction|poster|data|srcset)\s*=\s*["']?\s*([^"'\s>]+)""", re.I)
 CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+)""", re.I)

@@ -19,7 +19,7 @@ import pytest
 from tests.security import world
 from tests.security.test_route_coverage import ROUTES
 
-_clean_tables, _fast_password_hashing, sworld, mworld = world._clean_tables, world._fast_password_hashing, world.sworld, world.mworld
+_clean_tables, sworld, mworld = world._clean_tables, world.sworld, world.mworld
 
 PAYLOADS = ["' OR 1=1--", "1; DROP TABLE users", "1' UNION SELECT username, password_hash FROM users--", "' OR ''='",
             "*", '"', '"unclosed phrase', "AND OR NOT", "NOT", "-", "%", "_", "%_%", "\\", "()", "x" * 5000,

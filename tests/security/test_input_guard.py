@@ -3,8 +3,6 @@ neither a control character nor a body nested past the parser's stack gets past 
 
 from __future__ import annotations
 
-from tests.api.conftest import _fast_password_hashing  # noqa: F401
-
 
 def test_deeply_nested_body_without_json_type_is_a_400(client, world, api):
     headers = api(world.agency_user) | {"Content-Type": "text/plain"}

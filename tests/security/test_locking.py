@@ -11,23 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
 from app.cases.models import Case
 from app.consultations.models import Consultation, PanelDraw, PanelMember
 from app.extensions import db
-from tests.api.conftest import _fast_password_hashing  # noqa: F401  (cheap hashing for the world's users)
 from tests.security.parallel import run_parallel
-
-SPECIALTIES = ("administrative_law", "land_property_law", "civil_law", "petition_policy")
-
-
-@pytest.fixture
-def pool(world, factory):
-    return [factory.expert(f"南京专家{i}", tier="municipal", region_code="320100",
-                           specialties=(SPECIALTIES[i % 4], SPECIALTIES[(i + 1) % 4])) for i in range(12)]
 
 
 def _case(world, n: int) -> Case:

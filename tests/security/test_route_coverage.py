@@ -32,7 +32,7 @@ from tests.security import world
 from tests.security.world import ROLES
 
 # the module's fixtures: the shared world, no table cleaning between cases
-_clean_tables, _fast_password_hashing, sworld, mworld = world._clean_tables, world._fast_password_hashing, world.sworld, world.mworld
+_clean_tables, sworld, mworld = world._clean_tables, world.sworld, world.mworld
 
 FOREIGN_NAMES = ("周海燕", "杭州某小区", "杭州现场", "李秀英", "请补充安置协议", "刘德明", "某劳动争议")
 

@@ -25,7 +25,7 @@ from app import create_app
 from app.api.openapi import build_document
 from tests.security import world
 
-_clean_tables, _fast_password_hashing, mworld = world._clean_tables, world._fast_password_hashing, world.mworld
+_clean_tables, mworld = world._clean_tables, world.mworld
 
 MAX_EXAMPLES = 5
 

@@ -21,11 +21,9 @@ from app.experts import roster
 from app.experts.models import Expert
 from app.extensions import db
 from app.spreadsheet_reader import SheetLimits
-from tests.api.conftest import _fast_password_hashing
 from tests.api.helpers import assert_error, csv_bytes, roster_row, upload, xlsx_bytes
 from tests.security import bombs
 
-__all__ = ["_fast_password_hashing"]
 
 SECONDS = 10  # generous for two shared cores; the bench shows the real times (well under one)
 

@@ -17,7 +17,7 @@ from tests.conftest import PASSWORD
 from tests.security import world
 from tests.security.test_route_coverage import ROUTES
 
-_clean_tables, _fast_password_hashing, mworld = world._clean_tables, world._fast_password_hashing, world.mworld
+_clean_tables, mworld = world._clean_tables, world.mworld
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

@@ -19,10 +19,9 @@ import pytest
 
 from app.extensions import db as _db
 from tests.access.conftest import PNG, ROLES, _clean_tables, mworld
-from tests.api.conftest import _fast_password_hashing
 from tests.conftest import Factory
 
-__all__ = ["PNG", "ROLES", "_clean_tables", "_fast_password_hashing", "api_headers", "mworld", "sworld", "ui_cookie"]
+__all__ = ["PNG", "ROLES", "_clean_tables", "api_headers", "mworld", "sworld", "ui_cookie"]
 
 
 @pytest.fixture(scope="module")

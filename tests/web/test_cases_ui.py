@@ -7,12 +7,9 @@ from __future__ import annotations
 import io
 import re
 from datetime import datetime, timedelta
-from functools import partial
 
-import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from app.timeutil import SHANGHAI
 
@@ -21,16 +18,6 @@ ID_2 = "32010619751231002X"
 BAD_CHECKSUM = "320102198001011239"
 TODAY = datetime.now(SHANGHAI).date()
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n"
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _fast_password_hashing():
-    """One PBKDF2 round instead of scrypt: every test signs users in."""
-    from app.auth import models
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(models, "generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1000"))
-        yield
 
 
 def form_data(world, **overrides) -> dict:

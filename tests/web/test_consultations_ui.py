@@ -10,53 +10,23 @@ Cases and pools are built as in tests/api/test_consultations.py.
 from __future__ import annotations
 
 import re
-from datetime import date
-from functools import partial
 
 import pytest
 from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
-from app.cases.models import Case, Petitioner
 from app.consultations.models import Consultation, PanelDraw, PanelMember
 from app.extensions import db
 from tests.conftest import PASSWORD
 
-SPECIALTIES = ("administrative_law", "land_property_law", "civil_law", "petition_policy")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _fast_password_hashing():
-    """One cheap PBKDF2 round instead of scrypt: these tests sign in many expert accounts."""
-    from app.auth import models
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(models, "generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1000"))
-        yield
-
 
 @pytest.fixture
-def case(world):
-    c = Case(case_number="320100-2026-90001", title="某小区征收补偿信访事项", summary="信访人对征收补偿标准有异议。",
-             claims="要求提高补偿标准", category="land_expropriation", region_code="320100",
-             handling_org_id=world.agency.id, first_petition_date=date(2025, 3, 1), cross_flags=[],
-             responsible_leader="张某", is_backlog=True, status="registered")
-    c.petitioners = [Petitioner(name="刘德明", id_number="", phone="13900000001", address="")]
-    db.session.add(c)
-    db.session.commit()
-    return c
-
-
-@pytest.fixture
-def pool(world, factory):
-    """Twelve active 南京 municipal experts across four specialties, each with an account."""
-    experts = [factory.expert(f"南京专家{i}", tier="municipal", region_code="320100",
-                              specialties=(SPECIALTIES[i % 4], SPECIALTIES[(i + 1) % 4])) for i in range(12)]
-    for e in experts:
+def pool(pool, factory):
+    """The conftest's twelve 南京 experts, each with an account (these pages are signed in to)."""
+    for e in pool:
         factory.user("expert", expert=e, username=f"pool_expert_{e.id}")
-    return experts
+    return pool
 
 
 class UserClient(FlaskClient):

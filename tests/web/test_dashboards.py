@@ -11,7 +11,6 @@ from app.main.routes import agency_work, expert_work, office_work
 from app.meetings.models import Meeting
 from app.opinions import services as opinion_services
 from app.opinions.models import OpinionSignature
-from tests.api.conftest import _fast_password_hashing  # noqa: F401  (cheap hashing, as in the API tests)
 from tests.api.test_opinions import build_panel
 
 

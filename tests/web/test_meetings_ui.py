@@ -5,30 +5,21 @@ notification centre and its navbar badge; access per role; CSRF; no inline scrip
 from __future__ import annotations
 
 import re
-from functools import partial
 
 import pytest
 from icalendar import Calendar
-from werkzeug.security import generate_password_hash
 
 from app.consultations.models import Consultation
 from app.experts.models import Unavailability
 from app.extensions import db
 from app.meetings.models import Meeting
 from app.notifications.models import Notification
-from tests.api.meeting_fixtures import drawn_consultation, freeze_clock, make_case, make_pool, seated_ids
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(monkeypatch):
-    from app.auth import models
-
-    monkeypatch.setattr(models, "generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1000"))
+from tests.api.meeting_fixtures import drawn_consultation, make_case, make_pool, seated_ids
 
 
 @pytest.fixture
-def drawn(client, api, world, factory, monkeypatch):
-    freeze_clock(monkeypatch)
+def drawn(client, api, world, factory, freeze_clock):
+    freeze_clock()
     make_pool(factory, 6)
     c = drawn_consultation(client, api, world, make_case(world))
     return c

@@ -14,7 +14,6 @@ from flask import g
 
 from app.extensions import db
 from app.opinions.models import Opinion
-from tests.api.conftest import _fast_password_hashing  # noqa: F401  (cheap hashing, as in the API tests)
 from tests.api.test_opinions import ANALYSIS, build_panel
 from tests.conftest import PASSWORD
 

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from functools import partial
 
 import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
-from werkzeug.security import generate_password_hash
 
 from app.audit.models import AuditEntry
 from app.cases import services as case_services
@@ -23,15 +21,6 @@ from app.timeutil import SHANGHAI
 from tests.api.helpers import csv_bytes, roster_row, upload
 
 TODAY = datetime.now(SHANGHAI).date()
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _fast_password_hashing():
-    from app.auth import models
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(models, "generate_password_hash", partial(generate_password_hash, method="pbkdf2:sha256:1000"))
-        yield
 
 
 @contextmanager

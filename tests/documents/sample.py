@@ -1,12 +1,13 @@
-"""A realistic, fictional opinion (a 征地拆迁 case, about five pages) for tests, the
-benchmark and demos. Names include 堃, 昇 and 𠮷, which a font cut to GB2312 would lose."""
+"""A realistic, fictional opinion (a 征地拆迁 case, about five pages) for the tests and the
+benchmarks (bench/pdf.py, bench/opinion_download.py). Names include 堃, 昇 and 𠮷, which a
+font cut to GB2312 would lose."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
 
-from .model import ConsultationSummary, OpinionDocument, Signer
+from app.documents.model import ConsultationSummary, OpinionDocument, Signer
 
 
 def _text(*paragraphs: str) -> str:
