@@ -138,8 +138,9 @@ def schedule(session: Session, reason: str, key: bytes) -> None:
         session.info[_PENDING] = (reason, directory, key)
 
 
-@event.listens_for(Session, "before_commit")
-def _sign_head(session: Session) -> None:
+def sign_head(session: Session) -> None:
+    """Read the head for a scheduled checkpoint (called at commit by the appending hook, after the
+    transaction's entries were chained, under the chain lock)."""
     due = session.info.pop(_PENDING, None)
     if due is None:
         return

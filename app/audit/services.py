@@ -3,7 +3,14 @@
 Each entry's hash is an HMAC, under a key kept outside the database, of its own fields and the
 previous entry's hash, so altering or removing any row breaks the chain from that row on, and
 nobody without the key can recompute it. Entries are written in the same transaction as the
-change they describe: a change without its audit entry cannot be committed. Checkpoints anchor
+change they describe: a change without its audit entry cannot be committed.
+
+:func:`record` collects the entry in the session; the entries are chained and inserted when the
+transaction commits (:func:`_append_at_commit`). The chain lock is therefore the last lock any
+transaction takes. Taken at the first ``record`` instead, a transaction holding it while waiting
+for a row or named lock that another transaction holds — which in turn waits for the chain — is a
+deadlock on PostgreSQL (on SQLite, one writer, nothing changes). Entries of a transaction that
+rolls back are forgotten with it. Checkpoints anchor
 the chain's head outside the database (app/audit/checkpoints.py); what verification proves is
 set out in app/audit/verification.py.
 """
@@ -14,7 +21,8 @@ import json
 
 from flask import current_app, g, has_request_context, request
 from flask_login import current_user
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
+from sqlalchemy.orm import Session
 
 from app.audit import checkpoints
 from app.audit.chain import DIGEST_COLUMNS, GENESIS, keyed_digest, scheme_of, values_of
@@ -86,60 +94,61 @@ def _subject(object_type: str, object_id: int | None, subject: str | None) -> st
     return subject or (f"{object_type}:{object_id}" if object_type and object_id is not None else None)
 
 
+_PENDING = "audit_pending"  # session.info: entries recorded in this transaction, not yet chained
+
+
 def record(action: str, object_type: str = "", object_id: int | None = None, summary: str = "",
            before: dict | None = None, after: dict | None = None, actor=None,
-           subject: str | None = None) -> AuditEntry:
-    """Add an audit entry to the current transaction (the caller commits)."""
-    if actor is None:
-        actor = acting_user()
-    prev_id, prev_hash, prev_keyed = _chain_head()
-    entry = AuditEntry(
-        created_at=utcnow(),
-        actor_id=getattr(actor, "id", None),
-        actor_name=getattr(actor, "username", None) or "",
-        action=action,
-        object_type=object_type,
-        object_id=object_id,
-        subject=_subject(object_type, object_id, subject),
-        summary=summary,
-        before=_jsonable(before),
-        after=_jsonable(after),
-        ip=request.remote_addr if has_request_context() else None,
-        prev_hash=prev_hash,
-    )
-    entry.hash = keyed_digest(values_of(entry), audit_key())
-    db.session.add(entry)
-    db.session.flush()
-    _schedule_checkpoint(prev_id, prev_keyed, entry.id)
-    return entry
+           subject: str | None = None) -> None:
+    """Add an audit entry to the current transaction (written when the caller commits)."""
+    record_batch([{"action": action, "object_type": object_type, "object_id": object_id, "summary": summary,
+                   "before": before, "after": after, "subject": subject}], actor=actor)
 
 
 def record_batch(items: list[dict], actor=None) -> None:
-    """Append many entries at once (roster imports): one lock, one chain read and one bulk
-    INSERT for all (ORM objects would cost seconds for thousands of entries)."""
+    """Add many entries at once (roster imports): at commit they are chained with one lock, one
+    read of the head and one bulk INSERT (ORM objects would cost seconds for thousands)."""
     if not items:
         return
     if actor is None:
         actor = acting_user()
-    prev_id, prev, prev_keyed = _chain_head()
-    key = audit_key()
     now = utcnow()
     ip = request.remote_addr if has_request_context() else None
-    rows = []
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, even with no SQL run yet, forgets these entries
+    pending = session.info.setdefault(_PENDING, [])
     for item in items:
         object_type, object_id = item.get("object_type", ""), item.get("object_id")
-        row = {
+        pending.append({
             "created_at": now, "actor_id": getattr(actor, "id", None), "actor_name": getattr(actor, "username", None) or "",
             "action": item["action"], "object_type": object_type, "object_id": object_id,
             "subject": _subject(object_type, object_id, item.get("subject")),
             "summary": item.get("summary", ""), "before": _jsonable(item.get("before")), "after": _jsonable(item.get("after")),
-            "ip": ip, "prev_hash": prev,
-        }
-        row["hash"] = prev = keyed_digest(row, key)
-        rows.append(row)
-    db.session.execute(insert(AuditEntry), rows)
-    # The new ids are not returned by the bulk insert; at least len(rows) past the old last id.
-    _schedule_checkpoint(prev_id, prev_keyed, (prev_id or 0) + len(rows))
+            "ip": ip,
+        })
+
+
+@event.listens_for(Session, "before_commit")
+def _append_at_commit(session: Session) -> None:
+    """Chain and insert the transaction's entries, then read the head for a due checkpoint."""
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        prev_id, prev, prev_keyed = _chain_head()
+        key = audit_key()
+        for row in rows:
+            row["prev_hash"] = prev
+            row["hash"] = prev = keyed_digest(row, key)
+        session.execute(insert(AuditEntry), rows)
+        # The new ids are not returned by the bulk insert; at least len(rows) past the old last id.
+        _schedule_checkpoint(prev_id, prev_keyed, (prev_id or 0) + len(rows))
+    checkpoints.sign_head(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_pending(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the outermost transaction rolled back
+        session.info.pop(_PENDING, None)
 
 
 def _jsonable(value: dict | None) -> dict | None:

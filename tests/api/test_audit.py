@@ -214,28 +214,36 @@ def test_deleting_the_first_row_is_caught(client, world, api, db, runner):
     assert result.exit_code == 1 and f"id={entries[1].id}" in result.output
 
 
-def test_appending_takes_the_chain_lock(app, db):
-    """While one transaction appends, nobody else can read the chain's end and append."""
+def test_entries_are_chained_at_commit_and_forgotten_on_rollback(app, db, runner):
+    """``record`` takes no lock (the chain lock is the last one a transaction takes, at commit, so
+    it can never be held while waiting for another); a rolled-back change leaves no entry."""
     from sqlalchemy import create_engine
 
     from app.audit import services as audit
     from app.locking import _advisory_key
 
     audit.record("export", "roster", None, "第一条")
+    assert db.session.execute(select(func.count()).select_from(AuditEntry)).scalar_one() == 0
     other = create_engine(db.engine.url, connect_args={"timeout": 0} if db.engine.dialect.name == "sqlite" else {})
     try:
         with other.connect() as conn:
             if db.engine.dialect.name == "postgresql":
                 assert conn.execute(text("SELECT pg_try_advisory_xact_lock(:k)"),
-                                    {"k": _advisory_key("audit_chain")}).scalar() is False
+                                    {"k": _advisory_key("audit_chain")}).scalar() is True
             else:
-                conn.exec_driver_sql("PRAGMA busy_timeout = 0")  # the app's pragma would wait 10 s
-                with pytest.raises(Exception, match="locked"):
-                    conn.execute(text("UPDATE audit_log SET id = id WHERE 0"))
+                conn.exec_driver_sql("PRAGMA busy_timeout = 0")
+                conn.execute(text("UPDATE audit_log SET id = id WHERE 0"))  # not locked
             conn.rollback()
     finally:
         other.dispose()
-        db.session.rollback()
+    db.session.commit()
+    audit.record("export", "roster", None, "回滚的一条")
+    db.session.rollback()
+    audit.record("export", "roster", None, "第二条")
+    db.session.commit()
+    summaries = db.session.execute(select(AuditEntry.summary).order_by(AuditEntry.id)).scalars().all()
+    assert summaries == ["第一条", "第二条"]
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
 
 
 def test_verify_counts_only_audit_rows(db, runner, app):

@@ -48,3 +48,31 @@ def run_parallel(app, requests: list[tuple[str, str, dict, object]], timeout: fl
     for p in procs:
         p.join(timeout=timeout)
     return sorted(results)
+
+
+def _call_child(app, barrier, queue, index: int, fn) -> None:
+    try:
+        with app.app_context():
+            _db.engine.dispose(close=False)
+            barrier.wait(timeout=60)
+            fn()
+            _db.session.remove()
+        queue.put((index, "ok"))
+    except Exception:  # reported to the parent
+        queue.put((index, traceback.format_exc()))
+
+
+def run_parallel_calls(app, calls: list, timeout: float = 120) -> list[tuple[int, str]]:
+    """Run each callable in a forked process of its own, all at once, inside an app context;
+    returns ``(index, "ok" or the traceback)`` by index."""
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(len(calls))
+    queue = ctx.Queue()
+    procs = [ctx.Process(target=_call_child, args=(app, barrier, queue, i, fn), daemon=True) for i, fn in enumerate(calls)]
+    _db.session.commit()
+    for p in procs:
+        p.start()
+    results = [queue.get(timeout=timeout) for _ in procs]
+    for p in procs:
+        p.join(timeout=timeout)
+    return sorted(results)

@@ -17,7 +17,7 @@ from app.audit.models import AuditEntry
 from app.cases.models import Case
 from app.consultations.models import Consultation, PanelDraw, PanelMember
 from app.extensions import db
-from tests.security.parallel import run_parallel
+from tests.security.parallel import run_parallel, run_parallel_calls
 
 
 def _case(world, n: int) -> Case:
@@ -132,3 +132,40 @@ def test_parallel_imports_of_one_roster(app, client, api, world):
     assert sorted(body["created"] for _, _, body in results) == [0] * 9 + [30]
     db.session.expire_all()
     assert db.session.execute(select(func.count()).select_from(Expert).where(Expert.phone.like("136%"))).scalar_one() == 30
+
+
+def _audit_then_lock():
+    import time
+
+    from app.audit import services as audit
+    from app.locking import lock_name
+
+    audit.record("update", "expert", 1, "先记审计再加锁")
+    time.sleep(0.3)  # let the other side take its lock first
+    lock_name("meeting_calendar")
+    db.session.commit()
+
+
+def _lock_then_audit():
+    import time
+
+    from app.audit import services as audit
+    from app.locking import lock_name
+
+    lock_name("meeting_calendar")
+    time.sleep(0.3)
+    audit.record("update", "expert", 2, "先加锁再记审计")
+    db.session.commit()
+
+
+def test_recording_an_audit_entry_holds_no_lock(app, runner):
+    """The audit chain is locked only at commit, as the last lock a transaction takes: a use case
+    that records an entry and then takes another lock cannot deadlock with one that takes that
+    lock and then records (on PostgreSQL the chain lock used to be held from the first record)."""
+    from app.audit.models import AuditEntry
+
+    results = run_parallel_calls(app, [_audit_then_lock, _lock_then_audit] * 2)
+    assert [r for _, r in results] == ["ok"] * 4, results
+    db.session.expire_all()
+    assert db.session.execute(select(func.count()).select_from(AuditEntry)).scalar_one() == 4
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
