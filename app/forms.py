@@ -22,6 +22,13 @@ def choices(pairs) -> list:
     return [SelectChoice(v, label) if SelectChoice else (v, label) for v, label in pairs]
 
 
+def read_version(field) -> int:
+    """The version an edit form was read at (its hidden field). Missing or garbled → -1, which the
+    services refuse as stale: a save is never taken over a version nobody saw."""
+    raw = (field.data or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 9 else -1
+
+
 class ServiceForm(FlaskForm):
     """A form that shows the services' per-field errors next to its fields. (Control characters,
     NUL among them, never reach a form: :mod:`app.input_guard` refuses them first.)"""

@@ -153,10 +153,6 @@ class CaseForm(FlaskForm):
                 del payload[key]  # → 必填
         return payload
 
-    def version_number(self) -> int | None:
-        raw = (self.version.data or "").strip()
-        return int(raw) if raw.isdigit() else None
-
     def add_errors(self, fields: dict[str, str]) -> list[str]:
         """Attach the services' ``{field: message}`` to the fields (``petitioners[i].x`` to the
         i-th filled-in row); returns the messages that belong to no field."""

@@ -18,6 +18,7 @@ from app.cases.models import CASE_STATUSES
 from app.cases.schemas import FIELD_LABELS
 from app.cases.routes_common import render_detail
 from app.cases.timeline import display
+from app.forms import read_version
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 from app.orgs.models import Organization
@@ -123,8 +124,7 @@ def edit(case_id: int):
     if not form.validate_on_submit():
         return _render_form(form, case, status=422)
     payload = form.to_payload()
-    version = form.version_number()
-    payload["version"] = version if version is not None else -1  # missing → treated as stale
+    payload["version"] = read_version(form.version)
     seen = case.version
 
     def conflict(err: Conflict):

@@ -9,7 +9,6 @@ routes_actions (requests) and routes_panel (draw, reserves, verification, invita
 
 from __future__ import annotations
 
-import re
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -22,6 +21,7 @@ from app.consultations import permissions as perm
 from app.consultations.forms import URGENCY_LABELS, RequestForm
 from app.consultations.models import CONSULTATION_STATUSES, Consultation, PanelMember
 from app.consultations.routes_common import case_url, cases_url, load, render_detail
+from app.forms import read_version
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 from app.paging import parse_paging
@@ -29,7 +29,6 @@ from app.routing import parse_id
 from app.transactions import ui_action
 
 PER_PAGE = 20
-DIGITS = re.compile(r"[0-9]{1,12}")
 
 
 @bp.before_request
@@ -125,8 +124,7 @@ def edit(consultation_id: int):
                                general_errors=[], case_link=case_url(c.case))
     form = RequestForm()
     payload = form.to_payload()
-    version = (form.version.data or "").strip()
-    payload["version"] = int(version) if DIGITS.fullmatch(version) else -1
+    payload["version"] = read_version(form.version)
     was_returned = c.status == "returned"
 
     def refused(general: list[str], status: int):

@@ -111,10 +111,6 @@ class ExpertForm(PoolForm):
             "version": str(expert.version),
         }
 
-    def version_number(self) -> int | None:
-        value = (self.version.data or "").strip()
-        return int(value) if value.isdigit() else None
-
 
 class ConflictForm(PoolForm):
     organization_id = SelectField("利益冲突单位", choices=[], default="", invalid_choice_message=BAD_CHOICE)

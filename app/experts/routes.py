@@ -12,6 +12,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from app.forms import read_version
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.experts import serialize, services
 from app.experts.blueprint import bp
@@ -108,8 +109,7 @@ def edit(expert_id: int):
     if not form.validate_on_submit():
         return page(422)
     payload = form.to_payload()
-    version = form.version_number()
-    payload["version"] = version if version is not None else -1  # missing → treat as stale
+    payload["version"] = read_version(form.version)
     seen_version = expert.version
 
     def conflict(err: Conflict):
