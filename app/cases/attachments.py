@@ -35,6 +35,10 @@ from app.locking import lock, lock_name
 
 DEFAULT_MAX_MB = 10
 CHUNK = 64 * 1024
+# A real Word document unpacks to a few MB; a zip bomb named .docx is refused before anyone's
+# Word (or an indexer) opens it. Declared sizes are what a reader trusts to allocate.
+DOCX_MAX_PARTS = 1000
+DOCX_MAX_UNPACKED = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,11 @@ def detect_kind(path: Path) -> FileKind | None:
     if head.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(path) as zf:
+                parts = zf.infolist()
                 if "word/document.xml" in zf.namelist():
+                    if len(parts) > DOCX_MAX_PARTS or sum(p.file_size for p in parts) > DOCX_MAX_UNPACKED:
+                        raise TooLarge(f"Word 文件解压后超过 {DOCX_MAX_UNPACKED // 1024 // 1024} MB"
+                                       f"（或部件超过 {DOCX_MAX_PARTS} 个），不能作为附件上传")
                     return DOCX
         except (zipfile.BadZipFile, OSError, ValueError):
             return None
