@@ -30,14 +30,15 @@ Rules
    address characters until punctuation or a lead word (住、址、于、在、为、至); a bare ``…号`` counts
    only when a road, village or building word (路、街、巷、村、小区 …) precedes it.
 4. Health details, a conservative list: ``患有/罹患/诊断为/确诊为 + condition ending in
-   病/症/癌/瘤/炎/综合征/障碍`` → ``患有疾病`` (the verb is kept); ``…残疾…级`` and
-   ``伤残等级…级`` → ``残疾`` / ``伤残``. Anything else medical stays.
+   病/症/癌/瘤/炎/综合征/障碍`` → ``患有疾病`` (the verb is kept); ``(肢体|视力|听力|言语|智力|精神|多重)残疾（等级）…级``
+   → ``残疾``, ``伤残等级为…级`` → ``伤残``. Anything else medical stays.
 5. Natural persons → surname + 某. The surname is a compound surname from ``COMPOUND_SURNAMES``
    when the name starts with one (欧阳明 → 欧阳某), else the first character. Persons are the
    petitioners of the structured case data, in their given order, then the names found in the texts
    after a person marker (信访人、申请人、其妻、之女、村民、当事人、被征收人 … optionally ``：``),
    including further names joined by ``、``/和/与 right after them. A found name is a common surname
-   plus one or two characters that are not function or place characters; it is rejected when it is
+   plus one or two characters that are not function or place characters, stopping before words such
+   as 家住、根据、子女; a structured petitioner's name at that place wins over the guess. It is rejected when it is
    followed by a place or organization character (南京市), when it starts like a common word
    (高度、方面、程序 …), when it contains 某, or when it is a kept name.
 6. Aliases, per opinion and in that order of persons: the first person of a surname is 张某, the
@@ -103,11 +104,13 @@ PERSON_VERBS = (
 )
 # Characters that end a given name found after a marker: function words, verbs, kinship words.
 _NOT_GIVEN_NAME_CHARS = frozenset(
-    "认称说于的与和及因向在对提要诉不反系是等夫之其为将已曾又也均都就到从把被以现户家父母妻子女"
-    "请申来去所自同共再仍即便并但而或年月日个人员方面部分先后次多经按根据签已未无有一两某们该此本"
+    "认称说于的与和及因向在对提要诉不反系是等夫之其为将已曾又也均都就到从把被以现户父母妻女"
+    "请申来去所自同共再仍即便并但而或年月日个人员方面部分先后次多经按据签已未无有一两某们该此本"
 )
+# Words that end a found name although their first character may be part of one (黄家豪, 王根宝).
+_WORDS_AFTER_NAMES = ("家住", "家中", "家属", "家庭", "家人", "根据", "子女", "长期", "同意", "全家")
 # Place and organization characters: a name is never followed by one (南京市, 建邺区, 王庄村).
-_PLACE_OR_ORG_CHARS = frozenset("省市县区镇乡村组街路局院委会司厂所处科部队校庄社县旗州盟巷弄号室栋幢")
+_PLACE_OR_ORG_CHARS = frozenset("省市县区镇乡村组街路局院委会司厂所处部队校庄社旗州盟巷弄号室幢")
 
 # --- identifiers (rules 0–4) -------------------------------------------------------------------
 
@@ -120,7 +123,7 @@ _YEAR_IN_BRACKETS = r"[(（〔\[]\d{4}[)）〕\]]"
 
 _PROPERTY_CERTIFICATES = re.compile(
     rf"[{_PROVINCE_ABBREVIATIONS}]{_YEAR_IN_BRACKETS}[{_CJK}]{{0,12}}?不动产(?:权|证明)第\d+号"
-    rf"|[{_CJK}]{{1,4}}房(?:权证|产证)[{_CJK}]{{0,8}}?字?第\d+号"
+    rf"|[{_CJK}]房(?:权证|产证)[{_CJK}]{{0,6}}?字?第\d+号"  # 宁房权证鼓字第…号: one-character city
     rf"|[{_CJK}]{{1,4}}(?:国用|集用){_YEAR_IN_BRACKETS}第?\d+号"
 )
 # Kept numbers (rule 1), shielded from the patterns below while they run.
@@ -141,7 +144,7 @@ _ADDRESS_ENDS = re.compile(
 )
 _ADDRESS_CHARS = re.compile(rf"[{_CJK}0-9A-Za-z\-#]")
 _ADDRESS_LEAD_CHARS = frozenset("住址于在为至到从是")
-_ADDRESS_WORDS = re.compile(r"路|街|巷|弄|里|村|组|小区|花园|公寓|大厦|广场|苑|庄|园|镇|乡|社区|号楼|栋|幢|单元|室")
+_ADDRESS_WORDS = re.compile(r"路|道|街|巷|弄|里|村|组|小区|花园|公寓|大厦|广场|苑|庄|园|镇|乡|社区|号楼|栋|幢|单元|室")
 _ADMIN_PREFIX = re.compile(
     rf"(?:[{_CJK}]{{2,7}}?(?:省|自治区))?(?:[{_CJK}]{{2,7}}?(?:市|自治州|地区|盟))?(?:[{_CJK}]{{1,7}}?(?:区|县|旗|市))?"
 )
@@ -149,7 +152,7 @@ _HEALTH_CONDITIONS = re.compile(
     rf"(?P<verb>患有|罹患|诊断为|确诊为|确诊患有)[{_CJK}A-Za-z0-9]{{1,15}}?(?:综合征|障碍|病|症|癌|瘤|炎)"
 )
 _DISABILITY_GRADES = re.compile(
-    rf"(?P<kind>残疾|伤残)(?:等级)?(?:为|是|：|:)?[一二三四五六七八九十\d]+级|[{_CJK}]{{1,4}}残疾[一二三四五六七八九十\d]+级"
+    r"(?:肢体|视力|听力|言语|智力|精神|多重)?(?P<kind>残疾|伤残)(?:等级)?(?:为|是|：|:)?[一二三四五六七八九十\d]+级"
 )
 
 
@@ -214,7 +217,7 @@ def redact_identifiers(text: str) -> str:
         text = pattern.sub(MASK, text)
     text = _cut_addresses(text)
     text = _HEALTH_CONDITIONS.sub(lambda m: m.group("verb") + DISEASE, text)
-    text = _DISABILITY_GRADES.sub(lambda m: m.group("kind") or "残疾", text)
+    text = _DISABILITY_GRADES.sub(lambda m: m.group("kind"), text)
     return _unshield(text, kept)
 
 
@@ -232,10 +235,14 @@ def split_name(name: str) -> tuple[str, str]:
     return name[:1], name[1:]
 
 
-def _name_at(text: str, start: int, keep_names: Iterable[str]) -> str | None:
-    """A person's name found in free text at ``start`` (rule 5), or None."""
+def _name_at(text: str, start: int, keep_names: Iterable[str], known_names: Iterable[str]) -> str | None:
+    """A person's name found in free text at ``start`` (rule 5), or None. A known (structured)
+    name at that place wins over the guess, so 司马长根 is never cut to 司马长."""
     if any(text.startswith(kept, start) for kept in keep_names):
         return None
+    known = max((n for n in known_names if text.startswith(n, start)), key=len, default=None)
+    if known is not None:
+        return known
     surname = next((s for s in COMPOUND_SURNAMES if text.startswith(s, start)), None)
     if surname is None:
         if start >= len(text) or text[start] not in COMMON_SURNAMES:
@@ -244,7 +251,8 @@ def _name_at(text: str, start: int, keep_names: Iterable[str]) -> str | None:
     given_start = start + len(surname)
     end = given_start
     while end < len(text) and end - given_start < 2 and "\u4e00" <= text[end] <= "\u9fff" \
-            and text[end] not in _NOT_GIVEN_NAME_CHARS and text[end] not in _PLACE_OR_ORG_CHARS:
+            and text[end] not in _NOT_GIVEN_NAME_CHARS and text[end] not in _PLACE_OR_ORG_CHARS \
+            and not text.startswith(_WORDS_AFTER_NAMES, end):
         end += 1
     name = text[start:end]
     if end == given_start or "某" in name or name[:2] in NOT_NAME_PREFIXES:
@@ -254,13 +262,13 @@ def _name_at(text: str, start: int, keep_names: Iterable[str]) -> str | None:
     return name
 
 
-def find_marked_names(text: str, keep_names: Iterable[str] = ()) -> list[str]:
+def find_marked_names(text: str, keep_names: Iterable[str] = (), known_names: Iterable[str] = ()) -> list[str]:
     """Names after person markers in ``text``, in order of first appearance (rule 5)."""
-    keep_names = tuple(keep_names)
+    keep_names, known_names = tuple(keep_names), tuple(known_names)
     found: list[str] = []
     for marker in _MARKER_PATTERN.finditer(text):
         position = marker.end()
-        while (name := _name_at(text, position, keep_names)) is not None:
+        while (name := _name_at(text, position, keep_names, known_names)) is not None:
             if name not in found:
                 found.append(name)
             position += len(name)
@@ -306,7 +314,7 @@ class PeopleIndex:
         keep = tuple(_clean_names(keep_names))
         persons = [n for n in _clean_names(petitioner_names) if n not in keep]
         for text in texts:
-            for name in find_marked_names(redact_identifiers(text or ""), keep):
+            for name in find_marked_names(redact_identifiers(text or ""), keep, persons):
                 if name not in persons and name not in keep:
                     persons.append(name)
         return cls._with_persons(persons, keep)
@@ -323,7 +331,7 @@ class PeopleIndex:
 
     def extended_with(self, text: str) -> PeopleIndex:
         """This index plus the names found in ``text`` that it lacks (existing aliases unchanged)."""
-        new = [n for n in find_marked_names(text, self.keep_names) if n not in self.aliases]
+        new = [n for n in find_marked_names(text, self.keep_names, self.aliases) if n not in self.aliases]
         if not new:
             return self
         return self._with_persons([*self.aliases, *new], self.keep_names)
