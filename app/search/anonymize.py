@@ -27,7 +27,7 @@ Rules
 3. Home addresses keep the province, city and county (district) and lose the rest:
    ``南京市鼓楼区中山北路123号5栋201室`` → ``南京市鼓楼区……``. An address is found from its end: a
    number followed by 号/室/栋/幢/单元/组/层/楼 (not after 第 or 月), extended backwards over
-   address characters until punctuation or a lead word (住、址、于、在、为、至); a bare ``…号`` counts
+   address characters until punctuation or a lead word (住、址、于、在、为、至、有); a bare ``…号`` counts
    only when a road, village or building word (路、街、巷、村、小区 …) precedes it.
 4. Health details, a conservative list: ``患有/罹患/诊断为/确诊为 + condition ending in
    病/症/癌/瘤/炎/综合征/障碍`` → ``患有疾病`` (the verb is kept); ``(肢体|视力|听力|言语|智力|精神|多重)残疾（等级）…级``
@@ -143,7 +143,7 @@ _ADDRESS_ENDS = re.compile(
     r"(?:[-之]?(?:\d+|[一二三四五六七八九十]+)[A-Za-z]?(?:号楼|号|室|栋|幢|单元|层|楼)?)*"
 )
 _ADDRESS_CHARS = re.compile(rf"[{_CJK}0-9A-Za-z\-#]")
-_ADDRESS_LEAD_CHARS = frozenset("住址于在为至到从是")
+_ADDRESS_LEAD_CHARS = frozenset("住址于在为至到从是有")
 _ADDRESS_WORDS = re.compile(r"路|道|街|巷|弄|里|村|组|小区|花园|公寓|大厦|广场|苑|庄|园|镇|乡|社区|号楼|栋|幢|单元|室")
 _ADMIN_PREFIX = re.compile(
     rf"(?:[{_CJK}]{{2,7}}?(?:省|自治区))?(?:[{_CJK}]{{2,7}}?(?:市|自治州|地区|盟))?(?:[{_CJK}]{{1,7}}?(?:区|县|旗|市))?"

@@ -300,3 +300,13 @@ def test_identifiers(text, expected):
 ])
 def test_kept_numbers_and_ordinary_text(text):
     assert redact_identifiers(text) == text
+
+
+def test_a_kept_name_wins_over_a_shorter_petitioner_name():
+    assert run("专家张伟国认为，信访人张伟称。", ["张伟"], ["张伟国"]) == "专家张伟国认为，信访人张某称。"
+
+
+
+def test_an_address_cut_keeps_the_words_before_it():
+    assert redact_identifiers("另有金陵世纪花园8幢住房一套，坐落于江宁区谷里街道长湾村3组5号。") == \
+        "另有……住房一套，坐落于江宁区……。"
