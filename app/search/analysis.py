@@ -37,10 +37,11 @@ from whoosh.analysis import Tokenizer
 USER_DICT = Path(__file__).with_name("legal_dict.txt")
 
 # Function words: never indexed as words, dropped from term queries, kept inside phrases.
-STOP_WORDS = frozenset(
+_STOP_WORD_LIST = (
     "的 地 得 了 着 过 和 与 及 或 在 是 对 将 把 被 等 之 其 而 并 以 于 由 从 向 也 就 都 又 吗 呢 吧 啊 "
-    "以及 或者 并且 而且 但是 因为 所以 如果 虽然 关于 对于 其中 这个 那个 这些 那些".split()
+    "以及 或者 并且 而且 但是 因为 所以 如果 虽然 关于 对于 其中 这个 那个 这些 那些"
 )
+STOP_WORDS = frozenset(_STOP_WORD_LIST.split())
 
 # One match per unit: an ASCII letter/digit run, a single other letter (Han…), a punctuation mark.
 _UNIT = re.compile(r"([0-9a-z]+)|([^\W_])|(\S)")
@@ -71,7 +72,7 @@ def normalize(text: str) -> str:
 
 def normalize_with_offsets(text: str) -> tuple[str, list[int] | None]:
     """The normalized text and, when its length differs, the original offset of each of its characters
-    (plus one past the end); ``None`` means one character for one. Highlighting needs original offsets."""
+    ; ``None`` means one character for one. Highlighting needs original offsets."""
     normalized = normalize(text)
     if len(normalized) == len(text):  # the usual case: full-width forms, case and t2s map char to char
         return normalized, None
@@ -85,7 +86,6 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int] | None]:
     if len(converted) != len(joined):  # a phrase conversion changed the length: convert char by char
         converted = "".join(_t2s().convert(c) for c in joined)
     normalized = converted if len(converted) == len(joined) else joined
-    offsets.append(len(text))
     return normalized, offsets
 
 
@@ -146,7 +146,7 @@ def tokens(text: str, jieba: rjieba.Jieba | None = None) -> list[Token]:
     terms = analyse_normalized(normalized, jieba)
     if offsets is None:
         return [Token(term, pos, start, end) for start, end, term, pos in terms]
-    return [Token(term, pos, offsets[start], offsets[end]) for start, end, term, pos in terms]
+    return [Token(term, pos, offsets[start], offsets[end - 1] + 1) for start, end, term, pos in terms]
 
 
 def units(text: str) -> list[tuple[str, int]]:
@@ -194,11 +194,11 @@ class ChineseTokenizer(Tokenizer):
                 token.pos = start_pos + pos
             if chars:
                 if offsets is not None:
-                    start, end = offsets[start], offsets[end]
+                    start, end = offsets[start], offsets[end - 1] + 1  # end: past the last source char
                 token.startchar, token.endchar = start_char + start, start_char + end
             yield token
 
 
-def ChineseAnalyzer() -> ChineseTokenizer:  # noqa: N802 - named like Whoosh's analyzer factories
+def ChineseAnalyzer() -> ChineseTokenizer:  # named like Whoosh's analyzer factories
     """For ``TEXT(analyzer=ChineseAnalyzer(), phrase=True)``."""
     return ChineseTokenizer()
