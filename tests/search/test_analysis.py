@@ -169,3 +169,13 @@ def test_malformed_queries_never_raise(index, query):
     result = found(index, query)
     if any("\u4e00" <= c <= "\u9fff" for c in query) and query not in ("--补偿", "title:补偿", "补偿^3"):
         assert result  # falls back to plain terms: still finds 补偿 (title, 3 are plain words too)
+
+
+def test_indexing_order_keeps_each_terms_positions_rising():
+    text = "中华人民共和国劳动合同法，共和国的人民。征地补偿安置与征地补偿。" * 3
+    seen: dict[str, int] = {}
+    for token in ChineseAnalyzer()(text, positions=True, mode="index"):
+        assert token.pos >= seen.get(token.text, -1), token.text
+        seen[token.text] = token.pos
+    highlighted = [t.startchar for t in ChineseAnalyzer()(text, chars=True, mode="query")]
+    assert highlighted == sorted(highlighted)
