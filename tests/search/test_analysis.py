@@ -186,3 +186,17 @@ def test_the_fast_field_indexes_the_same_postings_as_the_plain_text_field():
 
     text = "编号ＡＢＣ１２３的徵地補償安置協議，依法终结的信访事项。中华人民共和国劳动合同法。" * 4
     assert sorted(chinese_text_field().index(text)) == sorted(TEXT(analyzer=ChineseAnalyzer(), phrase=True).index(text))
+
+
+@pytest.mark.parametrize("text", [*CORPUS[:40], *CORPUS[-6:], "a b  c，１２ｘ\n征地 补偿é中文_下划线 abc-12.5%", "", "，。", "  "])
+def test_term_positions_group_exactly_the_analysed_terms(text):
+    from collections import defaultdict
+
+    from app.search.analysis import analyse_normalized, term_positions
+    normalized = normalize(text)
+    grouped = defaultdict(list)
+    for _, _, term, pos in analyse_normalized(normalized):
+        grouped[term].append(pos)
+    positions = term_positions(normalized)
+    assert dict(positions) == {term: sorted(poses) for term, poses in grouped.items()}
+    assert all(poses == sorted(poses) for poses in positions.values())  # posting lists need rising positions
