@@ -1,1 +1,3 @@
-"""Precedent search (类案检索): anonymization, and later the index, queries and similar cases."""
+"""Precedent search (类案检索, issue 7): Chinese text analysis (``analysis``), query parsing
+(``query``) and anonymization (``anonymize``) — all framework-free, no Flask, no SQLAlchemy —
+and, next, the index behind one small interface."""

@@ -1,0 +1,274 @@
+"""Chinese text analysis for search, in one pass: normalize, segment, number positions.
+
+Normalization: NFKC (full-width letters and digits become ASCII), Latin lower case, traditional →
+simplified (OpenCC ``t2s``) — the same for documents and queries.
+
+Positions are numbered here, not taken from the segmenter. Every *unit* of the normalized text takes
+the next position: a Han (or other letter) character, a run of ASCII letters and digits, or a
+punctuation mark; whitespace takes none. The token stream holds
+
+* every character and every letter/digit run at its unit position (the "units"), so a phrase is a
+  chain of consecutive units and a phrase query matches exactly where the text contains the phrase,
+  whatever the segmenter made of the context around it;
+* every search-mode word of two or more characters (the jieba dictionary plus the project's legal
+  dictionary) at the position of its first character: ``征地补偿安置`` gives 征地@0 补偿@2 安置@4 and
+  ``中华人民共和国`` gives 中华@0 华人@1 人民@2 共和@4 共和国@4 中华人民共和国@0. Words make term
+  queries, ranking and "similar cases" precise.
+
+A punctuation mark takes a position but is not indexed, so phrases never match across "，" or "。".
+Stop words are never word terms and are dropped from term queries (see ``query``); their characters
+stay units, so ``"依法终结的"`` still matches as a phrase.
+
+Whoosh: ``ChineseAnalyzer()`` works in ``TEXT(analyzer=..., phrase=True)``; ``chinese_text_field()``
+indexes the same postings faster (``term_positions``, no token object per term). ``tokens()`` gives
+the same terms as plain tuples for a PostgreSQL backend.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import NamedTuple
+
+import opencc
+import rjieba
+from whoosh.analysis import Token as WhooshToken
+from whoosh.analysis import Tokenizer
+from whoosh.fields import TEXT
+from whoosh.formats import Positions
+
+USER_DICT = Path(__file__).with_name("legal_dict.txt")
+
+# Function words: never indexed as words, dropped from term queries, kept inside phrases.
+_STOP_WORD_LIST = (
+    "的 地 得 了 着 过 和 与 及 或 在 是 对 将 把 被 等 之 其 而 并 以 于 由 从 向 也 就 都 又 吗 呢 吧 啊 "
+    "以及 或者 并且 而且 但是 因为 所以 如果 虽然 关于 对于 其中 这个 那个 这些 那些"
+)
+STOP_WORDS = frozenset(_STOP_WORD_LIST.split())
+
+# One match per unit: an ASCII letter/digit run, a single other letter (Han…), a punctuation mark.
+_UNIT = re.compile(r"([0-9a-z]+)|([^\W_])|(\S)")
+_PUNCTUATION_GROUP = 3
+# The spans where units and characters differ: a letter/digit run is one unit, whitespace none.
+_NOT_ONE_CHAR_ONE_UNIT = re.compile(r"[0-9a-z]+|\s+")
+
+
+class Token(NamedTuple):
+    """One index term: its text, unit position, and character offsets in the *original* text."""
+
+    text: str
+    pos: int
+    start: int
+    end: int
+
+
+# ---------------------------------------------------------------- normalization
+
+
+@cache
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, simplified characters: what is indexed and what queries are compared with."""
+    return _t2s().convert(unicodedata.normalize("NFKC", text).lower())
+
+
+def normalize_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """The normalized text and, when its length differs, the original offset of each of its characters
+    ; ``None`` means one character for one. Highlighting needs original offsets."""
+    normalized = normalize(text)
+    if len(normalized) == len(text):  # the usual case: full-width forms, case and t2s map char to char
+        return normalized, None
+    pieces, offsets = [], []
+    for i, char in enumerate(text):
+        piece = unicodedata.normalize("NFKC", char).lower()
+        pieces.append(piece)
+        offsets.extend([i] * len(piece))
+    joined = "".join(pieces)
+    converted = _t2s().convert(joined)
+    if len(converted) != len(joined):  # a phrase conversion changed the length: convert char by char
+        converted = "".join(_t2s().convert(c) for c in joined)
+    normalized = converted if len(converted) == len(joined) else joined
+    return normalized, offsets
+
+
+# ---------------------------------------------------------------- segmentation
+
+
+def load_user_dict(segmenter: rjieba.Jieba, path: Path = USER_DICT) -> int:
+    """Add each word of a jieba-format dictionary (``word [freq] [tag]``, ``#`` comments) to the
+    segmenter; rjieba has no ``load_userdict``, ``add_word`` is its way. Returns the number of words."""
+    count = 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None  # None: rjieba suggests one
+        tag = parts[2] if len(parts) > 2 else None
+        segmenter.add_word(normalize(parts[0]), freq, tag)
+        count += 1
+    return count
+
+
+@cache
+def segmenter(with_user_dict: bool = True) -> rjieba.Jieba:
+    """The jieba dictionary (in rjieba, ~0.2 s to load once per process) plus the legal dictionary."""
+    jieba = rjieba.Jieba()
+    if with_user_dict:
+        load_user_dict(jieba)
+    return jieba
+
+
+def _is_word(word: str) -> bool:
+    return len(word) > 1 and word[0] >= "\u2e80" and word not in STOP_WORDS  # CJK from U+2E80 on
+
+
+# ---------------------------------------------------------------- tokens
+
+
+def analyse_normalized(normalized: str, jieba: rjieba.Jieba | None = None,
+                       in_reading_order: bool = True) -> list[tuple[int, int, str, int]]:
+    """(start, end, text, pos) of every term of already normalized text, in reading order — or, when
+    ``in_reading_order`` is false (indexing), units then words: each term's own positions still rise,
+    which is all a posting list needs, and the sort is saved."""
+    unit_at = [0] * len(normalized)
+    terms = []
+    for pos, match in enumerate(_UNIT.finditer(normalized)):
+        start, end = match.span()
+        unit_at[start] = pos
+        if match.lastindex != _PUNCTUATION_GROUP:
+            terms.append((start, end, match.group(), pos))
+    for word, start, end in (jieba or segmenter()).tokenize(normalized, mode="search"):
+        if _is_word(word):
+            terms.append((start, end, word, unit_at[start]))
+    if in_reading_order:
+        terms.sort()  # two sorted runs (units, then words with each long word after its parts): near linear
+    return terms
+
+
+def term_positions(normalized: str, jieba: rjieba.Jieba | None = None) -> dict[str, list[int]]:
+    """The positions of every term of already normalized text: the same terms and positions as
+    ``analyse_normalized``, grouped for a posting list and computed without a regex match per
+    character (indexing speed). Elsewhere a character is one unit; ``isalnum`` is ``[^\\W_]``."""
+    positions: defaultdict[str, list[int]] = defaultdict(list)
+    runs = list(_NOT_ONE_CHAR_ONE_UNIT.finditer(normalized))
+    if not runs:  # the usual Chinese paragraph: unit position = character index
+        for index, char in enumerate(normalized):
+            if char.isalnum():
+                positions[char].append(index)
+        unit_at = None
+    else:
+        unit_at = [0] * len(normalized)
+        pos = done = 0
+        for run in [*runs, None]:
+            start, end = run.span() if run else (len(normalized), len(normalized))
+            for index in range(done, start):
+                unit_at[index] = pos
+                if normalized[index].isalnum():
+                    positions[normalized[index]].append(pos)
+                pos += 1
+            if run and not normalized[start].isspace():
+                unit_at[start] = pos
+                positions[run.group()].append(pos)
+                pos += 1
+            done = end
+    stop_words = STOP_WORDS
+    for word, start, end in (jieba or segmenter()).tokenize(normalized, mode="search"):
+        if end - start > 1 and word[0] >= "\u2e80" and word not in stop_words:  # _is_word, inlined
+            positions[word].append(start if unit_at is None else unit_at[start])
+    return positions
+
+
+def tokens(text: str, jieba: rjieba.Jieba | None = None) -> list[Token]:
+    """Every term of ``text`` with its position and original offsets (e.g. for a PostgreSQL backend's
+    ``to_tsvector('simple', …)`` over pre-segmented tokens)."""
+    normalized, offsets = normalize_with_offsets(text)
+    terms = analyse_normalized(normalized, jieba)
+    if offsets is None:
+        return [Token(term, pos, start, end) for start, end, term, pos in terms]
+    return [Token(term, pos, offsets[start], offsets[end - 1] + 1) for start, end, term, pos in terms]
+
+
+def units(text: str) -> list[tuple[str, int]]:
+    """(text, pos) of the units of a query string: what phrases are chained from."""
+    normalized = normalize(text)
+    return [(m.group(), pos) for pos, m in enumerate(_UNIT.finditer(normalized)) if m.lastindex != _PUNCTUATION_GROUP]
+
+
+def is_whole_word(text: str) -> bool:
+    """Whether the segmenter keeps ``text`` (normalized) as one word: a term query for it then ranks
+    the documents where it stands as a word above those where it only occurs as characters."""
+    normalized = normalize(text)
+    return _is_word(normalized) and any(
+        start == 0 and end == len(normalized) for _, start, end in segmenter().tokenize(normalized, mode="search")
+    )
+
+
+# ---------------------------------------------------------------- Whoosh
+
+
+class ChineseTokenizer(Tokenizer):
+    """A Whoosh tokenizer doing the whole analysis (no filter chain: one generator is the fast path).
+    It holds no state, so the schema Whoosh pickles into the index stays small and loadable."""
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs) -> Iterator[WhooshToken]:
+        token = WhooshToken(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not tokenize:  # Whoosh's convention: the whole value as one token
+            token.original = token.text = normalize(value)
+            token.boost, token.stopped = 1.0, False
+            if positions:
+                token.pos = start_pos
+            if chars:
+                token.startchar, token.endchar = start_char, start_char + len(value)
+            yield token
+            return
+        normalized, offsets = normalize_with_offsets(value)
+        for start, end, term, pos in analyse_normalized(normalized, in_reading_order=chars):
+            token.text = term
+            token.boost, token.stopped = 1.0, False
+            if keeporiginal:
+                token.original = term
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                if offsets is not None:
+                    start, end = offsets[start], offsets[end - 1] + 1  # end: past the last source char
+                token.startchar, token.endchar = start_char + start, start_char + end
+            yield token
+
+
+def ChineseAnalyzer() -> ChineseTokenizer:  # named like Whoosh's analyzer factories
+    """For ``TEXT(analyzer=ChineseAnalyzer(), phrase=True)``."""
+    return ChineseTokenizer()
+
+
+class ChinesePositions(Positions):
+    """Whoosh's ``Positions`` format, with the posting lists of a Chinese field built straight from the
+    analysis: the same postings as ``TEXT(analyzer=ChineseAnalyzer(), phrase=True)`` without a token
+    object per term (indexing is the slow part of Whoosh, and its per-token Python cost the lever)."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(analyzer, ChineseTokenizer) or not kwargs.get("tokenize", True):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        start_pos = kwargs.get("start_pos", 0)
+        boost = self.field_boost
+        for term, poslist in term_positions(normalize(value)).items():
+            if start_pos:
+                poslist = [start_pos + pos for pos in poslist]
+            yield term, len(poslist), len(poslist) * boost, self.encode(poslist)
+
+
+def chinese_text_field(**kwargs) -> TEXT:
+    """``TEXT(analyzer=ChineseAnalyzer(), phrase=True, **kwargs)`` indexing through ``ChinesePositions``."""
+    field = TEXT(analyzer=ChineseAnalyzer(), phrase=True, **kwargs)
+    field.format = ChinesePositions(field_boost=field.format.field_boost)
+    return field

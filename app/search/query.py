@@ -1,0 +1,134 @@
+"""Query parsing for search: words, "exact phrases", AND / OR / NOT and -word, over several fields.
+
+Words are joined by AND; ``a OR b`` joins its neighbours; ``NOT x`` and ``-x`` exclude. Malformed
+input never raises: an unbalanced quote, a dangling operator, ``*`` or ``(`` is read as plain text
+(punctuation is dropped by the analysis), and a query of operators only searches for them as words.
+
+Every word or phrase becomes a chain of consecutive units (see ``analysis``), so it matches exactly
+where the normalized text contains it; a word the segmenter keeps whole also matches as a word term,
+which ranks documents where it stands as a word higher. Stop words alone are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.fields import Schema
+
+from .analysis import STOP_WORDS, ChineseTokenizer, is_whole_word, normalize, units
+
+# A quoted phrase (optionally negated) or any run of non-space characters; lone quotes fall to the latter.
+_LEXEME = re.compile(r'(-?)"([^"]*)"|(\S+)')
+_OPERATORS = ("AND", "OR", "NOT")
+
+
+@dataclass(frozen=True)
+class _Item:
+    text: str
+    phrase: bool = False
+    negated: bool = False
+    operator: str | None = None
+
+
+def _lex(text: str) -> list[_Item]:
+    items = []
+    for match in _LEXEME.finditer(text):
+        dash, phrase, word = match.groups()
+        if word is None:
+            items.append(_Item(phrase, phrase=True, negated=bool(dash)))
+        elif word in _OPERATORS:
+            items.append(_Item(word, operator=word))
+        elif word.startswith("-") and len(word) > 1:
+            items.append(_Item(word[1:], negated=True))
+        else:
+            items.append(_Item(word))
+    return items
+
+
+def _unit_chain(fieldname: str, text: str) -> wq.Query | None:
+    """Consecutive units as a Phrase; a gap (punctuation) splits the chain into parts that must all match."""
+    chains: list[list[str]] = []
+    last = None
+    for unit, pos in units(text):
+        if last is None or pos != last + 1:
+            chains.append([])
+        chains[-1].append(unit)
+        last = pos
+    parts = [wq.Term(fieldname, c[0]) if len(c) == 1 else wq.Phrase(fieldname, c) for c in chains]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else wq.And(parts)
+
+
+def _text_query(fieldname: str, item: _Item) -> wq.Query | None:
+    if not item.phrase and normalize(item.text).strip() in STOP_WORDS:
+        return None
+    chain = _unit_chain(fieldname, item.text)
+    if chain is None or item.phrase or isinstance(chain, wq.Term) or not is_whole_word(item.text):
+        return chain
+    return wq.Or([chain, wq.Term(fieldname, normalize(item.text))])
+
+
+def _field_query(schema: Schema, fieldname: str, item: _Item) -> wq.Query | None:
+    if fieldname not in schema:
+        return None
+    field = schema[fieldname]
+    if isinstance(getattr(field, "analyzer", None), ChineseTokenizer):
+        return _text_query(fieldname, item)
+    terms = [wq.Term(fieldname, t) for t in field.process_text(item.text, mode="query")]
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else wq.And(terms)
+
+
+def _item_query(item: _Item, fieldnames: list[str], schema: Schema) -> wq.Query | None:
+    queries = [q for name in fieldnames if (q := _field_query(schema, name, item)) is not None]
+    if not queries:
+        return None
+    return queries[0] if len(queries) == 1 else wq.Or(queries)
+
+
+def _clauses(items: list[_Item], fieldnames: list[str], schema: Schema) -> list[tuple[bool, wq.Query]]:
+    """(negated, query) per clause; OR merges a clause into the previous one, NOT negates the next."""
+    clauses: list[tuple[bool, wq.Query]] = []
+    negate_next = join_next = False
+    for item in items:
+        if item.operator == "NOT":
+            negate_next = True
+            continue
+        if item.operator == "OR":
+            join_next = bool(clauses) and not clauses[-1][0]  # a leading OR, or after an exclusion: ignored
+            continue
+        if item.operator == "AND":
+            continue
+        query = _item_query(item, fieldnames, schema)
+        negated = item.negated or negate_next
+        if query is not None:
+            if join_next and not negated:
+                clauses[-1] = (False, wq.Or([clauses[-1][1], query]))
+            else:
+                clauses.append((negated, query))
+        negate_next = join_next = False
+    return clauses
+
+
+def parse_query(text: str, fieldnames: list[str] | tuple[str, ...], schema: Schema) -> wq.Query:
+    """A Whoosh query for the user's ``text`` over ``fieldnames``; ``NullQuery`` when nothing is left."""
+    fieldnames = list(fieldnames)
+    items = _lex(text or "")
+    clauses = _clauses(items, fieldnames, schema)
+    if not clauses and any(item.operator for item in items):  # "OR", "NOT": only operators → plain words
+        clauses = _clauses([_Item(item.text, phrase=item.phrase) for item in items], fieldnames, schema)
+    positives = [query for negated, query in clauses if not negated]
+    negatives = [query for negated, query in clauses if negated]
+    if not positives and not negatives:
+        return wq.NullQuery
+    if not positives:
+        base: wq.Query = wq.Every()
+    else:
+        base = positives[0] if len(positives) == 1 else wq.And(positives)
+    if negatives:
+        base = wq.AndNot(base, negatives[0] if len(negatives) == 1 else wq.Or(negatives))
+    return base
