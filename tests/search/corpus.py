@@ -120,6 +120,9 @@ class _Writer:
             "findings": self._numbered([self.fill(s) for s in topic.findings]) + f"\n争议焦点：{topic.focus}。",
             "analysis": self._numbered([self.fill(s) for s in topic.analysis]),
         }
+        if rng.random() < 0.35:
+            other = rng.choice([k for k in prose.SIDE_MENTIONS if k != topic.key])
+            sections["basic_facts"] += self.fill(prose.SIDE_MENTIONS[other])
         self._lengthen(sections, length)
         sections["analysis"] += "\n" + "".join(self.fill(s) for s in prose.CLOSING[conclusion])
         procedure = [law for law in _PROCEDURE_LAWS if law in sections["analysis"]]

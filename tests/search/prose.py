@@ -92,3 +92,24 @@ FURTHER = (
     "专家组建议由{district}人民政府牵头，组织相关职能部门召开联席会议，明确牵头单位和配合单位的职责。",
 )
 
+# A side issue an opinion mentions in passing (another matter the petitioner raised, handled
+# elsewhere): realistic, and what makes a precedent search rank more than keyword overlap.
+SIDE_MENTIONS = {
+    "land_seedlings": "信访人另反映其承包地上的青苗和苗木在施工中被损毁，该问题已由街道另行协调补偿。",
+    "land_region_price": "信访人另对征地补偿标准和区片综合地价提出疑问，{org}已当面作出解释。",
+    "land_social_security": "信访人还提出家中老人应纳入被征地农民社会保障，经核实已于此前办理。",
+    "house_assessment": "信访人另称其亲属的住房曾被纳入房屋征收范围，对评估价格有异议，已另案处理。",
+    "labor_deemed_years": "信访人另咨询了退休时视同缴费年限的认定问题，经办机构已答复。",
+    "labor_wage_arrears": "信访人提出其子在外地务工时被拖欠工资，已告知其向当地劳动保障监察机构投诉。",
+    "labor_work_injury": "信访人另称其曾在务工中受伤，未申请工伤认定，已告知其申请时限。",
+    "housing_maintenance_fund": "信访人所在小区曾因电梯维修动用专项维修资金，信访人对此未提出异议。",
+    "housing_public_rental": "信访人曾申请公共租赁住房，因不符合条件未获批准，本次未就此提出诉求。",
+    "agri_homestead": "信访人与邻居另有宅基地界址纠纷，已由村委会调解解决。",
+    "agri_contract_land": "信访人另反映其土地承包经营权证书记载面积有误，已由乡镇农经站核实更正。",
+    "agri_membership": "信访人之女出嫁后户籍仍在本村，其集体收益分配问题已另行处理。",
+    "civil_dibao": "信访人家庭生活困难，曾享受最低生活保障，后因收入增加退出。",
+    "nr_illegal_farmland": "信访人另反映村内有占用耕地建房的情况，已移交综合行政执法部门核查。",
+    "health_medical_dispute": "信访人另称其家属就医时与医院发生医疗纠纷，已通过人民调解解决。",
+    "enterprise_restructuring": "信访人原系国有企业职工，企业改制时已领取经济补偿金，本次未就此提出诉求。",
+    "veterans_resettlement": "信访人系退役士兵，其安置待遇已落实，本次信访与此无关。",
+}
