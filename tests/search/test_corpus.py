@@ -63,3 +63,12 @@ def test_generation_is_fast_enough_for_100k_opinions_in_well_under_a_minute():
     for _ in generate_opinions(2000, seed=9):
         pass
     assert (time.perf_counter() - started) / 2000 * 100_000 < 40
+
+
+def test_records_render_through_the_documents_own_path():
+    from app.documents.structure import document_text
+    from app.opinions.content import document_from_content
+
+    record = generate_opinion(3, seed=8)
+    text = document_text(document_from_content(record))
+    assert record["number"] in text and record["petitioners"][0]["id_number"] in text
