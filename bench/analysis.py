@@ -26,15 +26,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import jieba
 from jieba.analyse import ChineseAnalyzer as JiebaChineseAnalyzer
-from opinion_corpus import opinions
 from whoosh import index
 from whoosh.fields import ID, TEXT, Schema
 
 from app.search.analysis import ChineseAnalyzer, chinese_text_field, segmenter
+from tests.search.corpus import full_text, generate_opinions
 
 ISSUE_TARGET = 3.0
 
@@ -81,7 +80,7 @@ def main() -> None:
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()  # dictionary loading is not part of the timings, for either analyzer
     segmenter()
-    docs = opinions(args.docs, args.chars)
+    docs = [full_text(r) for r in generate_opinions(args.docs, seed=7, length=args.chars)]
     print(f"machine: {machine()}")
     print(f"corpus: {len(docs)} opinions, {sum(map(len, docs)) / len(docs):,.0f} characters on average")
 

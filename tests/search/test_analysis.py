@@ -13,7 +13,7 @@ from whoosh.filedb.filestore import RamStorage
 from app.search.analysis import ChineseAnalyzer, Token, chinese_text_field, normalize, segmenter, tokens
 from app.search.query import parse_query
 
-from .corpus import texts
+from .phrase_corpus import texts
 
 CORPUS = texts()
 
