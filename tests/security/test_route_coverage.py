@@ -27,7 +27,7 @@ import pytest
 
 from app import create_app
 from tests.access.test_matrix import CASES as MATRIX_CASES
-from tests.access.test_matrix import LOGIN, Case, _norm, _request
+from tests.access.test_matrix import LOGIN, Case, _norm, _request, check_response
 from tests.security import world
 from tests.security.world import ROLES
 
@@ -165,21 +165,7 @@ def _params():
 
 @pytest.mark.parametrize(("case", "role"), list(_params()))
 def test_foreign_object(app, client, sworld, case: Case, role: str):
-    expected = case.expect[role]
-    status, location = expected if isinstance(expected, tuple) else (expected, None)
-    resp = _request(client, case, sworld, role)
-    body = resp.get_data().decode("utf-8", errors="replace")
-    assert resp.status_code == status, f"{case.id} as {role}: {resp.status_code}, expected {status}\n{body[:600]}"
-    if location is not None:
-        assert resp.headers["Location"].startswith(location), resp.headers["Location"]
-    if case.rule.startswith("/api/") and status >= 400:
-        err = resp.get_json()["error"]
-        assert set(err) == {"code", "message", "details"} and err["message"]
-        if status == 404:
-            assert err["code"] == "not_found", err
-    if status == 404:
-        for name in FOREIGN_NAMES:
-            assert name not in body, f"{case.id} as {role} leaks {name}"
+    check_response(case, role, _request(client, case, sworld, role), FOREIGN_NAMES)
 
 
 def test_foreign_objects_unchanged(app, sworld):
