@@ -169,6 +169,24 @@ class Factory:
         return expert
 
 
+    def case(self, handling_org, case_number=None, petitioner: str | None = None, **kw):
+        """A registered 南京 land-expropriation case of ``handling_org``; keyword arguments override."""
+        from app.cases.models import Case, Petitioner
+
+        n = next(_seq)
+        case = Case(case_number=case_number or f"320100-2026-7{n:04d}", title=kw.pop("title", f"某小区征收补偿信访事项{n}"),
+                    summary=kw.pop("summary", "信访人对征收补偿标准有异议。"), claims=kw.pop("claims", "要求提高补偿标准"),
+                    category=kw.pop("category", "land_expropriation"), region_code=kw.pop("region_code", "320100"),
+                    handling_org_id=handling_org.id, first_petition_date=kw.pop("first_petition_date", date(2025, 3, 1)),
+                    cross_flags=kw.pop("cross_flags", []), responsible_leader=kw.pop("responsible_leader", "张某"),
+                    is_backlog=kw.pop("is_backlog", True), status=kw.pop("status", "registered"), **kw)
+        if petitioner:
+            case.petitioners = [Petitioner(name=petitioner, id_number="", phone="13900000001", address="")]
+        _db.session.add(case)
+        _db.session.commit()
+        return case
+
+
 @pytest.fixture
 def factory(app):
     return Factory()
@@ -210,16 +228,7 @@ POOL_SPECIALTIES = ("administrative_law", "land_property_law", "civil_law", "pet
 @pytest.fixture
 def case(world):
     """A registered case of the 南京 agency (one petitioner), ready for a consultation request."""
-    from app.cases.models import Case, Petitioner
-
-    c = Case(case_number="320100-2026-90001", title="某小区征收补偿信访事项", summary="信访人对征收补偿标准有异议。",
-             claims="要求提高补偿标准", category="land_expropriation", region_code="320100",
-             handling_org_id=world.agency.id, first_petition_date=date(2025, 3, 1), cross_flags=[],
-             responsible_leader="张某", is_backlog=True, status="registered")
-    c.petitioners = [Petitioner(name="刘德明", id_number="", phone="13900000001", address="")]
-    _db.session.add(c)
-    _db.session.commit()
-    return c
+    return Factory().case(world.agency, "320100-2026-90001", petitioner="刘德明", title="某小区征收补偿信访事项")
 
 
 @pytest.fixture

@@ -27,15 +27,7 @@ PANEL_SIZE, RESERVES = 3, 2
 def prepared(world, factory, db):
     """A case of the 南京 agency and exactly PANEL_SIZE + RESERVES eligible experts (土地与房地产法,
     which no expert of ``world`` has), each with an account."""
-    from app.cases.models import Case, Petitioner
-
-    case = Case(case_number="320100-2026-95001", title="某街道旧城改造征收补偿信访事项", summary="信访人对征收补偿标准有异议。",
-                claims="要求提高补偿标准", category="land_expropriation", region_code="320100",
-                handling_org_id=world.agency.id, first_petition_date=date(2025, 3, 1), cross_flags=[],
-                responsible_leader="张某", is_backlog=True, status="registered")
-    case.petitioners = [Petitioner(name="刘德明", id_number="", phone="13900000001", address="")]
-    db.session.add(case)
-    db.session.commit()
+    case = factory.case(world.agency, "320100-2026-95001", petitioner="刘德明", title="某街道旧城改造征收补偿信访事项")
     experts = []
     for i, name in enumerate(["周敏", "吴国栋", "郑丽华", "孙伟", "钱晓燕"][:PANEL_SIZE + RESERVES]):
         e = factory.expert(name, tier="municipal", region_code="320100", specialties=("land_property_law", "civil_law"))

@@ -5,10 +5,7 @@ shared content-addressed file (12 of 40 runs), and the new attachment then answe
 from __future__ import annotations
 
 import io
-from datetime import date
 
-from app.cases.models import Case
-from app.extensions import db
 from tests.security.parallel import run_parallel
 
 PDF = b"%PDF-1.4\n" + b"%race test\n" * 200 + b"%%EOF\n"
@@ -19,13 +16,8 @@ def _upload(client, headers, case_id):
                        data={"file": (io.BytesIO(PDF), "材料.pdf")}, content_type="multipart/form-data")
 
 
-def test_delete_racing_an_upload_of_the_same_bytes(app, client, api, world):
-    case = Case(case_number="320100-2026-95001", title="附件并发测试", summary="摘要", claims="诉求",
-                category="housing", region_code="320100", handling_org_id=world.agency.id,
-                first_petition_date=date(2025, 3, 1), cross_flags=[], responsible_leader="张某", is_backlog=False,
-                status="registered")
-    db.session.add(case)
-    db.session.commit()
+def test_delete_racing_an_upload_of_the_same_bytes(app, client, api, world, factory):
+    case = factory.case(world.agency, title="附件并发测试", category="housing")
     headers = api(world.agency_user)
     for _ in range(8):
         first = _upload(client, headers, case.id)

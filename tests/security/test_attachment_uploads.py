@@ -5,24 +5,19 @@ from __future__ import annotations
 
 import io
 import zipfile
-from datetime import date
 
 from sqlalchemy import func, select
 
 from app.cases.attachments import files_dir
 from app.cases.models import Attachment, Case
 from app.extensions import db
+from tests.conftest import Factory
 
 PDF = b"%PDF-1.4\n%upload test\n%%EOF\n"
 
 
 def _case(world) -> Case:
-    case = Case(case_number="320100-2026-96001", title="附件上传测试", summary="摘要", claims="诉求", category="housing",
-                region_code="320100", handling_org_id=world.agency.id, first_petition_date=date(2025, 3, 1),
-                cross_flags=[], responsible_leader="张某", is_backlog=False, status="registered")
-    db.session.add(case)
-    db.session.commit()
-    return case
+    return Factory().case(world.agency, title="附件上传测试", category="housing")
 
 
 def _upload(client, headers, case_id, content: bytes, name: str):

@@ -9,31 +9,21 @@ from separate processes (see ``parallel.py``) on the suite's database — SQLite
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
-from app.cases.models import Case
 from app.consultations.models import Consultation, PanelDraw, PanelMember
 from app.extensions import db
+from tests.conftest import Factory
 from tests.security.parallel import run_parallel, run_parallel_calls
-
-
-def _case(world, n: int) -> Case:
-    case = Case(case_number=f"320100-2026-9{n:04d}", title=f"并发测试信访事项{n}", summary="信访人对征收补偿标准有异议。",
-                claims="要求提高补偿标准", category="land_expropriation", region_code="320100",
-                handling_org_id=world.agency.id, first_petition_date=date(2025, 3, 1), cross_flags=[],
-                responsible_leader="张某", is_backlog=True, status="registered")
-    db.session.add(case)
-    db.session.commit()
-    return case
 
 
 def _requested(client, api, world, n: int, accept: bool = True) -> int:
     agency, officer = api(world.agency_user), api(world.officer_nj)
     body = {"questions": "征收补偿标准是否合法？", "required_specialties": ["administrative_law"], "panel_size": 3}
-    r = client.post(f"/api/v1/cases/{_case(world, n).id}/consultations", json=body, headers=agency)
+    case = Factory().case(world.agency, title=f"并发测试信访事项{n}")
+    r = client.post(f"/api/v1/cases/{case.id}/consultations", json=body, headers=agency)
     assert r.status_code == 201, r.get_json()
     cid = r.get_json()["id"]
     if accept:
