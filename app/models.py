@@ -23,3 +23,4 @@ from app.sequences import Sequence  # noqa: F401
 from app.opinions.models import (  # noqa: F401
     Opinion, OpinionComment, OpinionDissent, OpinionFeedback, OpinionFile, OpinionSignature, OpinionVersion,
 )
+from app.search.models import OpinionSearchText, SearchEntry  # noqa: F401

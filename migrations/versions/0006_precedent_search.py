@@ -1,0 +1,66 @@
+"""precedent search: anonymized opinion texts fixed at issue time; PostgreSQL full-text entries
+
+Revision ID: 0006_precedent_search
+Revises: 0005_auth_sessions
+Create Date: 2026-12-05 12:00:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision = '0006_precedent_search'
+down_revision = '0005_auth_sessions'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table('opinion_search_texts',
+    sa.Column('opinion_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.Text(), nullable=False),
+    sa.Column('sections', sa.Text(), nullable=False),
+    sa.Column('full_text', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['opinion_id'], ['opinions.id'], name=op.f('fk_opinion_search_texts_opinion_id_opinions'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('opinion_id', name=op.f('pk_opinion_search_texts'))
+    )
+    op.create_table('search_entries',
+    sa.Column('opinion_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=60), nullable=False),
+    sa.Column('category', sa.String(length=40), nullable=False),
+    sa.Column('tier', sa.String(length=20), nullable=False),
+    sa.Column('province_code', sa.String(length=6), nullable=False),
+    sa.Column('city_code', sa.String(length=6), nullable=False),
+    sa.Column('region_code', sa.String(length=6), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('issued_on', sa.Date(), nullable=True),
+    sa.Column('conclusion', sa.String(length=40), nullable=False),
+    sa.Column('recommendations', sa.Text(), nullable=False),
+    sa.Column('laws', sa.Text(), nullable=False),
+    sa.Column('cross_flags', sa.Text(), nullable=False),
+    sa.Column('superseded', sa.Boolean(), nullable=False),
+    sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('tsv', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
+    sa.ForeignKeyConstraint(['opinion_id'], ['opinions.id'], name=op.f('fk_search_entries_opinion_id_opinions'),
+                            ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('opinion_id', name=op.f('pk_search_entries'))
+    )
+    with op.batch_alter_table('search_entries', schema=None) as batch_op:
+        for column in ('category', 'tier', 'province_code', 'city_code', 'region_code', 'year', 'issued_on',
+                       'conclusion'):
+            batch_op.create_index(batch_op.f(f'ix_search_entries_{column}'), [column], unique=False)
+    if op.get_bind().dialect.name == 'postgresql':
+        op.create_index('ix_search_entries_tsv', 'search_entries', ['tsv'], postgresql_using='gin')
+
+
+def downgrade():
+    if op.get_bind().dialect.name == 'postgresql':
+        op.drop_index('ix_search_entries_tsv', table_name='search_entries')
+    with op.batch_alter_table('search_entries', schema=None) as batch_op:
+        for column in ('category', 'tier', 'province_code', 'city_code', 'region_code', 'year', 'issued_on',
+                       'conclusion'):
+            batch_op.drop_index(batch_op.f(f'ix_search_entries_{column}'))
+    op.drop_table('search_entries')
+    op.drop_table('opinion_search_texts')
