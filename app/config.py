@@ -76,6 +76,10 @@ class Config:
     OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", "21600"))
     # Prepared document fonts (`python -m app.documents.fonts build`); default instance/fonts.
     DOCUMENT_FONTS_DIR = os.environ.get("DOCUMENT_FONTS_DIR") or None
+    # Precedent search: "whoosh" (index files in SEARCH_INDEX_DIR, default <INSTANCE_DIR>/search; one
+    # server) or "postgresql" (full-text search in the database, shared by several app servers).
+    SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "whoosh")
+    SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR") or None
     # Audit chain (app/audit/verification.py): HMAC key, else <INSTANCE_DIR>/audit_key (0600);
     # signed checkpoints of the chain's head go to AUDIT_CHECKPOINT_DIR (default
     # <INSTANCE_DIR>/audit), best on a volume the database's users cannot rewrite.

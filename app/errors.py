@@ -52,6 +52,12 @@ class TooLarge(AppError):
     status, code, message = 413, "too_large", "上传文件过大"
 
 
+class Unavailable(AppError):
+    """503: a part the request needs is down (the search index, the database); it says which."""
+
+    status, code, message = 503, "service_unavailable", "服务暂不可用，请稍后再试"
+
+
 class UnsupportedType(AppError):
     status, code, message = 415, "unsupported_media_type", "不支持的文件类型"
 

@@ -91,7 +91,15 @@ def _clean_tables(request, app):
     with _db.engine.begin() as conn:
         for table in tables:
             conn.execute(text(f'DELETE FROM "{table}"'))
+    _clear_search_index(app)
     ctx.pop()
+
+
+def _clear_search_index(app) -> None:
+    """The Whoosh index lives in files, outside the database the tests empty: empty it too."""
+    search = app.extensions.get("search_backend")
+    if search is not None and hasattr(search, "clear"):
+        search.clear()
 
 
 class UserClient(FlaskClient):

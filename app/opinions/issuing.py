@@ -39,6 +39,7 @@ from app.opinions.services import (
     require_draft,
     staff_or_403,
 )
+from app.search import service as search_service
 from app.sequences import next_value
 from app.timeutil import local
 from app.validation import parse
@@ -215,6 +216,7 @@ def issue(user, opinion: Opinion) -> Opinion:
         before, after = workflow.apply(c, "issue_opinion")
         record_consultation(c, "issue_opinion", f"出具法律审查意见书 {number}", before={"status": before},
                             after={"status": after, "opinion_id": opinion.id, "number": number})
+    search_service.on_issued(opinion, content, superseded=old)
     if c.case.status != "closed":
         set_status(c.case, "opinion_issued", f"已出具法律审查意见书 {number}")
     body = f"{office.name}印发法律审查意见书 {number}：{opinion.title}。"

@@ -201,6 +201,21 @@ def units(text: str) -> list[tuple[str, int]]:
     return [(m.group(), pos) for pos, m in enumerate(_UNIT.finditer(normalized)) if m.lastindex != _PUNCTUATION_GROUP]
 
 
+def unit_spans(text: str) -> list[tuple[str, int, int, int]]:
+    """(unit, position, start, end) of every indexed unit of ``text``, with offsets into ``text`` as
+    written: where highlighting puts its marks."""
+    normalized, offsets = normalize_with_offsets(text)
+    spans = []
+    for pos, match in enumerate(_UNIT.finditer(normalized)):
+        if match.lastindex == _PUNCTUATION_GROUP:
+            continue
+        start, end = match.start(), match.end()
+        if offsets is not None:
+            start, end = offsets[start], offsets[end - 1] + 1
+        spans.append((match.group(), pos, start, end))
+    return spans
+
+
 def is_whole_word(text: str) -> bool:
     """Whether the segmenter keeps ``text`` (normalized) as one word: a term query for it then ranks
     the documents where it stands as a word above those where it only occurs as characters."""

@@ -132,3 +132,19 @@ def parse_query(text: str, fieldnames: list[str] | tuple[str, ...], schema: Sche
     if negatives:
         base = wq.AndNot(base, negatives[0] if len(negatives) == 1 else wq.Or(negatives))
     return base
+
+
+def positive_phrases(text: str) -> list[str]:
+    """The words and phrases of a query that results should contain (not the excluded ones), for
+    highlighting; stop words alone are left out."""
+    phrases: list[str] = []
+    negate_next = False
+    for item in _lex(text or ""):
+        if item.operator:
+            negate_next = item.operator == "NOT"
+            continue
+        wanted = not (item.negated or negate_next) and item.text.strip() and item.text not in phrases
+        if wanted and (item.phrase or normalize(item.text).strip() not in STOP_WORDS):
+            phrases.append(item.text)
+        negate_next = False
+    return phrases

@@ -334,6 +334,14 @@ API_CASES += [
     Case("GET", "/api/v1/opinions/<int:opinion_id>/versions", VIEW(), path=DRAFT),
     Case("GET", "/api/v1/opinions/<int:opinion_id>/versions/<int:version>", VIEW(),
          path={"opinion_id": "draft", "version": lambda w, r: 1}),
+    # --- precedent search: every signed-in user; drafts are no precedents
+    Case("GET", "/api/v1/search/opinions", E(401, 200, 200, 200, 200, 200)),
+    Case("GET", "/api/v1/search/opinions", E(401, 422, 422, 422, 422, 422),
+         body=lambda w, r: {"query_string": {"category": "bogus"}}, label="(unknown category)"),
+    Case("GET", "/api/v1/precedents/<int:opinion_id>", E(401, 200, 200, 200, 200, 200), path=ISSUED,
+         label="(issued: anonymized for those who may not see the case)"),
+    Case("GET", "/api/v1/precedents/<int:opinion_id>", E(401, 404, 404, 404, 404, 404), path=DRAFT, label="(draft)"),
+    Case("GET", "/api/v1/cases/<int:case_id>/similar", VIEW(), path=CASE),
 ]
 
 # UI. Allowed pages answer 200; an empty form post is answered with the form and its errors

@@ -1,0 +1,312 @@
+"""Whoosh backend: an index in files on this server (the embedded default).
+
+Writing: one writer at a time across processes (an ``flock`` on ``writer.lock``, released by the
+kernel if the writer dies, so a lock is never stale). Whoosh writes new segment files and switches
+to them with an atomic rename of its table of contents, so searches keep working while a writer
+runs and a crash mid-write leaves the last committed index. An update that cannot get the lock in
+time (a rebuild is running) appends its ids to ``pending.ids``; the next writer indexes them.
+``rebuild`` writes every document and replaces all segments in one commit (``CLEAR``).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
+from whoosh.scoring import BM25F
+from whoosh.writing import CLEAR
+
+from app.search.analysis import chinese_text_field
+from app.search.backends.base import (
+    FIELD_BOOSTS,
+    Filters,
+    Hit,
+    SearchPage,
+    SearchRequest,
+    SearchUnavailable,
+    SimilarRequest,
+)
+from app.search.document import TEXT_FIELDS, SearchDocument
+from app.search.query import parse_query
+
+INDEX_NAME = "opinions"
+# Single-valued facet → the sortable (column) field that holds it.
+_COLUMN_FACETS = {"category": "category", "tier": "tier", "province": "province", "year": "year",
+                  "conclusion": "conclusion"}
+
+
+def schema() -> Schema:
+    text_fields = {name: chinese_text_field(field_boost=FIELD_BOOSTS.get(name, 1.0)) for name in TEXT_FIELDS}
+    return Schema(
+        opinion_id=ID(stored=True, unique=True),
+        case_id=ID(),
+        category=ID(sortable=True), tier=ID(sortable=True), province=ID(sortable=True), city=ID(),
+        region=ID(), year=ID(sortable=True), conclusion=ID(sortable=True),
+        issued=NUMERIC(int, bits=32, sortable=True, signed=False),
+        recommendation=KEYWORD(commas=True), laws=KEYWORD(commas=True), cross_flags=KEYWORD(commas=True),
+        superseded=ID(), fingerprint=STORED(),
+        **text_fields,
+    )
+
+
+def _fields(doc: SearchDocument) -> dict:
+    return {
+        "opinion_id": str(doc.opinion_id), "case_id": str(doc.case_id),
+        "category": doc.category or "-", "tier": doc.tier or "-", "province": doc.province_code,
+        "city": doc.city_code, "region": doc.region_code or "-", "year": str(doc.year),
+        "conclusion": doc.conclusion or "-", "issued": int(doc.issued_on.strftime("%Y%m%d")),
+        "recommendation": ",".join(doc.recommendations), "laws": ",".join(doc.laws),
+        "cross_flags": ",".join(doc.cross_flags), "superseded": "1" if doc.superseded else "0",
+        "fingerprint": doc.fingerprint,
+        **{name: doc.texts.get(name, "") for name in TEXT_FIELDS},
+    }
+
+
+def filter_query(filters: Filters) -> wq.Query | None:
+    terms: list[wq.Query] = []
+    for field, value in (("category", filters.category), ("tier", filters.tier), ("conclusion", filters.conclusion),
+                         ("recommendation", filters.recommendation), ("laws", filters.law)):
+        if value:
+            terms.append(wq.Term(field, value))
+    if filters.year is not None:
+        terms.append(wq.Term("year", str(filters.year)))
+    if filters.region_code:
+        code = filters.region_code
+        field = "province" if code.endswith("0000") else "city" if code.endswith("00") else "region"
+        terms.append(wq.Term(field, code))
+    if filters.superseded is not None:
+        terms.append(wq.Term("superseded", "1" if filters.superseded else "0"))
+    if not terms:
+        return None
+    return terms[0] if len(terms) == 1 else wq.And(terms)
+
+
+class WhooshBackend:
+    name = "whoosh"
+    transactional = False
+
+    def __init__(self, directory: str | os.PathLike, lock_timeout: float = 10.0):
+        self.directory = Path(directory)
+        self.lock_timeout = lock_timeout
+        self._columns: tuple[object, dict[str, list]] | None = None
+
+    # ------------------------------------------------------------------ reading
+
+    def available(self) -> bool:
+        try:
+            with self._open().searcher() as searcher:
+                searcher.doc_count()
+            return True
+        except SearchUnavailable:
+            return False
+
+    def _open(self):
+        try:
+            return whoosh_index.open_dir(str(self.directory), indexname=INDEX_NAME)
+        except Exception as exc:  # missing directory, no table of contents, unreadable segment
+            raise SearchUnavailable(f"检索索引无法打开：{exc.__class__.__name__}") from exc
+
+    @contextmanager
+    def _searcher(self):
+        ix = self._open()
+        try:
+            searcher = ix.searcher(weighting=BM25F())
+        except Exception as exc:
+            raise SearchUnavailable(f"检索索引无法读取：{exc.__class__.__name__}") from exc
+        with searcher:
+            yield searcher
+
+    def _column_values(self, searcher) -> dict[str, list]:
+        """The facet columns as lists indexed by document number, cached per index generation."""
+        reader = searcher.reader()
+        key = (searcher.ixreader.generation() if hasattr(searcher.ixreader, "generation") else None,
+               reader.doc_count_all())
+        if self._columns is not None and self._columns[0] == key:
+            return self._columns[1]
+        columns = {facet: list(reader.column_reader(field)) for facet, field in _COLUMN_FACETS.items()}
+        self._columns = (key, columns)
+        return columns
+
+    def _facets(self, searcher, docnums: set[int]) -> dict[str, dict[str, int]]:
+        columns = self._column_values(searcher)
+        facets: dict[str, dict[str, int]] = {}
+        for facet, values in columns.items():
+            counts = Counter(values[d] for d in docnums)
+            facets[facet] = {_text(v): n for v, n in counts.most_common() if _text(v) not in ("", "-")}
+        recommendation: dict[str, int] = {}
+        reader = searcher.reader()
+        for term in reader.field_terms("recommendation"):
+            postings = set(reader.postings("recommendation", term).all_ids())
+            count = len(postings & docnums)
+            if count:
+                recommendation[_text(term)] = count
+        facets["recommendation"] = dict(sorted(recommendation.items(), key=lambda kv: -kv[1]))
+        return facets
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        with self._searcher() as searcher:
+            q = parse_query(request.q, list(TEXT_FIELDS), searcher.schema) if request.q.strip() else wq.Every()
+            if q is wq.NullQuery:
+                return SearchPage(0, [], {name: {} for name in _COLUMN_FACETS} | {"recommendation": {}})
+            filt = filter_query(request.filters)
+            mask = wq.Term("case_id", str(request.filters.exclude_case_id)) if request.filters.exclude_case_id else None
+            top = request.offset + request.limit
+            if request.sort == "date":
+                results = searcher.search(q, filter=filt, mask=mask, limit=top, sortedby="issued", reverse=True)
+            else:
+                results = searcher.search(q, filter=filt, mask=mask, limit=top)
+            docnums = set(results.docs()) if request.facets else set()
+            total = len(results)
+            hits = [Hit(int(hit["opinion_id"]), float(hit.score or 0.0)) for hit in results[request.offset:top]]
+            facets = self._facets(searcher, docnums) if request.facets else {}
+            return SearchPage(total, hits, facets)
+
+    def similar(self, request: SimilarRequest) -> list[Hit]:
+        if not request.terms:
+            return []
+        with self._searcher() as searcher:
+            clauses = [wq.Term(field, term, boost=weight) for term, weight in request.terms
+                       for field in ("title", "facts", "findings", "analysis")]
+            clauses += [wq.Term("laws", law, boost=2.0) for law in request.laws]
+            main = wq.Or(clauses)
+            extra = []
+            if request.category:
+                extra.append(wq.Term("category", request.category, boost=3.0))
+            if request.province_code:
+                extra.append(wq.Term("province", request.province_code, boost=1.5))
+            q = wq.AndMaybe(main, wq.Or(extra)) if extra else main
+            mask = wq.Term("case_id", str(request.exclude_case_id)) if request.exclude_case_id else None
+            results = searcher.search(q, mask=mask, limit=request.limit)
+            return [Hit(int(hit["opinion_id"]), float(hit.score or 0.0)) for hit in results]
+
+    def fingerprints(self) -> dict[int, str]:
+        with self._searcher() as searcher:
+            return {int(fields["opinion_id"]): fields.get("fingerprint", "") for fields in searcher.all_stored_fields()}
+
+    # ------------------------------------------------------------------ writing
+
+    @contextmanager
+    def _writer_lock(self, timeout: float | None):
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self.directory / "writer.lock", "a+") as fh:
+            deadline = None if timeout is None else time.monotonic() + timeout
+            while True:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if deadline is not None and time.monotonic() > deadline:
+                        raise TimeoutError("search index writer busy") from None
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    def _index_for_writing(self):
+        if whoosh_index.exists_in(str(self.directory), indexname=INDEX_NAME):
+            try:
+                return whoosh_index.open_dir(str(self.directory), indexname=INDEX_NAME)
+            except Exception as exc:
+                raise SearchUnavailable("检索索引已损坏，请运行 flask search rebuild") from exc
+        return whoosh_index.create_in(str(self.directory), schema(), indexname=INDEX_NAME)
+
+    def _pending_path(self) -> Path:
+        return self.directory / "pending.ids"
+
+    def _drop_pending(self, handled: set[int]) -> None:
+        """Remove ``handled`` from the pending ids (under the writer lock)."""
+        if not handled:
+            return
+        left = self.pending() - handled
+        path = self._pending_path()
+        if left:
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text("".join(f"{i}\n" for i in sorted(left)))
+            tmp.replace(path)
+        else:
+            path.unlink(missing_ok=True)
+
+    def defer(self, opinion_ids: Iterable[int]) -> None:
+        """Leave ids for the next writer (appends of a few bytes are atomic)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        with open(self._pending_path(), "a") as fh:
+            fh.write("".join(f"{i}\n" for i in opinion_ids))
+
+    def pending(self) -> set[int]:
+        try:
+            return {int(line) for line in self._pending_path().read_text().split() if line.isdigit()}
+        except FileNotFoundError:
+            return set()
+
+    def write(self, docs: Iterable[SearchDocument], deleted: Iterable[int] = (), handled: set[int] | None = None) -> None:
+        """Add or replace ``docs`` and remove ``deleted`` in one commit, then drop the ``handled``
+        pending ids. Raises TimeoutError when another writer keeps the lock too long."""
+        with self._writer_lock(self.lock_timeout):
+            ix = self._index_for_writing()
+            writer = ix.writer(timeout=self.lock_timeout)
+            try:
+                for opinion_id in deleted:
+                    writer.delete_by_term("opinion_id", str(opinion_id))
+                for doc in docs:
+                    writer.update_document(**_fields(doc))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            self._drop_pending(handled or set())
+
+    def index(self, docs: Iterable[SearchDocument]) -> None:
+        self.write(docs)
+
+    def delete(self, opinion_ids: Iterable[int]) -> None:
+        self.write([], opinion_ids)
+
+    def clear(self) -> None:
+        with self._writer_lock(None):
+            self.directory.mkdir(parents=True, exist_ok=True)
+            whoosh_index.create_in(str(self.directory), schema(), indexname=INDEX_NAME)
+            self._pending_path().unlink(missing_ok=True)
+
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
+        """Write every document into fresh segments that replace the old ones at commit."""
+        with self._writer_lock(None):
+            self.directory.mkdir(parents=True, exist_ok=True)
+            try:
+                ix = self._index_for_writing()
+            except SearchUnavailable:
+                ix = None
+            if ix is None or ix.schema.names() != schema().names():
+                _remove_index_files(self.directory)
+                ix = whoosh_index.create_in(str(self.directory), schema(), indexname=INDEX_NAME)
+            writer = ix.writer(procs=1, limitmb=256)
+            count = 0
+            try:
+                for doc in docs:
+                    writer.add_document(**_fields(doc))
+                    count += 1
+                    if progress is not None:
+                        progress(1)
+                writer.commit(mergetype=CLEAR)
+            except BaseException:
+                writer.cancel()
+                raise
+            return count
+
+
+def _remove_index_files(directory: Path) -> None:
+    for path in directory.iterdir():
+        if path.name.startswith(("_" + INDEX_NAME, INDEX_NAME)) or path.suffix in (".seg", ".toc", ".pst"):
+            path.unlink(missing_ok=True)
+
+
+def _text(value) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else str(value)

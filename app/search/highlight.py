@@ -1,0 +1,118 @@
+"""Snippets: the passage of an opinion's best-matching section around the query's hits, escaped,
+with each hit in ``<mark>`` (adjacent hits merged into one mark).
+
+The same for every backend and for both kinds of reader: the service passes the anonymized
+sections or, to readers who may see the case, the full ones. A hit is a word or phrase of the query
+as a chain of consecutive units (the same rule as the index), so what is marked is what matched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import escape
+
+from app.search.analysis import normalize, unit_spans
+
+SNIPPET_CHARS = 120
+LEAD_CHARS = 24  # context kept before the first hit
+
+
+@dataclass(frozen=True)
+class Snippet:
+    html: str
+    section: str | None  # the field the passage is from
+    hits: int
+
+
+def _chains(phrases: list[str]) -> list[list[str]]:
+    chains = []
+    for phrase in phrases:
+        units = [unit for unit, _, _, _ in unit_spans(normalize(phrase))]
+        if units:
+            chains.append(units)
+    return chains
+
+
+def find_hits(text: str, phrases: list[str]) -> list[tuple[int, int, int]]:
+    """(start, end, phrase index) of every occurrence of a phrase in ``text`` (offsets as written)."""
+    spans = unit_spans(text)
+    if not spans:
+        return []
+    by_unit: dict[str, list[int]] = {}
+    for i, (unit, _, _, _) in enumerate(spans):
+        by_unit.setdefault(unit, []).append(i)
+    hits = []
+    for index, chain in enumerate(_chains(phrases)):
+        for i in by_unit.get(chain[0], ()):
+            j = i
+            for unit in chain[1:]:
+                j += 1
+                if j >= len(spans) or spans[j][0] != unit or spans[j][1] != spans[j - 1][1] + 1:
+                    break
+            else:
+                hits.append((spans[i][2], spans[j][3], index))
+    return sorted(hits)
+
+
+def _merged(hits: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end, _ in hits:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def _window(text: str, hits: list[tuple[int, int, int]], width: int) -> tuple[int, int]:
+    """The window of ``width`` characters holding the most distinct phrases, starting a little before its first hit."""
+    best, best_score = 0, (-1, -1)
+    for i, (start, _, _) in enumerate(hits):
+        inside = [h for h in hits[i:] if h[1] <= start + width]
+        score = (len({h[2] for h in inside}), len(inside))
+        if score > best_score:
+            best, best_score = start, score
+    begin = max(0, best - LEAD_CHARS)
+    line_start = text.rfind("\n", 0, best) + 1
+    begin = max(begin, line_start) if best - line_start < LEAD_CHARS * 2 else begin
+    return begin, min(len(text), begin + width)
+
+
+def render(text: str, begin: int, end: int, marks: list[tuple[int, int]]) -> str:
+    out, cursor = [], begin
+    for start, stop in marks:
+        start, stop = max(start, begin), min(stop, end)
+        if stop <= start:
+            continue
+        out.append(str(escape(text[cursor:start])))
+        out.append(f"<mark>{escape(text[start:stop])}</mark>")
+        cursor = stop
+    out.append(str(escape(text[cursor:end])))
+    body = "".join(out).replace("\n", " ")
+    return ("……" if begin > 0 else "") + body + ("……" if end < len(text) else "")
+
+
+def snippet(sections: dict[str, str], phrases: list[str], order: tuple[str, ...],
+            width: int = SNIPPET_CHARS) -> Snippet:
+    """The best passage of ``sections`` (by distinct phrases matched, then hits, then ``order``);
+    without hits, the opening of the first non-empty section in ``order``."""
+    best: tuple[tuple[int, int, int], str, list] | None = None
+    if phrases:
+        for rank, name in enumerate(order):
+            text = sections.get(name) or ""
+            hits = find_hits(text, phrases) if text else []
+            if hits:
+                key = (len({h[2] for h in hits}), len(hits), -rank)
+                if best is None or key > best[0]:
+                    best = (key, name, hits)
+    if best is None:
+        name = next((n for n in order if (sections.get(n) or "").strip()), None)
+        if name is None:
+            return Snippet("", None, 0)
+        text = sections[name].strip()
+        return Snippet(render(text, 0, min(len(text), width), []), name, 0)
+    _, name, hits = best
+    text = sections[name]
+    begin, end = _window(text, hits, width)
+    return Snippet(render(text, begin, end, _merged(hits)), name, len(hits))
