@@ -512,6 +512,13 @@ UI_CASES += [
          body=lambda w, r: {"json": {"analysis": "依照《信访工作条例》第三十三条", "legal_basis": []}}),
     Case("GET", "/opinions/<int:opinion_id>", UI_VIEW(), path=DRAFT, label="(draft)"),
     Case("GET", "/opinions/<int:opinion_id>", UI_VIEW(), path=ISSUED, label="(issued)"),
+    # --- search pages: every signed-in user
+    Case("GET", "/search", E(LOGIN, 200, 200, 200, 200, 200)),
+    Case("GET", "/search", E(LOGIN, 200, 200, 200, 200, 200), body=lambda w, r: {"query_string": {"q": "征收", "year": "x"}},
+         label="(a bad filter is dropped)"),
+    Case("GET", "/opinions", E(LOGIN, 200, 200, 200, 200, 200)),
+    Case("GET", "/precedents/<int:opinion_id>", E(LOGIN, 200, 200, 200, 200, 200), path=ISSUED),
+    Case("GET", "/precedents/<int:opinion_id>", E(LOGIN, 404, 404, 404, 404, 404), path=DRAFT, label="(draft)"),
     Case("GET", "/opinions/<int:opinion_id>/preview", UI_VIEW(), path=DRAFT),
     Case("GET", "/opinions/<int:opinion_id>/versions", UI_VIEW(), path=DRAFT),
     Case("GET", "/opinions/<int:opinion_id>/pdf", UI_VIEW(), path=ISSUED),
