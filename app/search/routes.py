@@ -41,11 +41,8 @@ def _args() -> dict[str, str]:
 
 def _page(mode: str):
     args = _args()
-    if mode == "library" and "sort" not in args:
-        args_for_parse = {**request.args, "sort": "date"}
-    else:
-        args_for_parse = request.args
-    params = results.parse_params(args_for_parse, strict=False)
+    library_default = mode == "library" and "sort" not in args  # the library lists newest first
+    params = results.parse_params({**request.args, "sort": "date"} if library_default else request.args, strict=False)
     found, unavailable = None, None
     try:
         found = results.run(current_user, params)

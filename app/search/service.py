@@ -25,7 +25,7 @@ from app.cases.models import Case
 from app.consultations.models import Consultation
 from app.extensions import db
 from app.opinions.models import Opinion
-from app.search.backends.base import SearchBackend
+from app.search.backends.base import SearchBackend, SearchUnavailable
 from app.search.document import SearchDocument, cited_law_keys
 from app.search.models import OpinionSearchText
 from app.search.texts import build_search_text
@@ -60,6 +60,23 @@ def make_backend(config) -> SearchBackend:
 
     directory = config.get("SEARCH_INDEX_DIR") or str(Path(config["INSTANCE_DIR"]) / "search")
     return WhooshBackend(directory)
+
+
+def run(operation: Callable[[SearchBackend], object]):
+    """``operation(backend)``; a fresh installation's missing index is created empty on the way (there
+    is nothing to lose), while a lost index with opinions to hold stays an error until rebuilt."""
+    search = backend()
+    try:
+        return operation(search)
+    except SearchUnavailable:
+        if not hasattr(search, "clear") or _has_searchable_opinions():
+            raise
+        search.clear()
+        return operation(search)
+
+
+def _has_searchable_opinions() -> bool:
+    return db.session.scalar(select(Opinion.id).where(Opinion.status.in_(SEARCHABLE)).limit(1)) is not None
 
 
 # --------------------------------------------------------------------------- building documents

@@ -50,7 +50,7 @@ def schema() -> Schema:
         case_id=ID(),
         category=ID(sortable=True), tier=ID(sortable=True), province=ID(sortable=True), city=ID(),
         region=ID(), year=ID(sortable=True), conclusion=ID(sortable=True),
-        issued=NUMERIC(int, bits=32, sortable=True, signed=False),
+        issued=NUMERIC(int, bits=64, sortable=True, signed=False),  # date, then id: a total order
         recommendation=KEYWORD(commas=True), laws=KEYWORD(commas=True), cross_flags=KEYWORD(commas=True),
         superseded=ID(), fingerprint=STORED(),
         **text_fields,
@@ -62,7 +62,7 @@ def _fields(doc: SearchDocument) -> dict:
         "opinion_id": str(doc.opinion_id), "case_id": str(doc.case_id),
         "category": doc.category or "-", "tier": doc.tier or "-", "province": doc.province_code,
         "city": doc.city_code, "region": doc.region_code or "-", "year": str(doc.year),
-        "conclusion": doc.conclusion or "-", "issued": int(doc.issued_on.strftime("%Y%m%d")),
+        "conclusion": doc.conclusion or "-", "issued": _date_key(doc),
         "recommendation": ",".join(doc.recommendations), "laws": ",".join(doc.laws),
         "cross_flags": ",".join(doc.cross_flags), "superseded": "1" if doc.superseded else "0",
         "fingerprint": doc.fingerprint,
@@ -131,7 +131,10 @@ class WhooshBackend:
                reader.doc_count_all())
         if self._columns is not None and self._columns[0] == key:
             return self._columns[1]
-        columns = {facet: list(reader.column_reader(field)) for facet, field in _COLUMN_FACETS.items()}
+        if reader.doc_count_all() == 0:  # an empty index's reader has no columns
+            columns: dict[str, list] = {facet: [] for facet in _COLUMN_FACETS}
+        else:
+            columns = {facet: list(reader.column_reader(field)) for facet, field in _COLUMN_FACETS.items()}
         self._columns = (key, columns)
         return columns
 
@@ -159,13 +162,15 @@ class WhooshBackend:
             filt = filter_query(request.filters)
             mask = wq.Term("case_id", str(request.filters.exclude_case_id)) if request.filters.exclude_case_id else None
             top = request.offset + request.limit
-            if request.sort == "date":
+            if request.sort == "date" or not request.q.strip():  # no words to rank by: newest first
                 results = searcher.search(q, filter=filt, mask=mask, limit=top, sortedby="issued", reverse=True)
             else:
                 results = searcher.search(q, filter=filt, mask=mask, limit=top)
             docnums = set(results.docs()) if request.facets else set()
             total = len(results)
             hits = [Hit(int(hit["opinion_id"]), float(hit.score or 0.0)) for hit in results[request.offset:top]]
+            if request.sort != "date" and request.q.strip():  # equal scores: newer (then higher id) first
+                hits.sort(key=lambda h: (-round(h.score, 6), -h.opinion_id))
             facets = self._facets(searcher, docnums) if request.facets else {}
             return SearchPage(total, hits, facets)
 
@@ -212,11 +217,11 @@ class WhooshBackend:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _index_for_writing(self):
-        if whoosh_index.exists_in(str(self.directory), indexname=INDEX_NAME):
-            try:
+        try:
+            if whoosh_index.exists_in(str(self.directory), indexname=INDEX_NAME):
                 return whoosh_index.open_dir(str(self.directory), indexname=INDEX_NAME)
-            except Exception as exc:
-                raise SearchUnavailable("检索索引已损坏，请运行 flask search rebuild") from exc
+        except Exception as exc:  # an unreadable table of contents or segment
+            raise SearchUnavailable("检索索引已损坏") from exc
         return whoosh_index.create_in(str(self.directory), schema(), indexname=INDEX_NAME)
 
     def _pending_path(self) -> Path:
@@ -306,6 +311,10 @@ def _remove_index_files(directory: Path) -> None:
     for path in directory.iterdir():
         if path.name.startswith(("_" + INDEX_NAME, INDEX_NAME)) or path.suffix in (".seg", ".toc", ".pst"):
             path.unlink(missing_ok=True)
+
+
+def _date_key(doc: SearchDocument) -> int:
+    return int(doc.issued_on.strftime("%Y%m%d")) * 10_000_000 + doc.opinion_id % 10_000_000
 
 
 def _text(value) -> str:
