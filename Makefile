@@ -41,6 +41,7 @@ db: venv
 
 demo: db
 	$(BIN)/flask seed demo
+	$(BIN)/flask search rebuild
 
 lint: venv
 	$(BIN)/ruff check app expert_pool tests bench
