@@ -263,6 +263,7 @@ def test_rebuild_restores_identical_results_after_the_index_is_deleted_or_corrup
     assert_same_results([search(client, headers, **q) for q in queries], before)
     for path in directory.glob("*.toc"):
         path.write_bytes(b"\0garbage")
+    search_backend._forget_searcher()  # a worker that starts now (a warm one may answer from memory)
     assert client.get("/api/v1/search/opinions", headers=headers).status_code == 503
     result = runner.invoke(args=["search", "rebuild"])
     assert result.exit_code == 0, result.output

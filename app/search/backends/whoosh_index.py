@@ -10,8 +10,10 @@ time (a rebuild is running) appends its ids to ``pending.ids``; the next writer 
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -97,6 +99,7 @@ class WhooshBackend:
         self.directory = Path(directory)
         self.lock_timeout = lock_timeout
         self._columns: tuple[object, dict[str, list]] | None = None
+        self._local = threading.local()
 
     # ------------------------------------------------------------------ reading
 
@@ -116,13 +119,51 @@ class WhooshBackend:
 
     @contextmanager
     def _searcher(self):
-        ix = self._open()
+        """A searcher kept per thread and refreshed when a writer has committed since (opening the
+        index and its segments costs more than many searches)."""
+        cached = getattr(self._local, "searcher", None)
         try:
-            searcher = ix.searcher(weighting=BM25F())
-        except Exception as exc:
+            stamp = self._toc_stamp()
+            if cached is not None and getattr(self._local, "stamp", None) == stamp:
+                searcher = cached
+            else:  # first use, or a writer committed, or the index was replaced or removed since
+                searcher = self._open().searcher(weighting=BM25F())
+                self._local.stamp = stamp
+        except SearchUnavailable:
+            self._forget_searcher()
+            raise
+        except Exception as exc:  # deleted or corrupted segment files
+            self._forget_searcher()
             raise SearchUnavailable(f"检索索引无法读取：{exc.__class__.__name__}") from exc
-        with searcher:
+        if searcher is not cached:
+            if cached is not None:
+                cached.close()
+            self._local.searcher = searcher
+        try:
             yield searcher
+        except (OSError, ValueError, EOFError) as exc:  # files vanished or were overwritten mid-search
+            self._forget_searcher()
+            raise SearchUnavailable(f"检索索引读取失败：{exc.__class__.__name__}") from exc
+
+    def _toc_stamp(self) -> tuple:
+        """Identifies the committed index: its newest table of contents' name, inode and mtime (a
+        recreated index reuses generation numbers, so the name alone is not enough)."""
+        try:
+            tocs = [e for e in os.scandir(self.directory) if e.name.startswith(f"_{INDEX_NAME}_") and e.name.endswith(".toc")]
+        except FileNotFoundError:
+            return ()
+        if not tocs:
+            return ()
+        newest = max(tocs, key=lambda e: int(e.name[len(INDEX_NAME) + 2:-4] or 0))
+        info = newest.stat()
+        return newest.name, info.st_ino, info.st_mtime_ns, info.st_size
+
+    def _forget_searcher(self) -> None:
+        cached = getattr(self._local, "searcher", None)
+        self._local.searcher = None
+        if cached is not None:
+            with contextlib.suppress(Exception):
+                cached.close()
 
     def _column_values(self, searcher) -> dict[str, list]:
         """The facet columns as lists indexed by document number, cached per index generation."""
