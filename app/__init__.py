@@ -120,6 +120,7 @@ def _register_cli(app: Flask) -> None:
     from app.audit.cli import audit_cli
     from app.cli import seed_cli, users_cli
     from app.notifications.cli import outbox_cli
+    from app.pki.cli import pki_cli
     from app.search.cli import search_cli
 
     app.cli.add_command(users_cli)
@@ -127,3 +128,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(pki_cli)
