@@ -171,12 +171,12 @@ class _SealStamp(BaseStamp):
         return [f"q {_n(self.box.width)} 0 0 {_n(self.box.height)} 0 0 cm /Seal Do Q".encode()]
 
 
-def seal_box(signoff: Box, seal: SealImage) -> Box:
-    """GB/T 9704 7.3.5.1: the seal centred on the 成文日期, pressing on the 署名 and the date,
-    which sit below its centre."""
+def seal_box(signoff: Box, date: Box, seal: SealImage) -> Box:
+    """GB/T 9704 7.3.5.1: the seal centred on the 成文日期 (以成文日期为准居中), pressing on the 署名
+    and the date, which sit below its centre."""
     width = SEAL_WIDTH_PT
     height = width * seal.height / seal.width
-    cx = (signoff.x0 + signoff.x1) / 2
+    cx = (date.x0 + date.x1) / 2
     cy = signoff.y1  # the top of the 署名 line
     return Box(signoff.page, cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
 

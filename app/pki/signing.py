@@ -73,7 +73,7 @@ def sign_opinion(pdf: bytes, material: SigningMaterial, *, marks: IssueMarks | N
     field = fields.SigFieldSpec(FIELD_NAME)
     style = None
     if seal is not None and marks is not None:
-        box = seal_box(marks.signoff, seal)
+        box = seal_box(marks.signoff, marks.date, seal)
         field = fields.SigFieldSpec(FIELD_NAME, on_page=box.page, box=(box.x0, box.y0, box.x1, box.y1))
         style = SealStyle(seal=seal)
     meta = signers.PdfSignatureMetadata(
