@@ -8,8 +8,12 @@ the document (DocMDP: no changes allowed), so a viewer flags anything added afte
 
 from __future__ import annotations
 
+import asyncio
 import io
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -38,6 +42,19 @@ class SigningMaterial:
 
 
 _signers: dict[str, signers.SimpleSigner] = {}
+T = TypeVar("T")
+
+
+def without_event_loop(call: Callable[[], T]) -> T:
+    """``call()`` where no asyncio loop runs: pyHanko's synchronous API starts its own loop
+    (``asyncio.run``), which fails inside a running one (an async worker, Playwright's tests);
+    there it runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 def _asn1_cert(cert) -> asn1_x509.Certificate:
@@ -82,7 +99,7 @@ def sign_opinion(pdf: bytes, material: SigningMaterial, *, marks: IssueMarks | N
     pdf_signer = signers.PdfSigner(meta, simple_signer(material), stamp_style=style, new_field_spec=field)
     out = io.BytesIO()
     reserve = 2 * (RESERVE_BYTES + sum(len(crypto.cert_der(c)) for c in (material.cert, *material.chain)))  # hex digits
-    pdf_signer.sign_pdf(writer, output=out, bytes_reserved=reserve)
+    without_event_loop(lambda: pdf_signer.sign_pdf(writer, output=out, bytes_reserved=reserve))
     return out.getvalue()
 
 

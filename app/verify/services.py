@@ -31,6 +31,7 @@ from app.extensions import db
 from app.opinions.models import Opinion
 from app.pki import crypto, store
 from app.pki.models import IssuedSignature
+from app.pki.signing import without_event_loop
 from app.pki.stamping import format_code, normalize_code
 from app.search.models import OpinionSearchText
 from app.timeutil import local
@@ -141,7 +142,7 @@ def _signature_result(data: bytes, moment) -> str:
     try:
         context = ValidationContext(trust_roots=[asn1_x509.Certificate.load(a) for a in anchors], allow_fetching=False,
                                     moment=moment, best_signature_time=moment)
-        status = validate_pdf_signature(signature, context)
+        status = without_event_loop(lambda: validate_pdf_signature(signature, context))
     except (SignatureValidationError, ValueError, KeyError, TypeError) as err:
         log.info("signature validation failed: %s", err)
         return "tampered"

@@ -63,7 +63,7 @@ def test_pyhanko_validator_reports_valid_trusted_and_unmodified(pdf_bytes):
     assert status.modification_level == ModificationLevel.NONE
     assert status.docmdp_ok in (None, True)
     assert signature.field_name == FIELD_NAME
-    assert "/ETSI.CAdES.detached" == signature.sig_object["/SubFilter"]  # PAdES
+    assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
 
 
 @pytest.mark.skipif(shutil.which("pdfsig") is None, reason="poppler-utils not installed")
