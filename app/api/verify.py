@@ -6,9 +6,9 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from app.api.core import api_route
-from app.errors import TooLarge, ValidationFailed
+from app.errors import ValidationFailed
 from app.verify import services
-from app.verify.routes_common import MAX_PDF_BYTES, limit
+from app.verify.routes_common import limit, read_pdf
 
 
 @api_route("/verify", ["POST"], "验真：核验一份意见书 PDF（签名有效、与印发文件逐字节一致、是否被更正替代）；无需令牌",
@@ -18,7 +18,4 @@ def verify_pdf():
     upload = request.files.get("file")
     if upload is None:
         raise ValidationFailed({"file": "请上传要核验的 PDF 文件（multipart 字段 file）"})
-    data = upload.read(MAX_PDF_BYTES + 1)
-    if len(data) > MAX_PDF_BYTES:
-        raise TooLarge(f"文件超过 {MAX_PDF_BYTES // 1024 // 1024} MB")
-    return jsonify(services.verify_pdf(data).to_dict())
+    return jsonify(services.verify_pdf(read_pdf(upload)).to_dict())

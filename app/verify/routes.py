@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from app.errors import TooLarge
 from app.verify import services
 from app.verify.blueprint import bp
 from app.verify.forms import VerifyUploadForm
-from app.verify.routes_common import MAX_PDF_BYTES, limit
+from app.verify.routes_common import limit, read_pdf
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -18,10 +17,7 @@ def upload():
     form = VerifyUploadForm()
     verdict = None
     if form.validate_on_submit():
-        data = request.files["file"].read(MAX_PDF_BYTES + 1)
-        if len(data) > MAX_PDF_BYTES:
-            raise TooLarge(f"文件超过 {MAX_PDF_BYTES // 1024 // 1024} MB")
-        verdict = services.verify_pdf(data)
+        verdict = services.verify_pdf(read_pdf(request.files["file"]))
     status = 422 if form.is_submitted() and verdict is None else 200
     return render_template("verify/upload.html", form=form, verdict=verdict), status
 

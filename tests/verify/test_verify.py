@@ -131,12 +131,11 @@ def test_code_page_shows_the_public_record_and_no_personal_data(client, issued):
     assert issued.number in html and "南京市信访局" in html and "现行有效" in html
     case = issued.panel.case
     private = [PETITIONER, "13900000001", case.case_number, "征收补偿标准是否合法", "要求提高补偿标准", "张某",
-               "征收补偿决定书", world_agency := "南京市住房保障和房产局", *(e.name for e in issued.panel.experts),
+               "征收补偿决定书", "南京市住房保障和房产局", *(e.name for e in issued.panel.experts),
                "2022年1月", "补偿标准依据"]
     for value in private:
         assert value not in html, value
-    assert "刘某" in html or "法律审查意见书" in html  # the anonymized title
-    assert world_agency
+    assert "法律审查意见书" in html  # the title as anonymized at issue
     assert CASE_TITLE not in html
     assert client.get("/verify/ZZZZ-ZZZZ").status_code == 404
     assert client.get("/verify/not-a-code").status_code == 404
