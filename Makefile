@@ -40,6 +40,7 @@ db: venv
 	$(BIN)/flask db upgrade
 
 demo: db
+	$(BIN)/flask pki init
 	$(BIN)/flask seed demo
 	$(BIN)/flask search rebuild
 
