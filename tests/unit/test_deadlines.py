@@ -69,8 +69,8 @@ def test_working_days_left_and_states():
     assert D.state(date(2026, 9, 30), date(2026, 10, 10), t) == D.DUE_SOON
     assert D.state(date(2026, 10, 8), date(2026, 10, 8), t) == D.DUE_SOON
     assert D.state(date(2026, 10, 9), date(2026, 10, 8), t) == D.OVERDUE
-    assert D.state(date(2026, 10, 22), date(2026, 10, 8), t) == D.ESCALATED  # 9,10,12–16,19–21 = 10
-    assert D.state(date(2026, 10, 21), date(2026, 10, 8), t) == D.OVERDUE
+    assert D.state(date(2026, 10, 21), date(2026, 10, 8), t) == D.ESCALATED  # 9, Sat 10, 12–16, 19–21 = 10
+    assert D.state(date(2026, 10, 20), date(2026, 10, 8), t) == D.OVERDUE
     assert D.state(date(2026, 9, 1), None, t) is None
     assert D.thresholds_crossed(D.OVERDUE) == [D.DUE_SOON, D.OVERDUE]
     assert D.thresholds_crossed(D.ON_TRACK) == []
