@@ -13,10 +13,10 @@ extension      延长办理期限上限 (once, with reasons)            30      
 consultation   会商申请 → 出具法律审查意见 (target)               20      working
 =============  ===========================================  ======  ==========
 
-A rule counted in **calendar** days whose last day is not a working day ends on the next working
-day (期间届满的最后一日是法定节假日的，以节假日后的第一日为期间届满的日期): a 15-day period ending on
-the first day of the Spring Festival holiday ends when the offices open again. Turn it off per
-rule with ``roll_forward=False``. A rule counted in **working** days skips weekends and holidays
+The regulation counts its periods in calendar days and says nothing of holidays, so by default a
+calendar period simply ends on its last day. A rule may instead follow the procedural-law custom
+(期间届满的最后一日是法定节假日的，以节假日后的第一日为期间届满的日期) with ``roll_forward=True``:
+a 15-day period ending inside the Spring Festival holiday then ends when the offices reopen. A rule counted in **working** days skips weekends and holidays
 and counts make-up Saturdays (调休上班) as working days.
 
 Beyond the years the official schedule is known for, the weekday fallback of
@@ -46,7 +46,7 @@ class DeadlineRule:
     label: str
     days: int
     unit: str = CALENDAR
-    roll_forward: bool = True  # calendar rules only: a period ending on a holiday ends on the next working day
+    roll_forward: bool = False  # calendar rules only: a period ending on a holiday ends on the next working day
 
     def __post_init__(self) -> None:
         if self.unit not in UNITS:
@@ -102,7 +102,7 @@ def rules_from(overrides: Mapping[str, Mapping] | None = None) -> dict[str, Dead
 
 
 @lru_cache(maxsize=65536)
-def due_date(start: date, days: int, unit: str = CALENDAR, roll_forward: bool = True) -> DueDate:
+def due_date(start: date, days: int, unit: str = CALENDAR, roll_forward: bool = False) -> DueDate:
     """``days`` calendar or working days after ``start`` (cached: lists compute it per row)."""
     if unit == WORKING:
         due = workdays.add_working_days(start, days)
@@ -144,7 +144,7 @@ def thresholds_crossed(current: str | None) -> list[str]:
 
 
 @lru_cache(maxsize=4096)
-def latest_start_due_before(day: date, days: int, unit: str = CALENDAR, roll_forward: bool = True) -> date:
+def latest_start_due_before(day: date, days: int, unit: str = CALENDAR, roll_forward: bool = False) -> date:
     """The latest start date whose due date falls before ``day``: periods started on or before it
     are overdue on ``day``. Due dates never fall as the start moves later, so lists filter
     "overdue" in SQL on the start column (``start <= this``) instead of per row."""

@@ -27,15 +27,17 @@ def test_consultation_target_across_the_spring_festival_counts_both_make_up_satu
     assert due == D.DueDate(date(2026, 3, 12), None)
 
 
-def test_calendar_period_ending_in_the_spring_festival_ends_when_offices_reopen():
-    assert RULES["acceptance"].due(date(2026, 2, 1)).due_on == date(2026, 2, 24)  # 16 Feb is 初一's eve week
-    assert RULES["acceptance"].due(date(2026, 1, 30)).due_on == date(2026, 2, 14)  # the make-up Saturday works
-    no_roll = D.DeadlineRule("x", "x", 15, D.CALENDAR, roll_forward=False)
-    assert no_roll.due(date(2026, 2, 1)).due_on == date(2026, 2, 16)
+def test_calendar_period_ending_in_the_spring_festival():
+    # the regulation's calendar days: the period ends on its 15th day, holiday or not
+    assert RULES["acceptance"].due(date(2026, 2, 1)).due_on == date(2026, 2, 16)
+    rolling = D.rules_from({"acceptance": {"roll_forward": True}})["acceptance"]
+    assert rolling.due(date(2026, 2, 1)).due_on == date(2026, 2, 24)  # 16 Feb (除夕 eve week) → offices reopen
+    assert rolling.due(date(2026, 1, 30)).due_on == date(2026, 2, 14)  # the make-up Saturday is a working day
 
 
 def test_handling_period_ending_on_national_day_and_the_make_up_saturday():
-    assert RULES["handling"].due(date(2026, 8, 2)).due_on == date(2026, 10, 8)  # 1 Oct → after the holiday
+    assert RULES["handling"].due(date(2026, 8, 2)).due_on == date(2026, 10, 1)
+    assert D.due_date(date(2026, 8, 2), 60, D.CALENDAR, True).due_on == date(2026, 10, 8)  # rolled past 1–7 Oct
     # extension of 30 days on top of 60: 2026-08-12 + 90 = 10 Nov (Tue)
     assert RULES["handling"].due(date(2026, 8, 12), extra_days=30).due_on == date(2026, 11, 10)
     # 5 working days from Wed 30 Sep: 8, 9, Sat 10 (make-up), 12, 13 Oct
@@ -51,7 +53,7 @@ def test_a_year_beyond_the_holiday_data_falls_back_to_weekdays_with_a_warning():
     # Feb 2–4 (3), 5 and 8 holidays, 9–12 (7), 15–19 (12), 22–26 (17), Mar 1–3 (20)
     assert due.due_on == date(2027, 3, 3)
     assert due.warning and "2027" in due.warning and "调休" in due.warning
-    late = RULES["handling"].due(date(2027, 8, 2))  # 1 Oct 2027 (Fri) 国庆 → Sat, Sun → Mon 4 Oct
+    late = D.due_date(date(2027, 8, 2), 60, D.CALENDAR, True)  # 1 Oct 2027 (Fri) 国庆 → Sat, Sun → Mon 4 Oct
     assert late.due_on == date(2027, 10, 4) and late.warning
     # across the year boundary: the warning names only the unknown year
     cross = RULES["consultation"].due(date(2026, 12, 21))
@@ -76,12 +78,12 @@ def test_working_days_left_and_states():
     assert D.thresholds_crossed(D.ON_TRACK) == []
 
 
-@pytest.mark.parametrize("unit,days", [(D.CALENDAR, 15), (D.CALENDAR, 60), (D.WORKING, 20)])
-def test_latest_start_matches_the_rule_day_by_day(unit, days):
-    for day in (date(2026, 2, 24) + timedelta(days=k * 11) for k in range(30)):
-        cutoff = D.latest_start_due_before(day, days, unit)
-        assert D.due_date(cutoff, days, unit).due_on < day
-        assert D.due_date(cutoff + timedelta(days=1), days, unit).due_on >= day
+@pytest.mark.parametrize("unit,days,roll", [(D.CALENDAR, 15, False), (D.CALENDAR, 60, True), (D.WORKING, 20, False)])
+def test_latest_start_matches_the_rule_day_by_day(unit, days, roll):
+    for day in (date(2026, 1, 20) + timedelta(days=k * 7) for k in range(60)):
+        cutoff = D.latest_start_due_before(day, days, unit, roll)
+        assert D.due_date(cutoff, days, unit, roll).due_on < day
+        assert D.due_date(cutoff + timedelta(days=1), days, unit, roll).due_on >= day
 
 
 def test_due_on_or_before_is_the_last_date_within_the_working_days():
