@@ -119,8 +119,10 @@ def _register_cli(app: Flask) -> None:
     from app.audit.cli import audit_cli
     from app.cli import seed_cli, users_cli
     from app.notifications.cli import outbox_cli
+    from app.supervision.cli import supervision_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(audit_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(supervision_cli)

@@ -24,3 +24,4 @@ from app.opinions.models import (  # noqa: F401
     Opinion, OpinionComment, OpinionDissent, OpinionFeedback, OpinionFile, OpinionSignature, OpinionVersion,
 )
 from app.search.models import OpinionSearchText, SearchEntry  # noqa: F401
+from app.supervision.models import ExtensionRequest, SupervisionAlert, SupervisionNotice  # noqa: F401

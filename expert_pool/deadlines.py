@@ -16,7 +16,8 @@ consultation   会商申请 → 出具法律审查意见 (target)               
 The regulation counts its periods in calendar days and says nothing of holidays, so by default a
 calendar period simply ends on its last day. A rule may instead follow the procedural-law custom
 (期间届满的最后一日是法定节假日的，以节假日后的第一日为期间届满的日期) with ``roll_forward=True``:
-a 15-day period ending inside the Spring Festival holiday then ends when the offices reopen. A rule counted in **working** days skips weekends and holidays
+a 15-day period ending inside the Spring Festival holiday then ends when the offices reopen.
+A rule counted in **working** days skips weekends and holidays
 and counts make-up Saturdays (调休上班) as working days.
 
 Beyond the years the official schedule is known for, the weekday fallback of
@@ -161,4 +162,14 @@ def due_on_or_before(day: date, today: date, within: int) -> date:
     d = workdays.add_working_days(today, within) if within > 0 else today
     while not workdays.is_working_day(d + timedelta(days=1)):  # days off after it: as many working days left
         d += timedelta(days=1)
+    return d
+
+
+def escalation_due_cutoff(today: date, after: int) -> date:
+    """Items due on or before the returned date are overdue by ``after`` working days or more on
+    ``today`` (the :data:`ESCALATED` state), for filtering in SQL."""
+    d, count = today, 0
+    while count < after:
+        count += workdays.is_working_day(d)
+        d -= timedelta(days=1)
     return d

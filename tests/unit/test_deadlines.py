@@ -101,3 +101,12 @@ def test_rule_overrides_are_checked():
         D.rules_from({"handling": {"dayz": 1}})
     with pytest.raises(ValueError):
         D.rules_from({"handling": {"unit": "fortnights"}})
+
+
+def test_escalation_cutoff_agrees_with_the_state():
+    t = D.Thresholds(due_soon=3, escalate_after=10)
+    assert D.escalation_due_cutoff(date(2026, 10, 21), 10) == date(2026, 10, 8)
+    for today in (date(2026, 2, 2) + timedelta(days=k * 5) for k in range(70)):
+        cut = D.escalation_due_cutoff(today, 10)
+        assert D.state(today, cut, t) == D.ESCALATED
+        assert D.state(today, cut + timedelta(days=1), t) != D.ESCALATED
