@@ -12,6 +12,7 @@ from app.api import (  # noqa: F401  (register their routes)
     openapi,
     opinions,
     orgs,
+    supervision,
     taxonomy,
     users,
 )
