@@ -98,10 +98,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.meetings.routes import bp as meetings_bp
     from app.notifications.routes import bp as notifications_bp
     from app.opinions.routes import bp as opinions_bp
+    from app.supervision.routes import bp as supervision_bp
 
     csrf.exempt(api_bp)  # bearer-token API: no cookies, so no CSRF (api.md)
     blueprints = (main_bp, auth_bp, experts_bp, cases_bp, consultations_bp, meetings_bp, notifications_bp, opinions_bp,
-                  admin_bp, api_bp)
+                  supervision_bp, admin_bp, api_bp)
     for bp in blueprints:
         app.register_blueprint(bp)
 
