@@ -124,7 +124,7 @@ def seed(n_cases: int = 300, n_consultations: int = 120, rng_seed: int = 7, toda
                                      Consultation.office_id).where(Consultation.id > first_cons)
                               .order_by(Consultation.id)).all()
     members, opinions, escalations, ratings = [], [], [], []
-    for k, (con_id, case_id, status, created, office) in enumerate(cons):
+    for con_id, case_id, status, created, office in cons:
         for j, e in enumerate(rng.sample(expert_ids, 3)):
             members.append({"consultation_id": con_id, "expert_id": e, "role": "chair" if j == 0 else "member",
                             "status": rng.choice(("invited", "accepted", "accepted", "declined"))})

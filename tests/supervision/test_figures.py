@@ -233,7 +233,7 @@ def test_lists_and_exports_hold_nothing_outside_the_jurisdiction(client, db, log
 
 
 def test_tables_export_with_chinese_headers(client, db, login, seeded, freeze_clock):
-    o, users = seeded
+    _, users = seeded
     freeze_clock(datetime.combine(TODAY, time(9), SHANGHAI).astimezone(UTC))
     login(users["officer_js"])
     charts = charts_of(client, {})
