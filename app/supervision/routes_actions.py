@@ -15,7 +15,7 @@ from app.supervision import queries as Q
 from app.supervision import rules as R
 from app.supervision import services
 from app.supervision.blueprint import bp
-from app.supervision.routes_common import form_payload
+from app.supervision.routes_common import form_payload, require_viewer
 from app.transactions import ui_action
 
 
@@ -35,6 +35,7 @@ def case_deadlines(case) -> list[Q.Item]:
 
 def render_case(case_id: int, errors: dict | None = None, form: str = "", status: int = 200):
     case = get_visible_case(current_user, case_id)
+    require_viewer()
     return render_template(
         "supervision/case.html", case=case, deadlines=case_deadlines(case), extensions=services.extensions_of(case.id),
         notices=services.notices_of(case.id), can_request=perm.can_request_extension(current_user, case),

@@ -101,7 +101,13 @@ def get_extension(user, extension_id: int) -> ExtensionRequest:
     if row is None:
         raise NotFound("延期申请不存在")
     get_visible_case(user, row.case_id)  # 404 when the case is not visible
+    _viewer(user)
     return row
+
+
+def _viewer(user) -> None:
+    if not perm.can_view_supervision(user):
+        raise Forbidden("无权查看督办信息")
 
 
 def decide_extension(user, extension_id: int, payload: dict) -> ExtensionRequest:
@@ -188,6 +194,7 @@ def get_notice(user, notice_id: int) -> SupervisionNotice:
     if notice is None:
         raise NotFound("督办单不存在")
     get_visible_case(user, notice.case_id)
+    _viewer(user)
     return notice
 
 
