@@ -72,16 +72,16 @@ def build(user, f: Q.Filters, region_arg: str, today: date) -> list[Chart]:
         _link(args, "cases", status="open"), _link(args, "cases", status="open", overdue="1"),
         _link(args, "cases", status="closed")])]))
 
-    backlog = S.backlog_by_status(user, f)
+    backlog = S.backlog_by_status(user, f, today)
     charts.append(Chart("backlog", "未办结积案（按状态）", [CASE_STATUSES[s] for s in backlog], [Series(
         "积案数", list(backlog.values()), [_link(args, "cases", status=s, backlog="1") for s in backlog])], first_header="状态"))
 
-    by_cat = S.open_by_category(user, f)
+    by_cat = S.open_by_category(user, f, today)
     charts.append(Chart("category", "未办结事项（按问题类别）", [CATEGORIES[c] for c in by_cat], [Series(
         "件数", list(by_cat.values()), [_link(args, "cases", status="open", category=c) for c in by_cat])],
         first_header="问题类别", horizontal=True))
 
-    by_region = S.open_by_region(user, f)
+    by_region = S.open_by_region(user, f, today)
     charts.append(Chart("region", "未办结事项（按地区）", [regions.name(r) for r in by_region], [Series(
         "件数", list(by_region.values()), [_link(args, "cases", status="open", region_code=r) for r in by_region])],
         first_header="地区", horizontal=True))
@@ -94,7 +94,7 @@ def build(user, f: Q.Filters, region_arg: str, today: date) -> list[Chart]:
                COLORS[st]) for st in Q.STATES], first_header="期限类型",
         note=f"即将到期：{th.due_soon} 个工作日内到期；超期 {th.escalate_after} 个工作日以上提请上级督办（超期含提级）"))
 
-    cons = S.consultations_by_status(user, f)
+    cons = S.consultations_by_status(user, f, today)
     charts.append(Chart("consultations", "会商（按阶段）", [CONSULTATION_STATUSES[s] for s in cons], [Series(
         "会商数", list(cons.values()), [_link(args, "consultations", status=s) for s in cons])], first_header="阶段"))
 

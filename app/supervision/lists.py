@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
 from app.cases.models import CASE_STATUSES, Case
 from app.consultations.models import CONSULTATION_STATUSES, Consultation, Escalation
@@ -26,6 +26,7 @@ from app.extensions import db
 from app.opinions.models import Opinion
 from app.supervision import queries as Q
 from app.supervision import stats as S
+from app.supervision.queries import count_rows
 from app.timeutil import local
 from expert_pool import regions
 from expert_pool.codes import CATEGORIES, POOL_TIERS
@@ -148,7 +149,7 @@ def _case_select(user, f: Q.Filters, args, today: date) -> tuple[Select, str]:
 
 
 def _paged(stmt: Select, page: int, per_page: int, everything: bool) -> tuple[list, int]:
-    total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
+    total = count_rows(stmt)
     if not everything:
         stmt = stmt.limit(per_page).offset((page - 1) * per_page)
     return list(db.session.execute(stmt).scalars()), total

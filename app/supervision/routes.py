@@ -9,7 +9,7 @@ from flask import Response, render_template, request
 from flask_login import current_user, login_required
 
 from app import clock
-from app.errors import ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.paging import parse_paging
 from app.supervision import dashboard, exports
 from app.supervision import lists as L
@@ -41,9 +41,15 @@ def _drill_args() -> dict[str, str]:
     return {k: request.args[k] for k in DRILL_ARGS if request.args.get(k)}
 
 
+def _known(what: str) -> None:
+    if what not in L.WHATS:
+        raise NotFound("没有这种明细")
+
+
 @bp.route("/list/<what>")
 def drill(what: str):
     require_viewer()
+    _known(what)
     f, args, errors = page_filters()
     page, per_page = parse_paging(request.args, per_page=50, choices=(50,))
     try:
@@ -63,6 +69,7 @@ def _seg_args() -> dict[str, str]:
 @bp.route("/list/<what>/export")
 def drill_export(what: str):
     require_viewer()
+    _known(what)
     f, _, _ = page_filters()
     return ui_action(lambda: exports.export_list(current_user, what, f, _seg_args(), clock.today()),
                      to=lambda e: Response(e.content, mimetype=e.mimetype,

@@ -10,6 +10,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import g, has_request_context
 from sqlalchemy import and_, case as sql_case, func, select
 
 from app.cases.models import CASE_STATUSES, Case
@@ -23,11 +24,12 @@ from app.consultations.models import (
     ExpertRating,
     PanelMember,
 )
-from app.consultations.permissions import visible_consultations_clause
 from app.experts.models import Expert
 from app.extensions import db
 from app.opinions.models import Opinion, OpinionFeedback
+from app import clock
 from app.supervision import queries as Q
+from app.supervision import rules as R
 from expert_pool import deadlines as D
 from expert_pool import regions
 from expert_pool.codes import CATEGORIES, POOL_TIERS
@@ -50,7 +52,8 @@ def case_scope(user, f: Q.Filters):
 
 
 def consultation_scope(user, f: Q.Filters):
-    clauses = [visible_consultations_clause(user)]
+    """Consultations (joined with their case) in ``user``'s view and the filters."""
+    clauses = [Q.joined_consultations_clause(user)]
     if f.region_code:
         clauses.append(Case.region_code.startswith(f.region_code))
     if f.category:
@@ -67,35 +70,67 @@ def _pairs(stmt) -> dict:
 
 
 # --------------------------------------------------------------------------- case figures
+# One pass over the cases in scope gives every case figure: counts grouped by status, backlog flag,
+# category and city, with the deadline windows of the handling and acceptance periods summed in.
+
+
+def _memo(key: tuple, compute):
+    """Figures computed once per request (the dashboard, its tables and the API share them)."""
+    cache = g.setdefault("_supervision_figures", {}) if has_request_context() else {}
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def case_groups(user, f: Q.Filters, today: date) -> list:
+    def compute():
+        th = R.thresholds()
+        windows = {st: Q.window_for(st, today, th) for st in Q.STATES}
+        flags = []
+        for kind in ("case", "case_acceptance"):
+            extra = Case.accepted_on.is_(None) if kind == "case_acceptance" else Case.due_date.is_not(None)
+            flags += [func.count(sql_case((and_(extra, Q.window_clause(kind, windows[st])), 1))) for st in Q.STATES]
+        stmt = (select(Case.status, Case.is_backlog, Case.category, Case.region_code, func.count(),
+                       func.count(sql_case((Case.due_date < today, 1))), *flags)
+                .where(case_scope(user, f)).group_by(Case.status, Case.is_backlog, Case.category, Case.region_code))
+        return db.session.execute(stmt).all()
+
+    return _memo(("cases", getattr(user, "id", None), f, today), compute)
 
 
 def case_counts(user, f: Q.Filters, today: date) -> dict:
-    scope = case_scope(user, f)
-    is_open = Case.status != CLOSED
-    row = db.session.execute(select(
-        func.count(sql_case((is_open, 1))),
-        func.count(sql_case((and_(is_open, Case.due_date < today), 1))),
-        func.count(sql_case((Case.status == CLOSED, 1))),
-    ).where(scope)).one()
-    return {"open": int(row[0]), "overdue": int(row[1]), "closed": int(row[2])}
+    out = {"open": 0, "overdue": 0, "closed": 0}
+    for status, _, _, _, n, overdue, *_ in case_groups(user, f, today):
+        if status == CLOSED:
+            out["closed"] += n
+        else:
+            out["open"] += n
+            out["overdue"] += overdue
+    return out
 
 
-def backlog_by_status(user, f: Q.Filters) -> dict:
-    counts = _pairs(select(Case.status, func.count()).where(case_scope(user, f), Case.is_backlog.is_(True),
-                                                            Case.status != CLOSED).group_by(Case.status))
-    return {s: counts.get(s, 0) for s in CASE_STATUSES if s != CLOSED}
+def backlog_by_status(user, f: Q.Filters, today: date | None = None) -> dict:
+    out = {s: 0 for s in CASE_STATUSES if s != CLOSED}
+    for status, backlog, _, _, n, *_ in case_groups(user, f, today or clock.today()):
+        if status != CLOSED and backlog:
+            out[status] += n
+    return out
 
 
-def open_by_category(user, f: Q.Filters) -> dict:
-    counts = _pairs(select(Case.category, func.count()).where(case_scope(user, f), Case.status != CLOSED)
-                    .group_by(Case.category))
+def open_by_category(user, f: Q.Filters, today: date | None = None) -> dict:
+    counts: dict[str, int] = {}
+    for status, _, category, _, n, *_ in case_groups(user, f, today or clock.today()):
+        if status != CLOSED:
+            counts[category] = counts.get(category, 0) + n
     return {c: counts[c] for c in CATEGORIES if counts.get(c)}
 
 
-def open_by_region(user, f: Q.Filters) -> dict:
-    city = city_expr()
-    counts = _pairs(select(city, func.count()).where(case_scope(user, f), Case.status != CLOSED).group_by(city))
-    return {f"{k}00": n for k, n in sorted(counts.items())}
+def open_by_region(user, f: Q.Filters, today: date | None = None) -> dict:
+    counts: dict[str, int] = {}
+    for status, _, _, code, n, *_ in case_groups(user, f, today or clock.today()):
+        if status != CLOSED:
+            counts[region_group(code)] = counts.get(region_group(code), 0) + n
+    return dict(sorted(counts.items()))
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -103,15 +138,38 @@ def open_by_region(user, f: Q.Filters) -> dict:
 
 def deadline_counts(user, f: Q.Filters, today: date) -> dict:
     """{kind: {"due_soon": n, "overdue": n, "escalated": n}} (overdue includes escalated)."""
-    return {kind: {state: Q.count_items(user, (kind,), state, today, f) for state in Q.STATES} for kind in Q.SELECTS}
+    out = {kind: dict.fromkeys(Q.STATES, 0) for kind in Q.SELECTS}
+    for status, _, _, _, _, _, *flags in case_groups(user, f, today):
+        if status == CLOSED:
+            continue
+        for i, st in enumerate(Q.STATES):
+            out["case"][st] += flags[i]
+            out["case_acceptance"][st] += flags[len(Q.STATES) + i]
+    for status, _, *flags in consultation_groups(user, f, today):
+        if status in Q.OPEN_CONSULTATION:
+            for i, st in enumerate(Q.STATES):
+                out["consultation"][st] += flags[i]
+    out["supervision_notice"] = Q.state_counts(user, "supervision_notice", today, f)
+    return out
 
 
 # --------------------------------------------------------------------------- consultations and opinions
 
 
-def consultations_by_status(user, f: Q.Filters) -> dict:
-    counts = _pairs(select(Consultation.status, func.count()).join(Case, Case.id == Consultation.case_id)
-                    .where(consultation_scope(user, f)).group_by(Consultation.status))
+def consultation_groups(user, f: Q.Filters, today: date) -> list:
+    """(status, count, due-soon, overdue, escalated) of the consultations in scope, in one pass."""
+    def compute():
+        th = R.thresholds()
+        flags = [func.count(sql_case((Q.window_clause("consultation", Q.window_for(st, today, th)), 1)))
+                 for st in Q.STATES]
+        return db.session.execute(select(Consultation.status, func.count(), *flags).join(Case, Case.id == Consultation.case_id)
+                                  .where(consultation_scope(user, f)).group_by(Consultation.status)).all()
+
+    return _memo(("consultations", getattr(user, "id", None), f, today), compute)
+
+
+def consultations_by_status(user, f: Q.Filters, today: date | None = None) -> dict:
+    counts = {status: n for status, n, *_ in consultation_groups(user, f, today or clock.today())}
     return {s: counts.get(s, 0) for s in CONSULTATION_STATUSES}
 
 
@@ -183,10 +241,10 @@ def expert_workload(user, f: Q.Filters, limit: int = 20) -> list[ExpertLoad]:
     """Experts seated (invited or accepted) on open consultations in scope, busiest first, with
     their average rating over the consultations in scope."""
     seat = and_(PanelMember.role.in_(SEATED_ROLES), PanelMember.status.in_(HOLDING_STATUSES))
+    open_ids = (select(Consultation.id).join(Case, Case.id == Consultation.case_id)
+                .where(consultation_scope(user, f), Consultation.status.in_(OPEN_SEAT_CONSULTATIONS)))
     loads = db.session.execute(
-        select(PanelMember.expert_id, func.count()).join(Consultation, Consultation.id == PanelMember.consultation_id)
-        .join(Case, Case.id == Consultation.case_id)
-        .where(consultation_scope(user, f), seat, Consultation.status.in_(OPEN_SEAT_CONSULTATIONS))
+        select(PanelMember.expert_id, func.count()).where(PanelMember.consultation_id.in_(open_ids), seat)
         .group_by(PanelMember.expert_id).order_by(func.count().desc(), PanelMember.expert_id).limit(limit)).all()
     if not loads:
         return []
@@ -208,12 +266,12 @@ def overview(user, f: Q.Filters, today: date) -> dict:
     times = request_to_opinion_days(user, f)
     return {
         "cases": case_counts(user, f, today),
-        "consultations": {"by_status": consultations_by_status(user, f)},
+        "consultations": {"by_status": consultations_by_status(user, f, today)},
         "request_to_opinion_days": {"median": times["median"], "p90": times["p90"]},
         "adoption_rate": rates["adoption_rate"],
         "resolution_rate": rates["resolution_rate"],
-        "by_category": open_by_category(user, f),
-        "by_region": open_by_region(user, f),
+        "by_category": open_by_category(user, f, today),
+        "by_region": open_by_region(user, f, today),
     }
 
 
