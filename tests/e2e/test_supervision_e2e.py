@@ -4,6 +4,7 @@ exports it; the agency opens its 督办单 and replies."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import UTC, date, datetime, time
 
@@ -57,7 +58,8 @@ def test_officer_drills_into_overdue_and_exports_then_agency_replies(page, brows
     expect(page.locator("table[data-list]")).not_to_contain_text("期限内事项")
     with page.expect_download() as info:
         page.locator("[data-export=list]").click()
-    ws = load_workbook(info.value.path()).active
+    with open(info.value.path(), "rb") as fh:  # the download's temporary name has no .xlsx suffix
+        ws = load_workbook(io.BytesIO(fh.read())).active
     data = list(ws.iter_rows(min_row=2, values_only=True))
     assert len(data) == 2 and {r[1] for r in data} == {"超期的征收补偿事项", "另一件超期事项"}
     assert page.problems == []
