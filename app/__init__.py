@@ -100,11 +100,12 @@ def _register_blueprints(app: Flask) -> None:
     from app.opinions.routes import bp as opinions_bp
     from app.pki.routes import bp as pki_bp
     from app.search.routes import bp as search_bp
+    from app.supervision.routes import bp as supervision_bp
     from app.verify.routes import bp as verify_bp
 
     csrf.exempt(api_bp)  # bearer-token API: no cookies, so no CSRF (api.md)
     blueprints = (main_bp, auth_bp, experts_bp, cases_bp, consultations_bp, meetings_bp, notifications_bp, opinions_bp,
-                  search_bp, admin_bp, pki_bp, verify_bp, api_bp)
+                  search_bp, supervision_bp, admin_bp, pki_bp, verify_bp, api_bp)
     for bp in blueprints:
         app.register_blueprint(bp)
 
@@ -124,6 +125,7 @@ def _register_cli(app: Flask) -> None:
     from app.notifications.cli import outbox_cli
     from app.pki.cli import pki_cli
     from app.search.cli import search_cli
+    from app.supervision.cli import supervision_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
@@ -131,3 +133,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(outbox_cli)
     app.cli.add_command(search_cli)
     app.cli.add_command(pki_cli)
+    app.cli.add_command(supervision_cli)

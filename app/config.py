@@ -72,6 +72,10 @@ class Config:
     SMTP_SSL = os.environ.get("SMTP_SSL", "0") == "1"
     SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "30"))
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    # Supervision (督办): deadline rule overrides as JSON, alert thresholds in working days.
+    SUPERVISION_RULES = os.environ.get("SUPERVISION_RULES", "")
+    SUPERVISION_DUE_SOON_DAYS = int(os.environ.get("SUPERVISION_DUE_SOON_DAYS", "3"))
+    SUPERVISION_ESCALATE_AFTER_DAYS = int(os.environ.get("SUPERVISION_ESCALATE_AFTER_DAYS", "10"))
     OUTBOX_BACKOFF_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_SECONDS", "60"))
     OUTBOX_BACKOFF_MAX_SECONDS = int(os.environ.get("OUTBOX_BACKOFF_MAX_SECONDS", "21600"))
     # Prepared document fonts (`python -m app.documents.fonts build`); default instance/fonts.

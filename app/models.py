@@ -26,3 +26,4 @@ from app.opinions.models import (  # noqa: F401
 from app.search.models import OpinionSearchText, SearchEntry  # noqa: F401
 from app.pki.models import IssuedSignature, OfficeSeal, SigningCertificate  # noqa: F401
 from app.ratelimit import RateCounter  # noqa: F401
+from app.supervision.models import ExtensionRequest, SupervisionAlert, SupervisionNotice  # noqa: F401

@@ -13,6 +13,7 @@ from app.api import (  # noqa: F401  (register their routes)
     opinions,
     orgs,
     search,
+    supervision,
     taxonomy,
     users,
     verify,

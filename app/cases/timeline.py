@@ -74,6 +74,13 @@ TIMELINE_ACTIONS: dict[str, str] = {
     "meeting_update": "修改会商会议",
     "meeting_cancel": "取消会商会议",
     "meeting_minutes": "记录会议纪要",
+    # supervision (督办)
+    "extension_request": "申请延长办理期限",
+    "extension_approve": "批准延期",
+    "extension_reject": "不批准延期",
+    "supervision_notice": "发出督办单",
+    "supervision_reply": "回复督办单",
+    "supervision_alert": "督办提醒",
 }
 
 TIMELINE_OBJECTS: dict[str, str] = {
@@ -93,6 +100,7 @@ TIMELINE_OBJECTS: dict[str, str] = {
     "feedback": "落实反馈",
     "rating": "专家评价",
     "notification": "通知",
+    "supervision_notice": "督办单",
 }
 
 # Actions that read as a verb followed by their object (上传附件, 受理会商申请); the others

@@ -2,7 +2,7 @@
 record (verification code) of each issued opinion, rate counters of the public verification
 
 Revision ID: 0009_authenticity
-Revises: 0006_precedent_search
+Revises: 0008_supervision
 Create Date: 2026-12-05 13:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 
 revision = '0009_authenticity'
-down_revision = '0006_precedent_search'
+down_revision = '0008_supervision'
 branch_labels = None
 depends_on = None
 

@@ -565,6 +565,68 @@ UI_CASES += [
          label="(empty form)"),
 ]
 
+# --- supervision (issue 10): deadlines, extensions, supervision notices, dashboards, exports and PDFs.
+# ``_extension``/``_notice`` make a pending extension request / an open notice on 南京's case.
+
+
+def _extension(w, role) -> int:
+    from app.supervision.models import ExtensionRequest
+
+    row = ExtensionRequest(case_id=w.case, days=10, reason="矩阵测试延期", status="pending")
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+def _notice(w, role) -> int:
+    from datetime import date
+
+    from app.supervision.models import SupervisionNotice
+
+    n = 900000 + next(_seq)
+    row = SupervisionNotice(case_id=w.case, office_id=w.nj, agency_id=w.agency, number=f"〔2026〕矩阵督{n}号",
+                            number_year=2026, number_seq=n, requirements="请办理", due_on=date(2026, 12, 31), status="open")
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
+SUPERVISION_VIEW = E(401, 200, 403, 200, 200, 200)
+UI_SUPERVISION_VIEW = E(LOGIN, 200, 403, 200, 200, 200)
+API_CASES += [
+    Case("GET", "/api/v1/deadlines", SUPERVISION_VIEW),
+    Case("GET", "/api/v1/stats/overview", SUPERVISION_VIEW),
+    Case("POST", "/api/v1/cases/<dbid:case_id>/extensions", E(401, 422, 403, 404, 403, 422), path=CASE, body=EMPTY,
+         label="(empty body)"),
+    Case("POST", "/api/v1/extensions/<dbid:extension_id>/decision", E(401, 403, 403, 404, 422, 422),
+         path={"extension_id": _extension}, body=EMPTY, label="(empty body)"),
+    Case("POST", "/api/v1/cases/<dbid:case_id>/supervision-notices", E(401, 403, 403, 404, 422, 422), path=CASE,
+         body=EMPTY, label="(empty body)"),
+    Case("GET", "/api/v1/supervision-notices/<dbid:notice_id>", E(401, 200, 403, 404, 200, 200),
+         path={"notice_id": _notice}),
+    Case("POST", "/api/v1/supervision-notices/<dbid:notice_id>/reply", E(401, 422, 403, 404, 403, 422),
+         path={"notice_id": _notice}, body=EMPTY, label="(empty body)"),
+]
+UI_CASES += [
+    Case("GET", "/supervision/", UI_SUPERVISION_VIEW),
+    Case("GET", "/supervision/list/<what>", UI_SUPERVISION_VIEW, path={"what": lambda w, r: "cases"}),
+    Case("GET", "/supervision/list/<what>/export", UI_SUPERVISION_VIEW, path={"what": lambda w, r: "deadlines"}),
+    Case("GET", "/supervision/tables/<name>/export", UI_SUPERVISION_VIEW, path={"name": lambda w, r: "cases"}),
+    Case("GET", "/supervision/bulletin.pdf", E(LOGIN, 403, 403, 200, 200, 200)),
+    Case("GET", "/supervision/cases/<dbid:case_id>", E(LOGIN, 200, 403, 404, 200, 200), path=CASE),
+    Case("POST", "/supervision/cases/<dbid:case_id>/extensions", E(LOGIN, 422, 403, 404, 403, 422), path=CASE,
+         body=_form(), label="(empty form)"),
+    Case("POST", "/supervision/extensions/<dbid:extension_id>/decision", E(LOGIN, 403, 403, 404, 422, 422),
+         path={"extension_id": _extension}, body=_form(), label="(empty form)"),
+    Case("POST", "/supervision/cases/<dbid:case_id>/notices", E(LOGIN, 403, 403, 404, 422, 422), path=CASE,
+         body=_form(), label="(empty form)"),
+    Case("GET", "/supervision/notices/<dbid:notice_id>", E(LOGIN, 200, 403, 404, 200, 200), path={"notice_id": _notice}),
+    Case("GET", "/supervision/notices/<dbid:notice_id>/pdf", E(LOGIN, 200, 403, 404, 200, 200),
+         path={"notice_id": _notice}),
+    Case("POST", "/supervision/notices/<dbid:notice_id>/reply", E(LOGIN, 422, 403, 404, 403, 422),
+         path={"notice_id": _notice}, body=_form(), label="(empty form)"),
+]
+
 CASES = API_CASES + UI_CASES
 
 # --------------------------------------------------------------------------- the routes that exist

@@ -39,10 +39,12 @@ FOREIGN_NAMES = ("周海燕", "杭州某小区", "杭州现场", "李秀英", "�
 # rule variable → the 杭州 object's world attribute
 HZ_OBJECTS = {"case_id": "hz_case", "consultation_id": "hz_cons", "meeting_id": "hz_meeting", "opinion_id": "hz_draft",
               "attachment_id": "hz_attachment", "comment_id": "hz_comment", "expert_id": "e_hz",
-              "conflict_id": "hz_conflict", "row_id": "hz_unavailability", "version": lambda w, r: 1}
+              "conflict_id": "hz_conflict", "row_id": "hz_unavailability", "version": lambda w, r: 1,
+              "extension_id": "hz_extension", "notice_id": "hz_notice"}
 # another 南京 agency's objects
 B_OBJECTS = {"case_id": "case_b", "consultation_id": "cons_b"}
-NOT_JURISDICTIONAL = {"org_id", "user_id", "notification_id", "filename", "code"}  # users/orgs/notifications: the matrix
+NOT_JURISDICTIONAL = {"org_id", "user_id", "notification_id", "filename", "code",  # users/orgs/notifications: the matrix
+                      "what", "name"}  # supervision lists and tables by name: the matrix (rows are scoped, tested in tests/supervision)
 
 
 def _vars(rule: str) -> set[str]:
@@ -188,3 +190,7 @@ def test_foreign_objects_unchanged(app, sworld):
     assert db.session.get(ConflictDeclaration, w.hz_conflict) is not None
     assert db.session.get(Unavailability, w.hz_unavailability) is not None
     assert db.session.get(Expert, w.e_hz).version == 1
+    from app.supervision.models import ExtensionRequest, SupervisionNotice
+
+    assert db.session.get(ExtensionRequest, w.hz_extension).status == "pending"
+    assert db.session.get(SupervisionNotice, w.hz_notice).status == "open"

@@ -59,8 +59,15 @@ def sworld(app, mworld):
         conflict = ConflictDeclaration(expert_id=w.e_hz, person_name="钱某", reason="同事")
         unav = Unavailability(expert_id=w.e_hz, start=datetime(2026, 12, 10, 9, tzinfo=SHANGHAI),
                               end=datetime(2026, 12, 10, 12, tzinfo=SHANGHAI), reason="出差")
-        _db.session.add_all([conflict, unav])
+        from app.supervision.models import ExtensionRequest, SupervisionNotice
+
+        extension = ExtensionRequest(case_id=case.id, days=10, reason="杭州延期", status="pending")
+        notice = SupervisionNotice(case_id=case.id, office_id=w.hz, agency_id=hz_agency.id, number="〔2026〕杭州信督1号",
+                                   number_year=2026, number_seq=1, requirements="请办理", due_on=date(2026, 12, 31),
+                                   status="open")
+        _db.session.add_all([conflict, unav, extension, notice])
         _db.session.commit()
+        w.hz_extension, w.hz_notice = extension.id, notice.id
         w.hz_agency, w.hz_case, w.hz_attachment, w.hz_cons = hz_agency.id, case.id, att.id, c.id
         w.hz_meeting, w.hz_draft, w.hz_comment = meeting.id, draft.id, comment.id
         w.hz_conflict, w.hz_unavailability = conflict.id, unav.id

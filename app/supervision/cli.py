@@ -1,0 +1,36 @@
+"""``flask supervision run [--today YYYY-MM-DD]``: the alerts job (cron-friendly, idempotent,
+safe to start on several servers at once — see :mod:`app.supervision.run`)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+
+import click
+from flask.cli import AppGroup
+
+from app import clock
+from app.extensions import db
+from app.supervision import run as supervision_run
+from app.timeutil import SHANGHAI
+
+supervision_cli = AppGroup("supervision", help="督办：期限提醒与超期提级。")
+
+
+@supervision_cli.command("run")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="按该日期判断（默认今天，Asia/Shanghai）。")
+def run_command(today: datetime | None) -> None:
+    """Flag due-soon and overdue items and notify once per threshold crossed."""
+    try:
+        if today is not None:
+            at = datetime.combine(today.date(), time(9), SHANGHAI).astimezone(UTC)
+            with clock.frozen(at):
+                report = supervision_run.run()
+        else:
+            report = supervision_run.run()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    for line in report.lines():
+        click.echo(line)

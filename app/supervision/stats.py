@@ -1,0 +1,282 @@
+"""Dashboard figures (统计): every figure is one SQL aggregate over what the user's jurisdiction
+covers (``visible_cases_clause`` / ``visible_consultations_clause``), filtered by period
+(registration / request date), region and category. The drill-down lists
+(:mod:`app.supervision.lists`) select exactly the rows each figure counts, with the same clauses.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask import g, has_request_context
+from sqlalchemy import and_, case as sql_case, func, select
+
+from app.cases.models import CASE_STATUSES, Case
+from app.cases.permissions import visible_cases_clause
+from app.consultations.models import (
+    CONSULTATION_STATUSES,
+    HOLDING_STATUSES,
+    SEATED_ROLES,
+    Consultation,
+    Escalation,
+    ExpertRating,
+    PanelMember,
+)
+from app.experts.models import Expert
+from app.extensions import db
+from app.opinions.models import Opinion, OpinionFeedback
+from app import clock
+from app.supervision import queries as Q
+from app.supervision import rules as R
+from expert_pool import deadlines as D
+from expert_pool import regions
+from expert_pool.codes import CATEGORIES, POOL_TIERS
+
+CLOSED = "closed"
+OPEN_SEAT_CONSULTATIONS = ("accepted", "panel_drawn", "scheduled", "deliberated")
+
+
+def region_group(code: str) -> str:
+    """The city (first four digits + 00) a region belongs to."""
+    return code[:4] + "00"
+
+
+def city_expr():
+    return func.substr(Case.region_code, 1, 4)
+
+
+def case_scope(user, f: Q.Filters):
+    return and_(visible_cases_clause(user), Q._case_filters(f))
+
+
+def consultation_scope(user, f: Q.Filters):
+    """Consultations (joined with their case) in ``user``'s view and the filters."""
+    clauses = [Q.joined_consultations_clause(user)]
+    if f.region_code:
+        clauses.append(Case.region_code.startswith(f.region_code))
+    if f.category:
+        clauses.append(Case.category == f.category)
+    if f.date_from:
+        clauses.append(Consultation.created_at >= Q._midnight(f.date_from))
+    if f.date_to:
+        clauses.append(Consultation.created_at < Q._midnight(f.date_to + timedelta(days=1)))
+    return and_(*clauses)
+
+
+def _pairs(stmt) -> dict:
+    return {k: int(n) for k, n in db.session.execute(stmt).all()}
+
+
+# --------------------------------------------------------------------------- case figures
+# One pass over the cases in scope gives every case figure: counts grouped by status, backlog flag,
+# category and city, with the deadline windows of the handling and acceptance periods summed in.
+
+
+def _memo(key: tuple, compute):
+    """Figures computed once per request (the dashboard, its tables and the API share them)."""
+    cache = g.setdefault("_supervision_figures", {}) if has_request_context() else {}
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def case_groups(user, f: Q.Filters, today: date) -> list:
+    def compute():
+        th = R.thresholds()
+        windows = {st: Q.window_for(st, today, th) for st in Q.STATES}
+        flags = []
+        for kind in ("case", "case_acceptance"):
+            extra = Case.accepted_on.is_(None) if kind == "case_acceptance" else Case.due_date.is_not(None)
+            flags += [func.count(sql_case((and_(extra, Q.window_clause(kind, windows[st])), 1))) for st in Q.STATES]
+        stmt = (select(Case.status, Case.is_backlog, Case.category, Case.region_code, func.count(),
+                       func.count(sql_case((Case.due_date < today, 1))), *flags)
+                .where(case_scope(user, f)).group_by(Case.status, Case.is_backlog, Case.category, Case.region_code))
+        return db.session.execute(stmt).all()
+
+    return _memo(("cases", getattr(user, "id", None), f, today), compute)
+
+
+def case_counts(user, f: Q.Filters, today: date) -> dict:
+    out = {"open": 0, "overdue": 0, "closed": 0}
+    for status, _, _, _, n, overdue, *_ in case_groups(user, f, today):
+        if status == CLOSED:
+            out["closed"] += n
+        else:
+            out["open"] += n
+            out["overdue"] += overdue
+    return out
+
+
+def backlog_by_status(user, f: Q.Filters, today: date | None = None) -> dict:
+    out = {s: 0 for s in CASE_STATUSES if s != CLOSED}
+    for status, backlog, _, _, n, *_ in case_groups(user, f, today or clock.today()):
+        if status != CLOSED and backlog:
+            out[status] += n
+    return out
+
+
+def open_by_category(user, f: Q.Filters, today: date | None = None) -> dict:
+    counts: dict[str, int] = {}
+    for status, _, category, _, n, *_ in case_groups(user, f, today or clock.today()):
+        if status != CLOSED:
+            counts[category] = counts.get(category, 0) + n
+    return {c: counts[c] for c in CATEGORIES if counts.get(c)}
+
+
+def open_by_region(user, f: Q.Filters, today: date | None = None) -> dict:
+    counts: dict[str, int] = {}
+    for status, _, _, code, n, *_ in case_groups(user, f, today or clock.today()):
+        if status != CLOSED:
+            counts[region_group(code)] = counts.get(region_group(code), 0) + n
+    return dict(sorted(counts.items()))
+
+
+# --------------------------------------------------------------------------- deadlines
+
+
+def deadline_counts(user, f: Q.Filters, today: date) -> dict:
+    """{kind: {"due_soon": n, "overdue": n, "escalated": n}} (overdue includes escalated)."""
+    out = {kind: dict.fromkeys(Q.STATES, 0) for kind in Q.SELECTS}
+    for status, _, _, _, _, _, *flags in case_groups(user, f, today):
+        if status == CLOSED:
+            continue
+        for i, st in enumerate(Q.STATES):
+            out["case"][st] += flags[i]
+            out["case_acceptance"][st] += flags[len(Q.STATES) + i]
+    for status, _, *flags in consultation_groups(user, f, today):
+        if status in Q.OPEN_CONSULTATION:
+            for i, st in enumerate(Q.STATES):
+                out["consultation"][st] += flags[i]
+    out["supervision_notice"] = Q.state_counts(user, "supervision_notice", today, f)
+    return out
+
+
+# --------------------------------------------------------------------------- consultations and opinions
+
+
+def consultation_groups(user, f: Q.Filters, today: date) -> list:
+    """(status, count, due-soon, overdue, escalated) of the consultations in scope, in one pass."""
+    def compute():
+        th = R.thresholds()
+        flags = [func.count(sql_case((Q.window_clause("consultation", Q.window_for(st, today, th)), 1)))
+                 for st in Q.STATES]
+        return db.session.execute(select(Consultation.status, func.count(), *flags).join(Case, Case.id == Consultation.case_id)
+                                  .where(consultation_scope(user, f)).group_by(Consultation.status)).all()
+
+    return _memo(("consultations", getattr(user, "id", None), f, today), compute)
+
+
+def consultations_by_status(user, f: Q.Filters, today: date | None = None) -> dict:
+    counts = {status: n for status, n, *_ in consultation_groups(user, f, today or clock.today())}
+    return {s: counts.get(s, 0) for s in CONSULTATION_STATUSES}
+
+
+def issued_opinions(user, f: Q.Filters):
+    """Issued, not superseded opinions of the consultations in scope (a correction replaces the original)."""
+    superseded = select(Opinion.supersedes_id).where(Opinion.supersedes_id.is_not(None), Opinion.issued_at.is_not(None))
+    return (select(Opinion.id).join(Consultation, Consultation.id == Opinion.consultation_id)
+            .join(Case, Case.id == Consultation.case_id)
+            .where(consultation_scope(user, f), Opinion.issued_at.is_not(None), Opinion.id.not_in(superseded)))
+
+
+def request_to_opinion_days(user, f: Q.Filters) -> dict:
+    """Days from the request to the issued opinion: median and 90th percentile (nearest rank)."""
+    ids = issued_opinions(user, f).subquery()
+    rows = db.session.execute(select(Consultation.created_at, Opinion.issued_at)
+                              .join(Opinion, Opinion.consultation_id == Consultation.id)
+                              .where(Opinion.id.in_(select(ids.c.id)))).all()
+    days = sorted((issued - created).total_seconds() / 86400 for created, issued in rows)
+    return {"count": len(days), "median": round(statistics.median(days), 1) if days else None,
+            "p90": round(percentile(days, 90), 1) if days else None}
+
+
+def percentile(values: list[float], p: float) -> float:
+    """Nearest-rank percentile of sorted ``values``."""
+    k = max(int(-(-p * len(values) // 100)) - 1, 0)
+    return values[min(k, len(values) - 1)]
+
+
+def latest_feedback(user, f: Q.Filters):
+    """(opinion_id, adopted, outcome) of the latest feedback on each issued opinion in scope."""
+    ids = issued_opinions(user, f).subquery()
+    last = (select(func.max(OpinionFeedback.id).label("id")).where(OpinionFeedback.opinion_id.in_(select(ids.c.id)))
+            .group_by(OpinionFeedback.opinion_id).subquery())
+    return select(OpinionFeedback.opinion_id, OpinionFeedback.adopted, OpinionFeedback.outcome).where(
+        OpinionFeedback.id.in_(select(last.c.id)))
+
+
+def feedback_rates(user, f: Q.Filters) -> dict:
+    """Adoption and 化解 (resolved) rates among issued opinions with feedback."""
+    issued = db.session.execute(select(func.count()).select_from(issued_opinions(user, f).subquery())).scalar_one()
+    fb = latest_feedback(user, f).subquery()
+    row = db.session.execute(select(func.count(), func.count(sql_case((fb.c.adopted.is_(True), 1))),
+                                    func.count(sql_case((fb.c.outcome == "resolved", 1))))).one()
+    with_fb, adopted, resolved = (int(v) for v in row)
+    return {"issued": int(issued), "with_feedback": with_fb, "adopted": adopted, "resolved": resolved,
+            "adoption_rate": round(adopted / with_fb, 4) if with_fb else None,
+            "resolution_rate": round(resolved / with_fb, 4) if with_fb else None}
+
+
+def escalations_by_tier(user, f: Q.Filters) -> dict:
+    """三跨三分离 escalations (上级专家库援助) by the tier they went to."""
+    counts = _pairs(select(Escalation.to_tier, func.count()).join(Consultation, Consultation.id == Escalation.consultation_id)
+                    .join(Case, Case.id == Consultation.case_id).where(consultation_scope(user, f))
+                    .group_by(Escalation.to_tier))
+    return {t: counts.get(t, 0) for t in POOL_TIERS}
+
+
+@dataclass
+class ExpertLoad:
+    expert_id: int
+    name: str
+    tier: str
+    open_seats: int
+    rating: float | None
+    ratings: int
+
+
+def expert_workload(user, f: Q.Filters, limit: int = 20) -> list[ExpertLoad]:
+    """Experts seated (invited or accepted) on open consultations in scope, busiest first, with
+    their average rating over the consultations in scope."""
+    seat = and_(PanelMember.role.in_(SEATED_ROLES), PanelMember.status.in_(HOLDING_STATUSES))
+    open_ids = (select(Consultation.id).join(Case, Case.id == Consultation.case_id)
+                .where(consultation_scope(user, f), Consultation.status.in_(OPEN_SEAT_CONSULTATIONS)))
+    loads = db.session.execute(
+        select(PanelMember.expert_id, func.count()).where(PanelMember.consultation_id.in_(open_ids), seat)
+        .group_by(PanelMember.expert_id).order_by(func.count().desc(), PanelMember.expert_id).limit(limit)).all()
+    if not loads:
+        return []
+    ids = [e for e, _ in loads]
+    ratings = {e: (float(a), int(n)) for e, a, n in db.session.execute(
+        select(ExpertRating.expert_id, func.avg(ExpertRating.score), func.count())
+        .join(Consultation, Consultation.id == ExpertRating.consultation_id).join(Case, Case.id == Consultation.case_id)
+        .where(consultation_scope(user, f), ExpertRating.expert_id.in_(ids)).group_by(ExpertRating.expert_id)).all()}
+    experts = {e.id: e for e in db.session.execute(select(Expert).where(Expert.id.in_(ids))).scalars()}
+    return [ExpertLoad(e, experts[e].name, experts[e].tier, int(n), round(ratings[e][0], 1) if e in ratings else None,
+                       ratings.get(e, (0, 0))[1]) for e, n in loads]
+
+
+# --------------------------------------------------------------------------- the API's overview
+
+
+def overview(user, f: Q.Filters, today: date) -> dict:
+    rates = feedback_rates(user, f)
+    times = request_to_opinion_days(user, f)
+    return {
+        "cases": case_counts(user, f, today),
+        "consultations": {"by_status": consultations_by_status(user, f, today)},
+        "request_to_opinion_days": {"median": times["median"], "p90": times["p90"]},
+        "adoption_rate": rates["adoption_rate"],
+        "resolution_rate": rates["resolution_rate"],
+        "by_category": open_by_category(user, f, today),
+        "by_region": open_by_region(user, f, today),
+    }
+
+
+def region_label(code: str) -> str:
+    return regions.name(code) or code
+
+
+STATE_ORDER = (D.DUE_SOON, D.OVERDUE, D.ESCALATED)
