@@ -25,7 +25,7 @@ from app.cases.models import Case
 from app.consultations.models import Consultation
 from app.extensions import db
 from app.opinions.models import Opinion
-from app.search.backends.base import SearchBackend
+from app.search.backends.base import SearchBackend, SearchUnavailable
 from app.search.document import SearchDocument, cited_law_keys
 from app.search.models import OpinionSearchText
 from app.search.texts import build_search_text
@@ -154,9 +154,12 @@ def _prepare(session: Session) -> None:
     docs = list(documents(sorted(ids)))
     deleted = sorted(ids - {d.opinion_id for d in docs})
     if search.transactional:
-        search.index(docs)
-        if deleted:
-            search.delete(deleted)
+        try:
+            search.index(docs)
+            if deleted:
+                search.delete(deleted)
+        except SearchUnavailable:  # the issue stands; the index is stale until rebuilt (``flask search check``)
+            log.exception("search index update failed for opinions %s", sorted(ids))
     else:
         session.info[_READY] = (docs, deleted, handled)
 

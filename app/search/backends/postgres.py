@@ -1,0 +1,293 @@
+"""PostgreSQL backend: full-text search in the database (``search_entries``), so several app servers
+share one search state and no server keeps an index of its own.
+
+Documents and queries are analysed in Python (``backends.tsv``: the same units, words and phrase
+rules as the Whoosh backend) and handed to PostgreSQL as quoted tsvector/tsquery literals; GIN finds
+the matches. Writes happen in the caller's transaction (``transactional``): an opinion is findable
+when the transaction that issues it commits, and not before. Reads run in a savepoint of the
+request's transaction, so a missing table answers ``SearchUnavailable`` without breaking the request.
+
+Speed at 100,000 opinions: counting and facets read only the small heap rows (filters are columns,
+two-unit words are single lexemes that GIN answers without rechecking positions); ranking
+(``ts_rank_cd``, which reads each tsvector) runs over the newest ``RANK_CANDIDATES`` matches only.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from contextlib import contextmanager
+from itertools import islice
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from app.extensions import db
+from app.search.backends.base import (
+    FACETS,
+    Filters,
+    Hit,
+    SearchPage,
+    SearchRequest,
+    SearchUnavailable,
+    SimilarRequest,
+)
+from app.search.analysis import segmenter
+from app.search.backends.tsv import RANK_WEIGHTS, any_of, tsquery_literal, tsvector_literal
+from app.search.document import SearchDocument
+
+log = logging.getLogger(__name__)
+
+RANK_CANDIDATES = 2000      # matches ranked by relevance: the newest ones
+SIMILAR_CANDIDATES = 1000
+REBUILD_BATCH = 200
+REBUILD_WORKERS = 4
+# ts_rank_cd normalization: divide by 1 + log(length), so long opinions do not win by length alone.
+RANK_NORMALIZATION = 1
+_WEIGHTS = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
+
+_COLUMNS = ("opinion_id", "case_id", "number", "category", "tier", "province_code", "city_code", "region_code",
+            "year", "issued_on", "conclusion", "recommendations", "laws", "cross_flags", "superseded", "fingerprint")
+_UPSERT = text(
+    f"INSERT INTO search_entries ({', '.join(_COLUMNS)}, tsv) "  # noqa: S608 (names from this module; values bound)
+    f"VALUES ({', '.join(':' + c for c in _COLUMNS)}, CAST(:tsv AS tsvector)) "
+    f"ON CONFLICT (opinion_id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_COLUMNS[1:], "tsv"))
+)
+# Facet → column; ``recommendation`` (an array) is counted through unnest.
+_FACET_COLUMNS = {"category": "category", "tier": "tier", "province": "province_code", "year": "year::text",
+                  "conclusion": "conclusion"}
+
+
+def row(doc: SearchDocument) -> dict:
+    """The ``search_entries`` row of a document, its tsvector as a literal."""
+    return {
+        "opinion_id": doc.opinion_id, "case_id": doc.case_id, "number": doc.number[:60], "category": doc.category,
+        "tier": doc.tier, "province_code": doc.province_code, "city_code": doc.city_code,
+        "region_code": doc.region_code, "year": doc.year, "issued_on": doc.issued_on, "conclusion": doc.conclusion,
+        "recommendations": list(doc.recommendations), "laws": list(doc.laws), "cross_flags": list(doc.cross_flags),
+        "superseded": doc.superseded, "fingerprint": doc.fingerprint, "tsv": tsvector_literal(doc.texts),
+    }
+
+
+def where(filters: Filters, params: dict) -> list[str]:
+    """SQL conditions for ``filters`` (values bound in ``params``), as the Whoosh backend reads them."""
+    conditions = []
+    for column, value in (("category", filters.category), ("tier", filters.tier), ("conclusion", filters.conclusion),
+                          ("year", filters.year)):
+        if value is not None and value != "":
+            conditions.append(f"{column} = :{column}")
+            params[column] = value
+    for column, value in (("recommendations", filters.recommendation), ("laws", filters.law)):
+        if value:
+            conditions.append(f"{column} @> ARRAY[CAST(:{column} AS text)]")
+            params[column] = value
+    if filters.region_code:
+        code = filters.region_code
+        column = "province_code" if code.endswith("0000") else "city_code" if code.endswith("00") else "region_code"
+        conditions.append(f"{column} = :region")
+        params["region"] = code
+    if filters.superseded is not None:
+        conditions.append("superseded = :superseded")
+        params["superseded"] = filters.superseded
+    if filters.exclude_case_id:
+        conditions.append("case_id <> :exclude_case_id")
+        params["exclude_case_id"] = filters.exclude_case_id
+    return conditions
+
+
+def _facet_sql(matched: str) -> str:
+    parts = [f"SELECT '{facet}' AS facet, {column} AS value, count(*) AS n FROM m GROUP BY 2"  # noqa: S608 (names from this module; values bound)
+             for facet, column in _FACET_COLUMNS.items()]
+    parts.append("SELECT 'recommendation', r, count(*) FROM m, unnest(m.recommendations) AS r GROUP BY 2")
+    parts.append("SELECT '', '', count(*) FROM m")
+    return (f"WITH m AS MATERIALIZED (SELECT category, tier, province_code, year, conclusion, recommendations "  # noqa: S608 (names from this module; values bound)
+            f"FROM search_entries WHERE {matched}) " + " UNION ALL ".join(parts))
+
+
+class PostgresBackend:
+    name = "postgresql"
+    transactional = True
+
+    # ------------------------------------------------------------------ reading
+
+    @contextmanager
+    def _reading(self):
+        """The request's connection inside a savepoint: an error (no table) rolls back to it only."""
+        try:
+            with db.session.begin_nested():
+                yield db.session.connection()
+        except (DBAPIError, SQLAlchemyError) as exc:
+            raise SearchUnavailable(f"全文检索表无法读取：{exc.__class__.__name__}") from exc
+
+    def available(self) -> bool:
+        try:
+            with self._reading() as conn:
+                conn.execute(text("SELECT tsv FROM search_entries LIMIT 1")).all()
+            return True
+        except SearchUnavailable:
+            return False
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        params: dict = {}
+        conditions = where(request.filters, params)
+        q = tsquery_literal(request.q) if request.q.strip() else None
+        if request.q.strip() and q is None:  # stop words or punctuation only
+            return SearchPage(0, [], {name: {} for name in FACETS})
+        if q is not None:
+            conditions.insert(0, "tsv @@ CAST(:q AS tsquery)")
+            params["q"] = q
+        matched = " AND ".join(conditions) or "TRUE"
+        with self._reading() as conn:
+            if request.facets:
+                facets, total = self._facets(conn, matched, params)
+            else:
+                facets = {}
+                total = conn.execute(text(f"SELECT count(*) FROM search_entries WHERE {matched}"), params).scalar_one()  # noqa: S608 (names from this module; values bound)
+            hits = self._hits(conn, request, matched, params, ranked=q is not None and request.sort != "date")
+        return SearchPage(total, hits, facets)
+
+    @staticmethod
+    def _facets(conn, matched: str, params: dict) -> tuple[dict[str, dict[str, int]], int]:
+        facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+        total = 0
+        rows = conn.execute(text(_facet_sql(matched)), params).all()
+        for facet, value, count in sorted(rows, key=lambda r: (r[0], -r[2], r[1] or "")):
+            if facet == "":
+                total = count
+            elif value not in (None, "", "-"):
+                facets[facet][value] = count
+        return facets, total
+
+    @staticmethod
+    def _hits(conn, request: SearchRequest, matched: str, params: dict, ranked: bool) -> list[Hit]:
+        page = {**params, "offset": request.offset, "limit": request.limit}
+        if not ranked:
+            sql = (f"SELECT opinion_id, 0.0 FROM search_entries WHERE {matched} "  # noqa: S608 (names from this module; values bound)
+                   f"ORDER BY issued_on DESC, opinion_id DESC OFFSET :offset LIMIT :limit")
+        else:
+            page["bound"] = max(RANK_CANDIDATES, request.offset + request.limit)
+            sql = (f"SELECT e.opinion_id, ts_rank_cd('{_WEIGHTS}', e.tsv, CAST(:q AS tsquery), {RANK_NORMALIZATION}) AS s "  # noqa: S608 (names from this module; values bound)
+                   f"FROM (SELECT opinion_id FROM search_entries WHERE {matched} "
+                   f"ORDER BY issued_on DESC, opinion_id DESC LIMIT :bound) c "
+                   f"JOIN search_entries e ON e.opinion_id = c.opinion_id "
+                   f"ORDER BY s DESC, e.issued_on DESC, e.opinion_id DESC OFFSET :offset LIMIT :limit")
+        return [Hit(int(i), float(s)) for i, s in conn.execute(text(sql), page)]
+
+    def similar(self, request: SimilarRequest) -> list[Hit]:
+        q = any_of(term for term, _ in request.terms)
+        if q is None and not request.laws:
+            return []
+        params: dict = {"q": q or "", "laws": list(request.laws), "category": request.category or "",
+                        "province": request.province_code or "", "bound": SIMILAR_CANDIDATES,
+                        "limit": request.limit}
+        found = []
+        if q is not None:
+            found.append("tsv @@ CAST(:q AS tsquery)")
+        if request.laws:
+            found.append("laws && CAST(:laws AS text[])")
+        conditions = [f"({' OR '.join(found)})"]
+        if request.exclude_case_id:
+            conditions.append("case_id <> :exclude_case_id")
+            params["exclude_case_id"] = request.exclude_case_id
+        rank = f"ts_rank('{_WEIGHTS}', e.tsv, CAST(:q AS tsquery), 1) * 10" if q is not None else "0"
+        sql = (f"SELECT e.opinion_id, {rank} "  # noqa: S608 (names from this module; values bound)
+               f"+ CASE WHEN e.category = :category THEN 1.5 ELSE 0 END "
+               f"+ CASE WHEN e.province_code = :province THEN 0.75 ELSE 0 END "
+               f"+ 0.5 * cardinality(ARRAY(SELECT unnest(e.laws) INTERSECT SELECT unnest(CAST(:laws AS text[])))) AS s "
+               f"FROM (SELECT opinion_id FROM search_entries WHERE {' AND '.join(conditions)} "
+               f"ORDER BY (category = :category) DESC, (province_code = :province) DESC, issued_on DESC, "
+               f"opinion_id DESC LIMIT :bound) c "
+               f"JOIN search_entries e ON e.opinion_id = c.opinion_id ORDER BY s DESC, e.opinion_id DESC LIMIT :limit")
+        with self._reading() as conn:
+            return [Hit(int(i), float(s)) for i, s in conn.execute(text(sql), params)]
+
+    def fingerprints(self) -> dict[int, str]:
+        with self._reading() as conn:
+            return {int(i): f for i, f in conn.execute(text("SELECT opinion_id, fingerprint FROM search_entries"))}
+
+    # ------------------------------------------------------------------ writing
+
+    @contextmanager
+    def _writing(self):
+        """The caller's transaction, in a savepoint: a failed write leaves the rest of it intact."""
+        try:
+            with db.session.begin_nested():
+                yield db.session.connection()
+        except (DBAPIError, SQLAlchemyError) as exc:
+            raise SearchUnavailable(f"全文检索表无法写入：{exc.__class__.__name__}") from exc
+
+    def index(self, docs: Iterable[SearchDocument]) -> None:
+        """Add or replace ``docs`` in the caller's transaction (``db.session``)."""
+        rows = [row(doc) for doc in docs]
+        if rows:
+            with self._writing() as conn:
+                conn.execute(_UPSERT, rows)
+
+    def delete(self, opinion_ids: Iterable[int]) -> None:
+        ids = list(opinion_ids)
+        if ids:
+            with self._writing() as conn:
+                conn.execute(text("DELETE FROM search_entries WHERE opinion_id = ANY(:ids)"), {"ids": ids})
+
+    def clear(self) -> None:
+        """Empty the table (tests; the database's own clean-up usually does it)."""
+        db.session.execute(text("DELETE FROM search_entries"))
+        db.session.commit()
+
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
+        """Write every document, one committed transaction per batch on a connection of its own
+        (the CLI's session keeps reading the opinions), then delete the entries of opinions no
+        longer searchable. Searches keep working throughout, on old or new rows."""
+        seen: list[int] = []
+        segmenter()  # loaded once, before the workers fork
+        with _pool() as pool:
+            for rows in _analysed(_batches(docs, REBUILD_BATCH), pool):
+                with db.engine.begin() as conn:
+                    conn.execute(_UPSERT, rows)
+                seen += [r["opinion_id"] for r in rows]
+                if progress is not None:
+                    progress(len(rows))
+        with db.engine.begin() as conn:
+            conn.execute(text("DELETE FROM search_entries WHERE NOT (opinion_id = ANY(:ids))"), {"ids": seen})
+        return len(seen)
+
+
+def _rows(docs: list[SearchDocument]) -> list[dict]:
+    return [row(doc) for doc in docs]
+
+
+@contextmanager
+def _pool():
+    """Worker processes analysing the documents of a rebuild while this one writes (the analysis,
+    in Python, is most of the work); none on one CPU."""
+    workers = min(REBUILD_WORKERS, os.cpu_count() or 1)
+    if workers < 2:
+        yield None
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield pool
+
+
+def _analysed(batches: Iterator[list[SearchDocument]], pool) -> Iterator[list[dict]]:
+    """Rows of each batch, in order. The batches are read here, in this thread (they may come from
+    the session), and analysed by the pool, a few batches ahead of the writing."""
+    if pool is None:
+        yield from map(_rows, batches)
+        return
+    ahead: deque = deque()
+    for batch in batches:
+        ahead.append(pool.apply_async(_rows, (batch,)))
+        if len(ahead) > 2 * REBUILD_WORKERS:
+            yield ahead.popleft().get()
+    while ahead:
+        yield ahead.popleft().get()
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
