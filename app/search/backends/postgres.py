@@ -41,7 +41,7 @@ from app.search.document import SearchDocument
 
 log = logging.getLogger(__name__)
 
-RANK_CANDIDATES = 2000      # matches ranked by relevance: the newest ones
+RANK_CANDIDATES = 500       # matches ranked by relevance: the newest ones
 SIMILAR_CANDIDATES = 1000
 REBUILD_BATCH = 200
 REBUILD_WORKERS = 4
@@ -99,13 +99,26 @@ def where(filters: Filters, params: dict) -> list[str]:
     return conditions
 
 
-def _facet_sql(matched: str) -> str:
-    parts = [f"SELECT '{facet}' AS facet, {column} AS value, count(*) AS n FROM m GROUP BY 2"  # noqa: S608 (names from this module; values bound)
-             for facet, column in _FACET_COLUMNS.items()]
-    parts.append("SELECT 'recommendation', r, count(*) FROM m, unnest(m.recommendations) AS r GROUP BY 2")
-    parts.append("SELECT '', '', count(*) FROM m")
-    return (f"WITH m AS MATERIALIZED (SELECT category, tier, province_code, year, conclusion, recommendations "  # noqa: S608 (names from this module; values bound)
-            f"FROM search_entries WHERE {matched}) " + " UNION ALL ".join(parts))
+def page_sql(matched: str, *, ranked: bool, facets: bool) -> str:
+    """One statement for a page of results: the matches are found once (``m``: GIN, plus a recheck
+    of positions for longer phrases), then counted, faceted and ordered. Relevance ranks only the
+    newest ``:bound`` matches (``ts_rank_cd`` reads each one's whole tsvector)."""
+    if ranked:
+        hits = (f"SELECT c.opinion_id, ts_rank_cd('{_WEIGHTS}', e.tsv, CAST(:q AS tsquery), {RANK_NORMALIZATION}) AS s, "  # noqa: S608 (names from this module; values bound)
+                f"c.issued_on FROM (SELECT opinion_id, issued_on FROM m ORDER BY issued_on DESC, opinion_id DESC "
+                f"LIMIT :bound) c JOIN search_entries e ON e.opinion_id = c.opinion_id")
+    else:
+        hits = "SELECT opinion_id, 0.0 AS s, issued_on FROM m"
+    parts = [f"SELECT 'hit' AS facet, opinion_id::text AS value, "  # noqa: S608 (names from this module; values bound)
+             f"row_number() OVER (ORDER BY s DESC, issued_on DESC, opinion_id DESC) AS n, s "
+             f"FROM ({hits} ORDER BY s DESC, issued_on DESC, opinion_id DESC OFFSET :offset LIMIT :limit) h",
+             "SELECT '', '', count(*), 0 FROM m"]
+    if facets:
+        parts += [f"SELECT '{facet}', {column}, count(*), 0 FROM m GROUP BY 2"  # noqa: S608 (names from this module)
+                  for facet, column in _FACET_COLUMNS.items()]
+        parts.append("SELECT 'recommendation', r, count(*), 0 FROM m, unnest(m.recommendations) AS r GROUP BY 2")
+    return (f"WITH m AS MATERIALIZED (SELECT opinion_id, issued_on, category, tier, province_code, year, conclusion, "  # noqa: S608 (names from this module; values bound)
+            f"recommendations FROM search_entries WHERE {matched}) " + " UNION ALL ".join(parts))
 
 
 class PostgresBackend:
@@ -116,12 +129,23 @@ class PostgresBackend:
 
     @contextmanager
     def _reading(self):
-        """The request's connection inside a savepoint: an error (no table) rolls back to it only."""
+        """The request's connection inside a savepoint that is rolled back afterwards: an error (no
+        table) undoes only the search, and so do its planner settings. The planner does not count
+        the cost of reading a tsvector out of TOAST (most of a search's time): sequential scans,
+        which read every tsvector, are ruled out where GIN can answer, and JIT (compiling for
+        what it thinks are huge queries) is off."""
         try:
-            with db.session.begin_nested():
-                yield db.session.connection()
+            conn = db.session.connection()
+            savepoint = conn.begin_nested()
+        except (DBAPIError, SQLAlchemyError) as exc:
+            raise SearchUnavailable(f"数据库无法连接：{exc.__class__.__name__}") from exc
+        try:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
+            yield conn
         except (DBAPIError, SQLAlchemyError) as exc:
             raise SearchUnavailable(f"全文检索表无法读取：{exc.__class__.__name__}") from exc
+        finally:
+            savepoint.rollback()
 
     def available(self) -> bool:
         try:
@@ -141,41 +165,22 @@ class PostgresBackend:
             conditions.insert(0, "tsv @@ CAST(:q AS tsquery)")
             params["q"] = q
         matched = " AND ".join(conditions) or "TRUE"
+        ranked = q is not None and request.sort != "date"
+        params.update(offset=request.offset, limit=request.limit,
+                      bound=max(RANK_CANDIDATES, request.offset + request.limit))
+        sql = page_sql(matched, ranked=ranked, facets=request.facets)
         with self._reading() as conn:
-            if request.facets:
-                facets, total = self._facets(conn, matched, params)
-            else:
-                facets = {}
-                total = conn.execute(text(f"SELECT count(*) FROM search_entries WHERE {matched}"), params).scalar_one()  # noqa: S608 (names from this module; values bound)
-            hits = self._hits(conn, request, matched, params, ranked=q is not None and request.sort != "date")
-        return SearchPage(total, hits, facets)
-
-    @staticmethod
-    def _facets(conn, matched: str, params: dict) -> tuple[dict[str, dict[str, int]], int]:
-        facets: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-        total = 0
-        rows = conn.execute(text(_facet_sql(matched)), params).all()
-        for facet, value, count in sorted(rows, key=lambda r: (r[0], -r[2], r[1] or "")):
-            if facet == "":
-                total = count
+            rows = conn.execute(text(sql), params).all()
+        total, hits = 0, []
+        facets: dict[str, dict[str, int]] = {name: {} for name in FACETS} if request.facets else {}
+        for facet, value, n, score in sorted(rows, key=lambda r: (r[0], -r[2] if r[0] != "hit" else r[2], r[1] or "")):
+            if facet == "hit":
+                hits.append(Hit(int(value), float(score)))
+            elif facet == "":
+                total = n
             elif value not in (None, "", "-"):
-                facets[facet][value] = count
-        return facets, total
-
-    @staticmethod
-    def _hits(conn, request: SearchRequest, matched: str, params: dict, ranked: bool) -> list[Hit]:
-        page = {**params, "offset": request.offset, "limit": request.limit}
-        if not ranked:
-            sql = (f"SELECT opinion_id, 0.0 FROM search_entries WHERE {matched} "  # noqa: S608 (names from this module; values bound)
-                   f"ORDER BY issued_on DESC, opinion_id DESC OFFSET :offset LIMIT :limit")
-        else:
-            page["bound"] = max(RANK_CANDIDATES, request.offset + request.limit)
-            sql = (f"SELECT e.opinion_id, ts_rank_cd('{_WEIGHTS}', e.tsv, CAST(:q AS tsquery), {RANK_NORMALIZATION}) AS s "  # noqa: S608 (names from this module; values bound)
-                   f"FROM (SELECT opinion_id FROM search_entries WHERE {matched} "
-                   f"ORDER BY issued_on DESC, opinion_id DESC LIMIT :bound) c "
-                   f"JOIN search_entries e ON e.opinion_id = c.opinion_id "
-                   f"ORDER BY s DESC, e.issued_on DESC, e.opinion_id DESC OFFSET :offset LIMIT :limit")
-        return [Hit(int(i), float(s)) for i, s in conn.execute(text(sql), page)]
+                facets[facet][value] = n
+        return SearchPage(total, hits, facets)
 
     def similar(self, request: SimilarRequest) -> list[Hit]:
         q = any_of(term for term, _ in request.terms)
