@@ -40,14 +40,14 @@ def opinion_ids(factory, world):
 
 
 def make_doc(opinion_id: int, i: int, text: str, **changes) -> SearchDocument:
-    fields = dict(
-        opinion_id=opinion_id, number=f"〔2025〕宁信专审{i}号",
-        texts={"title": f"关于第{i}件信访事项的法律审查意见书", "findings": text, "outcome": "审查结论"},
-        category=CATEGORIES[i % 3], tier=("municipal", "provincial")[i % 2], region_code=REGIONS[i % len(REGIONS)],
-        issued_on=date(2020, 1, 1) + timedelta(days=7 * i), conclusion=("claim_unreasonable", "claim_reasonable")[i % 2],
-        recommendations=(RECOMMENDATIONS[i % 3],) + (("mediate",) if i % 5 == 0 and i % 3 != 1 else ()),
-        laws=LAWS[i % len(LAWS)], superseded=i % 7 == 0, case_id=1000 + i % 40,
-    )
+    fields = {
+        "opinion_id": opinion_id, "number": f"〔2025〕宁信专审{i}号",
+        "texts": {"title": f"关于第{i}件信访事项的法律审查意见书", "findings": text, "outcome": "审查结论"},
+        "category": CATEGORIES[i % 3], "tier": ("municipal", "provincial")[i % 2], "region_code": REGIONS[i % len(REGIONS)],
+        "issued_on": date(2020, 1, 1) + timedelta(days=7 * i), "conclusion": ("claim_unreasonable", "claim_reasonable")[i % 2],
+        "recommendations": (RECOMMENDATIONS[i % 3],) + (("mediate",) if i % 5 == 0 and i % 3 != 1 else ()),
+        "laws": LAWS[i % len(LAWS)], "superseded": i % 7 == 0, "case_id": 1000 + i % 40,
+    }
     fields.update(changes)
     return SearchDocument(**fields).with_fingerprint()
 

@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from collections import deque
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain, islice
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -248,7 +248,6 @@ class PostgresBackend:
         (the CLI's session keeps reading the opinions), then delete the entries of opinions no
         longer searchable. Searches keep working throughout, on old or new rows."""
         seen: list[int] = []
-        segmenter()  # loaded once, before the workers fork
         with _pool() as pool:
             for rows in _analysed(_batches(docs, REBUILD_BATCH), pool):
                 with db.engine.begin() as conn:
@@ -265,27 +264,47 @@ def _rows(docs: list[SearchDocument]) -> list[dict]:
     return [row(doc) for doc in docs]
 
 
+class _LazyPool:
+    """Worker processes analysing a rebuild's documents while this one writes (the analysis, in
+    Python, is most of the work), started only when there is more than one batch; none on one CPU."""
+
+    def __init__(self):
+        self.pool = None
+        self.workers = min(REBUILD_WORKERS, os.cpu_count() or 1)
+
+    def get(self):
+        if self.pool is None and self.workers > 1:
+            segmenter()  # loaded once, before the workers fork
+            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+        return self.pool
+
+
 @contextmanager
 def _pool():
-    """Worker processes analysing the documents of a rebuild while this one writes (the analysis,
-    in Python, is most of the work); none on one CPU."""
-    workers = min(REBUILD_WORKERS, os.cpu_count() or 1)
-    if workers < 2:
-        yield None
-        return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield pool
+    lazy = _LazyPool()
+    try:
+        yield lazy
+    finally:
+        if lazy.pool is not None:
+            lazy.pool.terminate()
 
 
-def _analysed(batches: Iterator[list[SearchDocument]], pool) -> Iterator[list[dict]]:
+def _analysed(batches: Iterator[list[SearchDocument]], pool: _LazyPool) -> Iterator[list[dict]]:
     """Rows of each batch, in order. The batches are read here, in this thread (they may come from
-    the session), and analysed by the pool, a few batches ahead of the writing."""
-    if pool is None:
-        yield from map(_rows, batches)
+    the session); from the second one on, worker processes analyse a few batches ahead."""
+    first = next(batches, None)
+    if first is None:
+        return
+    second = next(batches, None)
+    if second is None or pool.get() is None:
+        yield _rows(first)
+        if second is not None:
+            yield from map(_rows, [second])
+            yield from map(_rows, batches)
         return
     ahead: deque = deque()
-    for batch in batches:
-        ahead.append(pool.apply_async(_rows, (batch,)))
+    for batch in chain([first, second], batches):
+        ahead.append(pool.get().apply_async(_rows, (batch,)))
         if len(ahead) > 2 * REBUILD_WORKERS:
             yield ahead.popleft().get()
     while ahead:
