@@ -58,4 +58,6 @@ class SearchEntry(db.Model):
     cross_flags: Mapped[list] = mapped_column(TextArray, default=list)
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
-    tsv: Mapped[str | None] = mapped_column(TSVectorOrText, nullable=True)
+    units: Mapped[str] = mapped_column(Text, default="")  # the units in order, for exact phrase checks
+    tsv: Mapped[str | None] = mapped_column(TSVectorOrText, nullable=True)  # which terms occur (GIN)
+    rank_tsv: Mapped[str | None] = mapped_column(TSVectorOrText, nullable=True)  # words with positions

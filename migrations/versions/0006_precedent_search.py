@@ -49,7 +49,9 @@ def upgrade():
     sa.Column('cross_flags', TEXT_ARRAY, nullable=False),
     sa.Column('superseded', sa.Boolean(), nullable=False),
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('units', sa.Text(), nullable=False),
     sa.Column('tsv', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
+    sa.Column('rank_tsv', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
     sa.ForeignKeyConstraint(['opinion_id'], ['opinions.id'], name=op.f('fk_search_entries_opinion_id_opinions'),
                             ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('opinion_id', name=op.f('pk_search_entries'))
@@ -60,11 +62,12 @@ def upgrade():
     if op.get_bind().dialect.name == 'postgresql':
         for column in GIN_INDEXED:
             op.create_index(f'ix_search_entries_{column}', 'search_entries', [column], postgresql_using='gin')
-        # The tsvector is read whole to check phrase positions and to rank: lz4 decompresses it
-        # several times faster than the default pglz (where the server was built with it).
+        # Searches read ``units`` (phrase checks) and ``rank_tsv`` (ranking) of their candidates:
+        # lz4 decompresses several times faster than the default pglz (where the server has it).
         if op.get_bind().exec_driver_sql("SELECT count(*) FROM pg_settings WHERE name = 'default_toast_compression' "
                                          "AND 'lz4' = ANY(enumvals)").scalar():
-            op.execute('ALTER TABLE search_entries ALTER COLUMN tsv SET COMPRESSION lz4')
+            for column in ('units', 'tsv', 'rank_tsv'):
+                op.execute(f'ALTER TABLE search_entries ALTER COLUMN {column} SET COMPRESSION lz4')
 
 
 def downgrade():

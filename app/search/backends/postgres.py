@@ -36,7 +36,7 @@ from app.search.backends.base import (
     SimilarRequest,
 )
 from app.search.analysis import segmenter
-from app.search.backends.tsv import RANK_WEIGHTS, any_of, tsquery_literal, tsvector_literal
+from app.search.backends.tsv import RANK_WEIGHTS, any_of, entry, match
 from app.search.document import SearchDocument
 
 log = logging.getLogger(__name__)
@@ -52,10 +52,10 @@ _WEIGHTS = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
 _COLUMNS = ("opinion_id", "case_id", "number", "category", "tier", "province_code", "city_code", "region_code",
             "year", "issued_on", "conclusion", "recommendations", "laws", "cross_flags", "superseded", "fingerprint")
 _UPSERT = text(
-    f"INSERT INTO search_entries ({', '.join(_COLUMNS)}, tsv) "  # noqa: S608 (names from this module; values bound)
-    f"VALUES ({', '.join(':' + c for c in _COLUMNS)}, CAST(:tsv AS tsvector)) "
+    f"INSERT INTO search_entries ({', '.join(_COLUMNS)}, units, tsv, rank_tsv) "  # noqa: S608 (names from this module; values bound)
+    f"VALUES ({', '.join(':' + c for c in _COLUMNS)}, :units, CAST(:tsv AS tsvector), CAST(:rank_tsv AS tsvector)) "
     f"ON CONFLICT (opinion_id) DO UPDATE SET "
-    + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_COLUMNS[1:], "tsv"))
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_COLUMNS[1:], "units", "tsv", "rank_tsv"))
 )
 # Facet → column; ``recommendation`` (an array) is counted through unnest.
 _FACET_COLUMNS = {"category": "category", "tier": "tier", "province": "province_code", "year": "year::text",
@@ -63,13 +63,15 @@ _FACET_COLUMNS = {"category": "category", "tier": "tier", "province": "province_
 
 
 def row(doc: SearchDocument) -> dict:
-    """The ``search_entries`` row of a document, its tsvector as a literal."""
+    """The ``search_entries`` row of a document, its tsvectors as literals."""
+    data = entry(doc.texts)
     return {
         "opinion_id": doc.opinion_id, "case_id": doc.case_id, "number": doc.number[:60], "category": doc.category,
         "tier": doc.tier, "province_code": doc.province_code, "city_code": doc.city_code,
         "region_code": doc.region_code, "year": doc.year, "issued_on": doc.issued_on, "conclusion": doc.conclusion,
         "recommendations": list(doc.recommendations), "laws": list(doc.laws), "cross_flags": list(doc.cross_flags),
-        "superseded": doc.superseded, "fingerprint": doc.fingerprint, "tsv": tsvector_literal(doc.texts),
+        "superseded": doc.superseded, "fingerprint": doc.fingerprint,
+        "units": data.units, "tsv": data.tsv, "rank_tsv": data.rank_tsv,
     }
 
 
@@ -104,7 +106,7 @@ def page_sql(matched: str, *, ranked: bool, facets: bool) -> str:
     of positions for longer phrases), then counted, faceted and ordered. Relevance ranks only the
     newest ``:bound`` matches (``ts_rank_cd`` reads each one's whole tsvector)."""
     if ranked:
-        hits = (f"SELECT c.opinion_id, ts_rank_cd('{_WEIGHTS}', e.tsv, CAST(:q AS tsquery), {RANK_NORMALIZATION}) AS s, "  # noqa: S608 (names from this module; values bound)
+        hits = (f"SELECT c.opinion_id, ts_rank_cd('{_WEIGHTS}', e.rank_tsv, CAST(:rank AS tsquery), {RANK_NORMALIZATION}) AS s, "  # noqa: S608 (names from this module; values bound)
                 f"c.issued_on FROM (SELECT opinion_id, issued_on FROM m ORDER BY issued_on DESC, opinion_id DESC "
                 f"LIMIT :bound) c JOIN search_entries e ON e.opinion_id = c.opinion_id")
     else:
@@ -150,7 +152,7 @@ class PostgresBackend:
     def available(self) -> bool:
         try:
             with self._reading() as conn:
-                conn.execute(text("SELECT tsv FROM search_entries LIMIT 1")).all()
+                conn.execute(text("SELECT tsv, rank_tsv, units FROM search_entries LIMIT 1")).all()
             return True
         except SearchUnavailable:
             return False
@@ -158,14 +160,20 @@ class PostgresBackend:
     def search(self, request: SearchRequest) -> SearchPage:
         params: dict = {}
         conditions = where(request.filters, params)
-        q = tsquery_literal(request.q) if request.q.strip() else None
-        if request.q.strip() and q is None:  # stop words or punctuation only
+        found = match(request.q) if request.q.strip() else None
+        if request.q.strip() and found is None:  # stop words or punctuation only
             return SearchPage(0, [], {name: {} for name in FACETS})
-        if q is not None:
-            conditions.insert(0, "tsv @@ CAST(:q AS tsquery)")
-            params["q"] = q
+        if found is not None:
+            if found.tsquery:
+                conditions.insert(0, "tsv @@ CAST(:q AS tsquery)")
+                params["q"] = found.tsquery
+            if found.check:
+                conditions.append(found.check)
+                params.update(found.params)
         matched = " AND ".join(conditions) or "TRUE"
-        ranked = q is not None and request.sort != "date"
+        ranked = found is not None and found.rank is not None and request.sort != "date"
+        if ranked:
+            params["rank"] = found.rank
         params.update(offset=request.offset, limit=request.limit,
                       bound=max(RANK_CANDIDATES, request.offset + request.limit))
         sql = page_sql(matched, ranked=ranked, facets=request.facets)
@@ -198,7 +206,7 @@ class PostgresBackend:
         if request.exclude_case_id:
             conditions.append("case_id <> :exclude_case_id")
             params["exclude_case_id"] = request.exclude_case_id
-        rank = f"ts_rank('{_WEIGHTS}', e.tsv, CAST(:q AS tsquery), 1) * 10" if q is not None else "0"
+        rank = f"ts_rank('{_WEIGHTS}', e.rank_tsv, CAST(:q AS tsquery), 1) * 10" if q is not None else "0"
         sql = (f"SELECT e.opinion_id, {rank} "  # noqa: S608 (names from this module; values bound)
                f"+ CASE WHEN e.category = :category THEN 1.5 ELSE 0 END "
                f"+ CASE WHEN e.province_code = :province THEN 0.75 ELSE 0 END "

@@ -1,20 +1,24 @@
-"""PostgreSQL ``tsvector`` and ``tsquery`` literals written from the project's own analysis, so that
-PostgreSQL never segments anything (its parsers know no Chinese) and user input never reaches its
-query parser: every lexeme is quoted here.
+"""PostgreSQL search data written from the project's own analysis, so that PostgreSQL never segments
+anything (its parsers know no Chinese) and user input never reaches its query parser: every lexeme
+is quoted here, every LIKE pattern built from letters and digits only.
 
-What is indexed, per opinion (fields one after the other, positions never shared between fields):
+Per opinion, three values (``entry``):
 
-* every *bigram* of consecutive units (``征地补偿`` → 征地@1 地补@2 补偿@3) with its position and
-  the field's weight. A chain of two units is then one lexeme that GIN answers exactly, with no
-  recheck of positions; a longer chain is its bigrams at their distances (``征地 <2> 补偿``);
-* every search-mode *word* of three or more characters at its first character (two-character words
-  are bigrams already, the same lexeme), for ranking and "similar cases";
-* every *unit* without positions: a one-character query only asks whether it is there.
+* ``tsv`` — which terms occur, without positions: every unit (character, letter/digit run), every
+  *bigram* of adjacent units (``征地补偿`` → 征地 地补 补偿; the same lexeme as the word 征地) and every
+  search-mode word of three or more characters. GIN answers a query of units and bigrams exactly,
+  without reading any document: a word of one or two units is one lexeme;
+* ``units`` — the units in order, punctuation as a separator, whitespace left out (it takes no
+  position): a chain of three or more units is checked with ``LIKE`` on it, among the documents
+  GIN found holding all its bigrams. A phrase thus matches exactly where the normalized text has
+  the chain of units, as in the Whoosh backend; the check reads ~10 KB per candidate instead of
+  a positional tsvector four times that size;
+* ``rank_tsv`` — the words with positions and field weights (A title and number, B findings and
+  basis, C analysis, facts and outcome, D summary), for ``ts_rank_cd``: a small vector, so ranking
+  reads little.
 
-So a phrase matches exactly where the normalized text has the chain of units, as in the Whoosh
-backend. PostgreSQL keeps at most 256 positions of a lexeme and positions up to 16,383: a bigram
-repeated more than 256 times in one opinion loses its later positions (a phrase through one of those
-occurrences alone is then missed); text beyond position 16,383 (~14,000 characters) is not indexed.
+Fields never run into each other (a separator between them); positions above 16,383 (PostgreSQL's
+limit, ~14,000 characters) are left out of ``rank_tsv`` only.
 """
 
 from __future__ import annotations
@@ -22,21 +26,24 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from itertools import pairwise
 
-from app.search.analysis import STOP_WORDS, is_whole_word, normalize, segmenter
+from app.search.analysis import STOP_WORDS, normalize, segmenter
 from app.search.document import TEXT_FIELDS
-from app.search.query import plan, unit_chains
+from app.search.query import plan, positive_phrases, unit_chains
 
 MAX_POSITION = 16383
-# Field → weight class (A highest). ts_rank_cd takes the class weights as {D, C, B, A}.
 FIELD_WEIGHTS = {"title": "A", "number_text": "A", "findings": "B", "basis": "B", "analysis": "C",
                  "facts": "C", "outcome": "C", "summary": "D"}
-RANK_WEIGHTS = (0.2, 0.4, 0.6, 1.0)
+RANK_WEIGHTS = (0.2, 0.4, 0.6, 1.0)              # ts_rank_cd's {D, C, B, A}
 
 _TOKEN = re.compile(r"[0-9a-z]+|\S")               # a unit or a punctuation mark, in order
 _NOT_ONE_CHAR_ONE_UNIT = re.compile(r"[0-9a-z]+|\s+")
+_PUNCTUATION = re.compile(r"[\W_]")
 _CJK = "\u2e80"
+PUNCT = "\x1e"                                     # a punctuation mark (or a field boundary) in ``units``
+RUN = "\x1f"                                       # around a letter/digit run in ``units``: ``ab`` ≠ ``abc``
 
 
 def quote(lexeme: str) -> str:
@@ -54,113 +61,178 @@ def bigram(a: str, b: str) -> str:
     return f"{a} {b}"
 
 
-def field_terms(normalized: str, jieba=None) -> tuple[set[str], dict[str, list[int]]]:
-    """(units, {bigram or word: positions from 0}) of one field's normalized text: the same units and
-    positions as ``analysis.term_positions``, in one pass built for indexing speed."""
-    specials = list(_NOT_ONE_CHAR_ONE_UNIT.finditer(normalized))
-    positional: dict[str, list[int]] = {}
-    if not specials:  # the usual Chinese paragraph: character index = unit position
-        tokens: list[str] | str = normalized
-        for i, gram in enumerate(map(str.__add__, normalized, normalized[1:])):
-            if gram.isalnum():
-                positional.setdefault(gram, []).append(i)
-        ends, lost = [], []
+def unit_code(unit: str) -> str:
+    """A unit as written in ``units``: a letter/digit run between markers, anything else as is."""
+    return f"{RUN}{unit}{RUN}" if unit.isascii() else unit
+
+
+@dataclass
+class FieldTerms:
+    lexemes: set[str] = field(default_factory=set)          # units, bigrams, words of 3+ characters
+    words: dict[str, list[int]] = field(default_factory=dict)  # words of 2+ characters → positions from 0
+    units: str = ""
+
+
+def field_terms(normalized: str, jieba=None) -> FieldTerms:
+    """What one field's normalized text contributes, in one pass built for indexing speed."""
+    found = FieldTerms()
+    if not _NOT_ONE_CHAR_ONE_UNIT.search(normalized):  # the usual Chinese paragraph: a character is a unit
+        found.lexemes.update(normalized)
+        found.lexemes.update(g for g in map(str.__add__, normalized, normalized[1:]) if g.isalnum())
+        found.units = _PUNCTUATION.sub(PUNCT, normalized)
+        ends: list[int] = []
+        lost: list[int] = []
     else:
         tokens = _TOKEN.findall(normalized)
+        found.lexemes.update(tokens)
         previous = tokens[0]
-        for i, unit in enumerate(tokens[1:]):
+        codes = []
+        for unit in tokens:
+            if unit.isalnum():
+                codes.append(unit_code(unit) if unit[0] < "\x80" else unit)
+            else:
+                codes.append(PUNCT)
+        found.units = "".join(codes)
+        for unit in tokens[1:]:
             if previous.isalnum() and unit.isalnum():
-                if len(previous) == 1 and len(unit) == 1 and previous >= _CJK and unit >= _CJK:
-                    gram = previous + unit                 # ``bigram``, inlined (indexing speed)
-                else:
-                    gram = f"{previous} {unit}"
-                positional.setdefault(gram, []).append(i)
+                found.lexemes.add(bigram(previous, unit))
             previous = unit
         ends, lost, total = [], [], 0
-        for match in specials:  # where unit positions fall behind character offsets, and by how much
+        for match in _NOT_ONE_CHAR_ONE_UNIT.finditer(normalized):  # where positions fall behind offsets
             start, end = match.span()
             total += end - start if normalized[start].isspace() else end - start - 1
             ends.append(end)
             lost.append(total)
-    units = {u for u in set(tokens) if u.isalnum()}
+    found.lexemes = {x for x in found.lexemes if x.isalnum() or " " in x}
     for word, start, end in (jieba or segmenter()).tokenize(normalized, mode="search"):
-        if end - start > 2 and word[0] >= _CJK and word not in STOP_WORDS:
-            k = bisect_right(ends, start)
-            positional.setdefault(word, []).append(start - lost[k - 1] if k else start)
-    return units, positional
+        if end - start > 1 and word[0] >= _CJK and word not in STOP_WORDS:
+            if end - start > 2:
+                found.lexemes.add(word)
+            if ends:
+                k = bisect_right(ends, start)
+                start -= lost[k - 1] if k else 0
+            found.words.setdefault(word, []).append(start)
+    return found
 
 
-def tsvector_literal(texts: dict[str, str]) -> str:
-    """The tsvector of an opinion's fields (by ``TEXT_FIELDS`` key), as text to ``CAST(… AS tsvector)``."""
-    units: set[str] = set()
-    positional: dict[str, list[str]] = {}
+@dataclass(frozen=True)
+class Entry:
+    tsv: str
+    rank_tsv: str
+    units: str
+
+
+def entry(texts: dict[str, str]) -> Entry:
+    """The search data of an opinion's fields (by ``TEXT_FIELDS`` key): literals to cast to tsvector."""
+    lexemes: set[str] = set()
+    words: dict[str, list[str]] = {}
+    units: list[str] = []
     offset = 1                                          # tsvector positions start at 1
     jieba = segmenter()
     for name in TEXT_FIELDS:
         normalized = normalize(texts.get(name) or "")
-        if not normalized.strip() or offset > MAX_POSITION:
+        if not normalized.strip():
             continue
         weight = FIELD_WEIGHTS.get(name, "D")
-        field_units, field_positional = field_terms(normalized, jieba)
-        units |= field_units
+        terms = field_terms(normalized, jieba)
+        lexemes |= terms.lexemes
+        units.append(terms.units)
         last = MAX_POSITION - offset
-        for lexeme, positions in field_positional.items():
+        for word, positions in terms.words.items():
             marks = [f"{offset + p}{weight}" for p in positions if p <= last]
             if marks:
-                if lexeme in positional:
-                    positional[lexeme].extend(marks)
+                if word in words:
+                    words[word].extend(marks)
                 else:
-                    positional[lexeme] = marks
+                    words[word] = marks
         offset += len(normalized) + 1                   # a gap: no phrase runs from one field into the next
-    parts = [f"'{u}'" for u in units if u not in positional]   # units are letters and digits only
-    parts += [f"{quote(lexeme)}:{','.join(marks)}" for lexeme, marks in positional.items()]
-    return " ".join(parts)
+    return Entry(" ".join(quote(x) for x in lexemes),
+                 " ".join(f"{quote(w)}:{','.join(marks)}" for w, marks in words.items()),
+                 PUNCT.join(units))
 
 
 # ---------------------------------------------------------------- queries
 
 
-def chain_query(chain: list[str]) -> str:
-    """A run of consecutive units: one unit, one bigram, or bigrams at their distances."""
-    if len(chain) == 1:
-        return quote(chain[0])
-    grams = [bigram(a, b) for a, b in pairwise(chain)]
-    picks = list(range(0, len(grams), 2))
-    if picks[-1] != len(grams) - 1:
-        picks.append(len(grams) - 1)
-    expr = quote(grams[picks[0]])
-    for previous, index in pairwise(picks):
-        expr += f" <{index - previous}> {quote(grams[index])}"
-    return expr if len(picks) == 1 else f"({expr})"
+@dataclass(frozen=True)
+class _Clause:
+    necessary: str              # tsquery every match satisfies (GIN finds the candidates with it)
+    exact: str | None           # the same tsquery when it is also sufficient (all chains of 1–2 units)
+    check: str                  # SQL over ``units`` deciding exactly
 
 
-def _item_query(item) -> str | None:
-    if not item.phrase and normalize(item.text).strip() in STOP_WORDS:
-        return None
-    chains = unit_chains(item.text)
-    if not chains:
-        return None
-    expr = " & ".join(chain_query(c) for c in chains)
-    if len(chains) > 1:
-        expr = f"({expr})"
-    if item.phrase or not is_whole_word(item.text):
-        return expr
-    word = normalize(item.text)
-    if len(chains) == 1 and len(chains[0]) == 2 and quote(word) == expr:   # a two-character word: its bigram
-        return expr
-    return f"({expr} | {quote(word)})"
+@dataclass
+class Match:
+    """How to find the documents matching a user's query: ``tsquery`` (GIN) and, for chains of three
+    or more units, ``check`` (LIKE on ``units``, patterns in ``params``); ``rank`` for ts_rank_cd."""
+
+    tsquery: str | None
+    check: str | None
+    params: dict[str, str]
+    rank: str | None
 
 
-def tsquery_literal(text: str) -> str | None:
-    """The tsquery of the user's ``text`` (words, "phrases", AND/OR/NOT, -word, as ``query.plan``
-    reads them); ``None`` when nothing searchable is left. Never raises, whatever ``text`` holds."""
-    positives, negatives = plan(text, _item_query, lambda a, b: f"({a} | {b})")
+class _Builder:
+    def __init__(self):
+        self.params: dict[str, str] = {}
+
+    def like(self, chain: list[str]) -> str:
+        name = f"u{len(self.params)}"
+        code = "".join(unit_code(u) for u in chain)
+        self.params[name] = "%" + code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        return f"units LIKE :{name}"
+
+    def chain(self, chain: list[str]) -> _Clause:
+        grams = [bigram(a, b) for a, b in pairwise(chain)] or [chain[0]]
+        necessary = " & ".join(quote(g) for g in grams)
+        if len(grams) > 1:
+            return _Clause(f"({necessary})", None, self.like(chain))
+        return _Clause(necessary, necessary, self.like(chain))
+
+    def item(self, item) -> _Clause | None:
+        if not item.phrase and normalize(item.text).strip() in STOP_WORDS:
+            return None
+        parts = [self.chain(c) for c in unit_chains(item.text)]
+        if not parts:
+            return None
+        if len(parts) == 1:
+            return parts[0]
+        exact = None if any(p.exact is None for p in parts) else "(" + " & ".join(p.exact for p in parts) + ")"
+        return _Clause("(" + " & ".join(p.necessary for p in parts) + ")", exact,
+                       "(" + " AND ".join(p.check for p in parts) + ")")
+
+    @staticmethod
+    def either(a: _Clause, b: _Clause) -> _Clause:
+        exact = f"({a.exact} | {b.exact})" if a.exact is not None and b.exact is not None else None
+        return _Clause(f"({a.necessary} | {b.necessary})", exact, f"({a.check} OR {b.check})")
+
+
+def match(text: str) -> Match | None:
+    """The user's ``text`` (words, "phrases", AND/OR/NOT, -word, as ``query.plan`` reads them) as
+    SQL pieces; ``None`` when nothing searchable is left. Never raises, whatever ``text`` holds."""
+    builder = _Builder()
+    positives, negatives = plan(text, builder.item, builder.either)
     if not positives and not negatives:
         return None
-    parts = list(positives)
-    if negatives:
-        parts.append(f"!({' | '.join(negatives)})")
-    return " & ".join(parts)
+    tsquery = [p.necessary for p in positives]
+    tsquery += [f"!{n.exact}" for n in negatives if n.exact is not None]
+    checks = [p.check for p in positives if p.exact is None]
+    checks += [f"NOT {n.check}" for n in negatives if n.exact is None]
+    used = " ".join(checks)
+    params = {k: v for k, v in builder.params.items() if re.search(rf":{k}\b", used)}
+    return Match(" & ".join(tsquery) or None, " AND ".join(checks) or None, params, rank_query(text))
+
+
+def rank_query(text: str) -> str | None:
+    """The words of the query's wanted words and phrases, any of them: what ``rank_tsv`` holds."""
+    jieba = segmenter()
+    words = set()
+    for phrase in positive_phrases(text):
+        normalized = normalize(phrase)
+        for word, start, end in jieba.tokenize(normalized, mode="search"):
+            if end - start > 1 and word[0] >= _CJK and word not in STOP_WORDS:
+                words.add(word)
+    return " | ".join(quote(w) for w in sorted(words)) or None
 
 
 def any_of(words: Iterable[str], normal: Callable[[str], str] = normalize) -> str | None:
