@@ -231,3 +231,13 @@ def test_deleted_documents_are_gone(search_backend, corpus):
     db.session.commit()
     assert not set(gone) & ids(search_backend, "")
     assert search_backend.available()
+
+
+def test_phrases_do_not_run_across_fields_or_punctuation(search_backend, opinion_ids):
+    docs = [make_doc(opinion_ids[0], 0, "补偿标准。", texts={"title": "关于征地", "findings": "补偿标准。"}),
+            make_doc(opinion_ids[1], 1, "征地，补偿。"), make_doc(opinion_ids[2], 2, "征地\n补偿。")]
+    search_backend.index(docs)
+    db.session.commit()
+    assert ids(search_backend, '"征地补偿"') == {opinion_ids[2]}  # whitespace takes no position
+    # Punctuation splits a phrase into parts, all to be found in one field.
+    assert ids(search_backend, '"征地，补偿"') == set(opinion_ids[1:3])

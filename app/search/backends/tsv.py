@@ -8,8 +8,9 @@ Per opinion, three values (``entry``):
   *bigram* of adjacent units (``征地补偿`` → 征地 地补 补偿; the same lexeme as the word 征地) and every
   search-mode word of three or more characters. GIN answers a query of units and bigrams exactly,
   without reading any document: a word of one or two units is one lexeme;
-* ``units`` — the units in order, punctuation as a separator, whitespace left out (it takes no
-  position): a chain of three or more units is checked with ``LIKE`` on it, among the documents
+* ``units`` — the units in order, punctuation and field boundaries as separators, whitespace left
+  out (it takes no position): a chain of three or more units is checked with ``LIKE`` on it (parts
+  of a phrase split by punctuation, with a regex: all in one field), among the documents
   GIN found holding all its bigrams. A phrase thus matches exactly where the normalized text has
   the chain of units, as in the Whoosh backend; the check reads ~10 KB per candidate instead of
   a positional tsvector four times that size;
@@ -42,7 +43,8 @@ _TOKEN = re.compile(r"[0-9a-z]+|\S")               # a unit or a punctuation mar
 _NOT_ONE_CHAR_ONE_UNIT = re.compile(r"[0-9a-z]+|\s+")
 _PUNCTUATION = re.compile(r"[\W_]")
 _CJK = "\u2e80"
-PUNCT = "\x1e"                                     # a punctuation mark (or a field boundary) in ``units``
+PUNCT = "\x1e"                                     # a punctuation mark in ``units``
+FIELD = "\x1d"                                     # between two fields in ``units``
 RUN = "\x1f"                                       # around a letter/digit run in ``units``: ``ab`` ≠ ``abc``
 
 
@@ -148,7 +150,7 @@ def entry(texts: dict[str, str]) -> Entry:
         offset += len(normalized) + 1                   # a gap: no phrase runs from one field into the next
     return Entry(" ".join(quote(x) for x in lexemes),
                  " ".join(f"{quote(w)}:{','.join(marks)}" for w, marks in words.items()),
-                 PUNCT.join(units))
+                 FIELD.join(units))
 
 
 # ---------------------------------------------------------------- queries
@@ -197,14 +199,23 @@ class _Builder:
             return None
         if len(parts) == 1:
             return parts[0]
-        exact = None if any(p.exact is None for p in parts) else "(" + " & ".join(p.exact for p in parts) + ")"
-        return _Clause("(" + " & ".join(p.necessary for p in parts) + ")", exact,
-                       "(" + " AND ".join(p.check for p in parts) + ")")
+        # Parts split by punctuation: all of them in one field (as the Whoosh backend reads them).
+        return _Clause("(" + " & ".join(p.necessary for p in parts) + ")", None, self.same_field(unit_chains(item.text)))
+
+    def same_field(self, chains: list[list[str]]) -> str:
+        name = f"u{len(self.params)}"
+        ahead = "".join(f"(?=[^{FIELD}]*{_regex_escape(''.join(unit_code(u) for u in c))})" for c in chains)
+        self.params[name] = f"(^|{FIELD}){ahead}"
+        return f"units ~ :{name}"
 
     @staticmethod
     def either(a: _Clause, b: _Clause) -> _Clause:
         exact = f"({a.exact} | {b.exact})" if a.exact is not None and b.exact is not None else None
         return _Clause(f"({a.necessary} | {b.necessary})", exact, f"({a.check} OR {b.check})")
+
+
+def _regex_escape(code: str) -> str:
+    return re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", code)
 
 
 def match(text: str) -> Match | None:
