@@ -137,6 +137,25 @@ def index_pg(db: str, docs: int) -> dict:
     return {"docs_per_s": count / seconds, "index_mb": size / 2**20, "incremental_ms": incremental}
 
 
+def store_texts(db: str, docs: int) -> None:
+    from sqlalchemy import text
+
+    from app.extensions import db as sa_db
+
+    prepare_pg(db)
+    with make_app(db).app_context():
+        batch = []
+        for doc in Timed(docs):
+            batch.append({"i": doc.opinion_id, "s": json.dumps(doc.texts, ensure_ascii=False)})
+            if len(batch) == 500:
+                with sa_db.engine.begin() as conn:
+                    conn.execute(text("INSERT INTO texts VALUES (:i, CAST(:s AS jsonb))"), batch)
+                batch = []
+        if batch:
+            with sa_db.engine.begin() as conn:
+                conn.execute(text("INSERT INTO texts VALUES (:i, CAST(:s AS jsonb))"), batch)
+
+
 def _incremental_pg(docs: int) -> float:
     from app.extensions import db as sa_db
     from app.search.backends.postgres import PostgresBackend
@@ -335,6 +354,8 @@ def main() -> None:
         print(json.dumps(search_worker(args.worker, args.db, args.docs, args.rounds)))
         return
     backends = args.backends.split(",")
+    if not args.reuse and "postgresql" not in backends:
+        store_texts(args.db, args.docs)  # snippets read the sections from the database, as the app does
     baseline = index_baseline(args.baseline_docs) if not args.reuse else {"docs_per_s": float("nan")}
     results: dict[str, dict] = {}
     for name in backends:
