@@ -137,6 +137,25 @@ def index_pg(db: str, docs: int) -> dict:
     return {"docs_per_s": count / seconds, "index_mb": size / 2**20, "incremental_ms": incremental}
 
 
+def replicate_pg(db: str, docs: int, copies: int) -> None:
+    """Copy the ``docs`` indexed opinions ``copies`` times under new ids, in SQL: query latency at a
+    larger size when the machine cannot index that many in the time at hand (the same texts, so
+    matches grow in proportion; indexing figures still come from the ``docs`` really indexed)."""
+    from sqlalchemy import text
+
+    from app.extensions import db as sa_db
+
+    columns = ("case_id, number, category, tier, province_code, city_code, region_code, year, issued_on, conclusion, "
+               "recommendations, laws, cross_flags, superseded, fingerprint, units, tsv, rank_tsv")
+    with make_app(db).app_context(), sa_db.engine.begin() as conn:
+        conn.execute(text(f"INSERT INTO search_entries (opinion_id, {columns}) SELECT opinion_id + k * :n, "
+                          f"{columns.replace('case_id', 'case_id + k * :n', 1)} FROM search_entries, "
+                          f"generate_series(1, :copies) AS k WHERE opinion_id <= :n"), {"n": docs, "copies": copies})
+        conn.execute(text("INSERT INTO texts SELECT opinion_id + k * :n, sections FROM texts, "
+                          "generate_series(1, :copies) AS k WHERE opinion_id <= :n"), {"n": docs, "copies": copies})
+        conn.execute(text("ANALYZE search_entries"))
+
+
 def store_texts(db: str, docs: int) -> None:
     from sqlalchemy import text
 
@@ -347,6 +366,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--reuse", action="store_true", help="search what an earlier run indexed")
     parser.add_argument("--per-query", action="store_true")
+    parser.add_argument("--replicate", type=int, default=0, metavar="K",
+                        help="PostgreSQL: then copy the indexed opinions K times in SQL and search (K+1)×docs")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -364,6 +385,10 @@ def main() -> None:
         else:
             results[name] = {}
         results[name].update(run_search(name, args))
+        if name == "postgresql" and args.replicate:
+            replicate_pg(args.db, args.docs, args.replicate)
+            scaled = argparse.Namespace(**{**vars(args), "docs": args.docs * (args.replicate + 1)})
+            results[f"postgresql, {scaled.docs} (replicated ×{args.replicate + 1})"] = run_search(name, scaled)
     report(args, baseline, results)
 
 
