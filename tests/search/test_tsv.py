@@ -75,7 +75,9 @@ def test_short_words_need_no_check_and_phrases_do():
     assert match("征地 补偿").check is None
     assert match("征地 补偿").tsquery == "'征地' & '补偿'"
     long = match('"区片综合地价"')
-    assert long.check == "units LIKE :u0" and long.params == {"u0": "%区片综合地价%"}
+    assert long.tsquery == "'区片综合地价'" and long.check is None  # a dictionary word: one exact lexeme
+    other = match('"逾期未反馈视为同意"')
+    assert other.check == "units LIKE :u0" and other.params == {"u0": "%逾期未反馈视为同意%"}
     assert match("补偿 -征地").tsquery == "'补偿' & !'征地'"
     assert match("的") is None
 
@@ -85,3 +87,18 @@ def test_parts_of_a_phrase_split_by_punctuation_must_share_a_field():
     assert found.tsquery == "('征地' & '补偿')"
     assert found.check == "units ~ :u2"
     assert found.params == {"u2": f"(^|{FIELD})(?=[^{FIELD}]*征地)(?=[^{FIELD}]*补偿)"}
+
+
+def test_every_dictionary_word_in_the_text_is_a_lexeme():
+    from app.search.analysis import segmenter
+
+    jieba = segmenter()
+    for text in [*texts()[:60], "息诉\n罢访，复核意见", "区片综合地价标准"]:
+        normalized = normalize(text)
+        lexemes = field_terms(normalized).lexemes
+        joined = re.sub(r"\s+", "", normalized)
+        for i in range(len(joined)):
+            for n in range(3, 11):
+                sub = joined[i:i + n]
+                if len(sub) == n and sub.isalnum() and min(sub) >= "\u2e80" and jieba.has_word(sub):
+                    assert sub in lexemes, sub

@@ -5,11 +5,13 @@ is quoted here, every LIKE pattern built from letters and digits only.
 Per opinion, three values (``entry``):
 
 * ``tsv`` — which terms occur, without positions: every unit (character, letter/digit run), every
-  *bigram* of adjacent units (``征地补偿`` → 征地 地补 补偿; the same lexeme as the word 征地) and every
-  search-mode word of three or more characters. GIN answers a query of units and bigrams exactly,
-  without reading any document: a word of one or two units is one lexeme;
+  *bigram* of adjacent units (``征地补偿`` → 征地 地补 补偿; the same lexeme as the word 征地), every
+  search-mode word of three or more characters and every *dictionary* word of three or more
+  Chinese characters occurring anywhere in the text (jieba's full mode). GIN answers exactly,
+  without reading any document, a query of units, bigrams and dictionary words: ``征地``,
+  ``区片综合地价``, ``息诉罢访`` are single lexemes;
 * ``units`` — the units in order, punctuation and field boundaries as separators, whitespace left
-  out (it takes no position): a chain of three or more units is checked with ``LIKE`` on it (parts
+  out (it takes no position): any other chain of three or more units is checked with ``LIKE`` on it (parts
   of a phrase split by punctuation, with a regex: all in one field), among the documents
   GIN found holding all its bigrams. A phrase thus matches exactly where the normalized text has
   the chain of units, as in the Whoosh backend; the check reads ~10 KB per candidate instead of
@@ -42,6 +44,7 @@ RANK_WEIGHTS = (0.2, 0.4, 0.6, 1.0)              # ts_rank_cd's {D, C, B, A}
 _TOKEN = re.compile(r"[0-9a-z]+|\S")               # a unit or a punctuation mark, in order
 _NOT_ONE_CHAR_ONE_UNIT = re.compile(r"[0-9a-z]+|\s+")
 _PUNCTUATION = re.compile(r"[\W_]")
+_SPACE = re.compile(r"\s+")
 _CJK = "\u2e80"
 PUNCT = "\x1e"                                     # a punctuation mark in ``units``
 FIELD = "\x1d"                                     # between two fields in ``units``
@@ -78,6 +81,7 @@ class FieldTerms:
 def field_terms(normalized: str, jieba=None) -> FieldTerms:
     """What one field's normalized text contributes, in one pass built for indexing speed."""
     found = FieldTerms()
+    jieba_ = jieba or segmenter()
     if not _NOT_ONE_CHAR_ONE_UNIT.search(normalized):  # the usual Chinese paragraph: a character is a unit
         found.lexemes.update(normalized)
         found.lexemes.update(g for g in map(str.__add__, normalized, normalized[1:]) if g.isalnum())
@@ -106,7 +110,12 @@ def field_terms(normalized: str, jieba=None) -> FieldTerms:
             ends.append(end)
             lost.append(total)
     found.lexemes = {x for x in found.lexemes if x.isalnum() or " " in x}
-    for word, start, end in (jieba or segmenter()).tokenize(normalized, mode="search"):
+    # Every dictionary word of 3+ Chinese characters occurring in the text, wherever the segmenter
+    # cut (jieba's full mode): a query for such a word is then one exact lexeme, no check needed.
+    for word in jieba_.cut_all(_SPACE.sub("", normalized) if ends else normalized):
+        if len(word) > 2 and word.isalnum() and min(word) >= _CJK:
+            found.lexemes.add(word)
+    for word, start, end in jieba_.tokenize(normalized, mode="search"):
         if end - start > 1 and word[0] >= _CJK and word not in STOP_WORDS:
             if end - start > 2:
                 found.lexemes.add(word)
@@ -187,6 +196,9 @@ class _Builder:
     def chain(self, chain: list[str]) -> _Clause:
         grams = [bigram(a, b) for a, b in pairwise(chain)] or [chain[0]]
         necessary = " & ".join(quote(g) for g in grams)
+        word = "".join(chain)
+        if len(chain) > 2 and len(word) == len(chain) and min(word) >= _CJK and segmenter().has_word(word):
+            return _Clause(quote(word), quote(word), self.like(chain))  # indexed wherever it occurs
         if len(grams) > 1:
             return _Clause(f"({necessary})", None, self.like(chain))
         return _Clause(necessary, necessary, self.like(chain))
