@@ -40,7 +40,9 @@ db: venv
 	$(BIN)/flask db upgrade
 
 demo: db
+	$(BIN)/flask pki init
 	$(BIN)/flask seed demo
+	$(BIN)/flask search rebuild
 
 lint: venv
 	$(BIN)/ruff check app expert_pool tests bench

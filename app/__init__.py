@@ -98,10 +98,13 @@ def _register_blueprints(app: Flask) -> None:
     from app.meetings.routes import bp as meetings_bp
     from app.notifications.routes import bp as notifications_bp
     from app.opinions.routes import bp as opinions_bp
+    from app.pki.routes import bp as pki_bp
+    from app.search.routes import bp as search_bp
+    from app.verify.routes import bp as verify_bp
 
     csrf.exempt(api_bp)  # bearer-token API: no cookies, so no CSRF (api.md)
     blueprints = (main_bp, auth_bp, experts_bp, cases_bp, consultations_bp, meetings_bp, notifications_bp, opinions_bp,
-                  admin_bp, api_bp)
+                  search_bp, admin_bp, pki_bp, verify_bp, api_bp)
     for bp in blueprints:
         app.register_blueprint(bp)
 
@@ -119,6 +122,7 @@ def _register_cli(app: Flask) -> None:
     from app.audit.cli import audit_cli
     from app.cli import seed_cli, users_cli
     from app.notifications.cli import outbox_cli
+    from app.pki.cli import pki_cli
     from app.search.cli import search_cli
 
     app.cli.add_command(users_cli)
@@ -126,3 +130,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(audit_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(search_cli)
+    app.cli.add_command(pki_cli)

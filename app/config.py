@@ -87,6 +87,15 @@ class Config:
     AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR") or None
     AUDIT_CHECKPOINT_EVERY = int(os.environ.get("AUDIT_CHECKPOINT_EVERY", "100"))
     AUDIT_CHECKPOINTS = True
+    # Authenticity (app/pki, app/verify): keys under PKI_DIR (default <INSTANCE_DIR>/pki), encrypted
+    # with PKI_PASSPHRASE (PBKDF2 rounds PKI_KDF_ROUNDS). Outside production an unset passphrase
+    # is kept in <INSTANCE_DIR>/pki_passphrase; production refuses to sign without it.
+    PKI_DIR = os.environ.get("PKI_DIR") or None
+    PKI_PASSPHRASE = os.environ.get("PKI_PASSPHRASE") or None
+    PKI_KDF_ROUNDS = int(os.environ.get("PKI_KDF_ROUNDS", "600000"))
+    PKI_PASSPHRASE_FILE_FALLBACK = True
+    # Public verification pages and POST /api/v1/verify: requests per address and minute.
+    VERIFY_RATE_PER_MINUTE = int(os.environ.get("VERIFY_RATE_PER_MINUTE", "30"))
 
 
 class DevelopmentConfig(Config):
@@ -105,9 +114,12 @@ class TestingConfig(Config):
     # The suite empties the tables between tests, which checkpoints would rightly call a
     # truncation: tests that check checkpoints switch them on with a directory of their own.
     AUDIT_CHECKPOINTS = False
+    PKI_KDF_ROUNDS = 1000  # cheap key encryption: every test issuing an opinion makes an office key
+    VERIFY_RATE_PER_MINUTE = 1000  # the rate-limit tests lower it
 
 
 class ProductionConfig(Config):
+    PKI_PASSPHRASE_FILE_FALLBACK = False
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

@@ -61,6 +61,7 @@ def app():
         from flask_migrate import upgrade
 
         upgrade()
+        _init_pki()
     yield application
     with application.app_context():
         _db.session.remove()
@@ -73,6 +74,14 @@ def app():
     else:
         shutil.rmtree(os.path.dirname(url.removeprefix("sqlite:///")), ignore_errors=True)
     shutil.rmtree(instance_dir, ignore_errors=True)
+
+
+def _init_pki() -> None:
+    """The signing root in this session's INSTANCE_DIR (a fresh instance has none): issuing signs
+    every opinion, and each office gets its certificate when it first issues."""
+    from app.pki import store
+
+    store.create_root("测试根证书")
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,7 @@ import re
 
 from flask import current_app, jsonify
 
-from app.api.core import api_route
+from app.api.core import PUBLIC_ENDPOINTS, api_route
 from app.routing import MAX_ID
 
 ERROR_SCHEMA = {
@@ -112,7 +112,7 @@ def build_document() -> dict:
                     op["responses"][status] = {"description": "成功", "content": {t: {"schema": {}} for t in types}}
             else:
                 op["responses"]["200"] = {"description": "成功"}
-            if rule.endpoint not in ("api.openapi_document", "api.create_token"):
+            if rule.endpoint not in PUBLIC_ENDPOINTS:
                 op["security"] = [{"bearerAuth": []}]
             for code, desc in ERROR_STATUSES.items():
                 op["responses"].setdefault(code, {"description": desc, "content": {"application/json": {

@@ -15,5 +15,6 @@ from app.api import (  # noqa: F401  (register their routes)
     search,
     taxonomy,
     users,
+    verify,
 )
 from app.api.blueprint import bp  # noqa: F401  (what create_app registers)

@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "delete": "删除",
     "import": "导入",
     "export": "导出",
+    "rotate": "轮换",
 }
 
 OBJECT_LABELS = {
@@ -53,6 +54,9 @@ OBJECT_LABELS = {
     "conflict": "回避申报",
     "unavailability": "不可出席时段",
     "roster": "专家名册",
+    "pki": "签章根证书",
+    "signing_certificate": "签章证书",
+    "office_seal": "单位印章",
 }
 
 

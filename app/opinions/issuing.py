@@ -3,7 +3,8 @@
 Issuing happens once: the document number 〔YYYY〕<prefix><n>号 takes ``n`` from the gap-free
 per-office, per-year counter (``app.sequences.next_value`` inside this transaction — a failed
 issue rolls its number back), the canonical content is frozen and hashed, the PDF and DOCX are
-rendered once and stored with their SHA-256. Nothing of an issued opinion changes afterwards;
+rendered once and stored with their SHA-256 — the PDF signed by the office (``app.pki.stamping``:
+PAdES, seal, verification code), the DOCX saying so on its first line. Nothing of an issued opinion changes afterwards;
 a correction is a new opinion that supersedes it when issued, and both stay readable.
 """
 
@@ -29,6 +30,7 @@ from app.opinions import content as C
 from app.opinions import permissions as perm
 from app.opinions.models import OUTCOMES, Opinion, OpinionDissent, OpinionFeedback, OpinionFile, OpinionVersion
 from app.opinions.schemas import FeedbackIn
+from app.pki import stamping
 from app.opinions.services import (
     DRAFTABLE_STATES,
     link,
@@ -194,7 +196,8 @@ def issue(user, opinion: Opinion) -> Opinion:
     content = C.document_content(opinion, number=number, issued_on=today)
     canonical = C.canonical_json(content)
     doc = C.document_from_content(content)
-    files = {"content": canonical, "pdf": render_pdf_bytes(doc), "docx": render_docx_bytes(doc)}
+    signed = stamping.sign_issued(office, doc, render_pdf_bytes(doc), fonts=_fonts_dir())  # PAdES, seal, QR (验真)
+    files = {"content": canonical, "pdf": signed.pdf, "docx": stamping.mark_docx(render_docx_bytes(doc), signed.code)}
     hashes = {kind: C.sha256_hex(data) for kind, data in files.items()}
     for kind, data in files.items():
         db.session.add(OpinionFile(opinion=opinion, kind=kind, sha256=hashes[kind], size=len(data), data=data))
@@ -204,9 +207,11 @@ def issue(user, opinion: Opinion) -> Opinion:
     opinion.issued_at, opinion.issued_by_id = now, user.id
     opinion.content_sha256, opinion.pdf_sha256 = hashes["content"], hashes["pdf"]
     db.session.flush()
+    stamping.record_issued(opinion.id, signed)
     record(opinion, "issue", f"印发法律审查意见书 {number}（第 {opinion.version} 版，{len(members)} 名专家签署）",
            after={"number": number, "version": opinion.version, "sha256": hashes["content"], "pdf_sha256": hashes["pdf"],
-                  "docx_sha256": hashes["docx"]})
+                  "docx_sha256": hashes["docx"], "verification_code": signed.code,
+                  "certificate": signed.certificate.fingerprint})
     old = opinion.supersedes
     if old is not None:
         old.status = "superseded"

@@ -46,7 +46,7 @@ class Opinion(db.Model):
     issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     content_sha256: Mapped[str | None] = mapped_column(String(64))
-    pdf_sha256: Mapped[str | None] = mapped_column(String(64))
+    pdf_sha256: Mapped[str | None] = mapped_column(String(64), index=True)  # verification looks files up by it
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("opinions.id"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -7,17 +7,22 @@ Positions are numbered here, not taken from the segmenter. Every *unit* of the n
 the next position: a Han (or other letter) character, a run of ASCII letters and digits, or a
 punctuation mark; whitespace takes none. The token stream holds
 
-* every character and every letter/digit run at its unit position (the "units"), so a phrase is a
-  chain of consecutive units and a phrase query matches exactly where the text contains the phrase,
-  whatever the segmenter made of the context around it;
-* every search-mode word of two or more characters (the jieba dictionary plus the project's legal
-  dictionary) at the position of its first character: ``征地补偿安置`` gives 征地@0 补偿@2 安置@4 and
-  ``中华人民共和国`` gives 中华@0 华人@1 人民@2 共和@4 共和国@4 中华人民共和国@0. Words make term
-  queries, ranking and "similar cases" precise.
+* at each unit's position, the *gram* of that unit and the next one (``征地补偿`` gives 征地@0 地补@1
+  补偿@2 偿@3 — a unit with no neighbour, before punctuation or at the end, stands alone). A phrase of
+  k units is then a chain of k−1 grams at consecutive positions, and a single unit is a prefix of a
+  gram, so a phrase query matches exactly where the normalized text contains the phrase, whatever the
+  segmenter made of the context. Grams are far rarer than single characters: a two-character query
+  is one term, and a longer one intersects rare posting lists (the first design indexed single
+  characters, and a query for 信访 then read the positions of 信 and 访 in every document: ~10× slower).
+  Two single non-ASCII characters join directly (so a two-character word *is* its gram); a gram with
+  an ASCII letter/digit run joins with ``|`` (``2026|年``), so that ``20`` never matches ``2026``;
+* every search-mode word of three or more characters (the jieba dictionary plus the project's legal
+  dictionary) at the position of its first character: ``中华人民共和国`` gives 共和国@4
+  中华人民共和国@0 besides its grams. Words make term queries, ranking and "similar cases" precise.
 
 A punctuation mark takes a position but is not indexed, so phrases never match across "，" or "。".
 Stop words are never word terms and are dropped from term queries (see ``query``); their characters
-stay units, so ``"依法终结的"`` still matches as a phrase.
+stay in grams, so ``"依法终结的"`` still matches as a phrase.
 
 Whoosh: ``ChineseAnalyzer()`` works in ``TEXT(analyzer=..., phrase=True)``; ``chinese_text_field()``
 indexes the same postings faster (``term_positions``, no token object per term). ``tokens()`` gives
@@ -31,6 +36,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
@@ -145,7 +151,23 @@ def segmenter(with_user_dict: bool = True) -> rjieba.Jieba:
 
 
 def _is_word(word: str) -> bool:
-    return len(word) > 1 and word[0] >= "\u2e80" and word not in STOP_WORDS  # CJK from U+2E80 on
+    """A word term of its own: three or more characters from CJK on (a two-character word is the gram
+    of its characters already), not a stop word."""
+    return len(word) > 2 and word[0] >= "\u2e80" and word not in STOP_WORDS  # CJK from U+2E80 on
+
+
+def gram(unit: str, following: str | None) -> str:
+    """The term at ``unit``'s position: ``unit`` joined with the unit after it (``None``: none follows)."""
+    if following is None:
+        return unit
+    if len(unit) == 1 and len(following) == 1 and unit >= "\x80" and following >= "\x80":
+        return unit + following
+    return f"{unit}|{following}"
+
+
+def grams(chain: list[str]) -> list[str]:
+    """The grams a chain of consecutive units is indexed as — what a phrase query looks for."""
+    return [gram(a, b) for a, b in pairwise(chain)] if len(chain) > 1 else list(chain)
 
 
 # ---------------------------------------------------------------- tokens
@@ -154,20 +176,27 @@ def _is_word(word: str) -> bool:
 def analyse_normalized(normalized: str, jieba: rjieba.Jieba | None = None,
                        in_reading_order: bool = True) -> list[tuple[int, int, str, int]]:
     """(start, end, text, pos) of every term of already normalized text, in reading order — or, when
-    ``in_reading_order`` is false (indexing), units then words: each term's own positions still rise,
+    ``in_reading_order`` is false (indexing), grams then words: each term's own positions still rise,
     which is all a posting list needs, and the sort is saved."""
     unit_at = [0] * len(normalized)
-    terms = []
+    found = []
     for pos, match in enumerate(_UNIT.finditer(normalized)):
         start, end = match.span()
         unit_at[start] = pos
         if match.lastindex != _PUNCTUATION_GROUP:
-            terms.append((start, end, match.group(), pos))
+            found.append((start, end, match.group(), pos))
+    terms = []
+    for i, (start, end, unit, pos) in enumerate(found):
+        following = found[i + 1] if i + 1 < len(found) and found[i + 1][3] == pos + 1 else None
+        if following is None:
+            terms.append((start, end, unit, pos))
+        else:
+            terms.append((start, following[1], gram(unit, following[2]), pos))
     for word, start, end in (jieba or segmenter()).tokenize(normalized, mode="search"):
         if _is_word(word):
             terms.append((start, end, word, unit_at[start]))
     if in_reading_order:
-        terms.sort()  # two sorted runs (units, then words with each long word after its parts): near linear
+        terms.sort()  # two sorted runs (grams, then words with each long word after its parts): near linear
     return terms
 
 
@@ -177,29 +206,35 @@ def term_positions(normalized: str, jieba: rjieba.Jieba | None = None) -> dict[s
     character (indexing speed). Elsewhere a character is one unit; ``isalnum`` is ``[^\\W_]``."""
     positions: defaultdict[str, list[int]] = defaultdict(list)
     runs = list(_NOT_ONE_CHAR_ONE_UNIT.finditer(normalized))
-    if not runs:  # the usual Chinese paragraph: unit position = character index
+    if not runs:  # the usual Chinese paragraph: unit position = character index, every unit one character
+        unit_at = None
+        last = len(normalized) - 1
         for index, char in enumerate(normalized):
             if char.isalnum():
-                positions[char].append(index)
-        unit_at = None
+                following = normalized[index + 1] if index < last else ""
+                positions[char + following if following.isalnum() else char].append(index)
     else:
         unit_at = [0] * len(normalized)
+        units_found: list[tuple[str, int]] = []  # (unit, pos), punctuation left out
         pos = done = 0
         for run in [*runs, None]:
             start, end = run.span() if run else (len(normalized), len(normalized))
             for index in range(done, start):
                 unit_at[index] = pos
                 if normalized[index].isalnum():
-                    positions[normalized[index]].append(pos)
+                    units_found.append((normalized[index], pos))
                 pos += 1
             if run and not normalized[start].isspace():
                 unit_at[start] = pos
-                positions[run.group()].append(pos)
+                units_found.append((run.group(), pos))
                 pos += 1
             done = end
+        for i, (unit, pos) in enumerate(units_found):
+            nxt = units_found[i + 1] if i + 1 < len(units_found) and units_found[i + 1][1] == pos + 1 else None
+            positions[gram(unit, nxt[0] if nxt else None)].append(pos)
     stop_words = STOP_WORDS
     for word, start, end in (jieba or segmenter()).tokenize(normalized, mode="search"):
-        if end - start > 1 and word[0] >= "\u2e80" and word not in stop_words:  # _is_word, inlined
+        if end - start > 2 and word[0] >= "\u2e80" and word not in stop_words:  # _is_word, inlined
             positions[word].append(start if unit_at is None else unit_at[start])
     return positions
 

@@ -19,7 +19,7 @@ from typing import TypeVar
 from whoosh import query as wq
 from whoosh.fields import Schema
 
-from .analysis import STOP_WORDS, ChineseTokenizer, is_whole_word, normalize, units
+from .analysis import STOP_WORDS, ChineseTokenizer, grams, is_whole_word, normalize, units
 
 # A quoted phrase (optionally negated) or any run of non-space characters; lone quotes fall to the latter.
 _LEXEME = re.compile(r'(-?)"([^"]*)"|(\S+)')
@@ -51,8 +51,7 @@ def _lex(text: str) -> list[_Item]:
 
 
 def unit_chains(text: str) -> list[list[str]]:
-    """The units of ``text`` as runs of consecutive positions: a gap (punctuation) starts a new run,
-    and a match needs every run, each as a phrase."""
+    """The chains of consecutive units of a query word or phrase; punctuation splits them."""
     chains: list[list[str]] = []
     last = None
     for unit, pos in units(text):
@@ -63,9 +62,21 @@ def unit_chains(text: str) -> list[list[str]]:
     return chains
 
 
+def _chain_query(fieldname: str, chain: list[str]) -> wq.Query:
+    """Where the text holds these consecutive units: the chain's grams at consecutive positions, or for
+    one unit, a gram beginning with it (``|`` after an ASCII run, so that 20 does not find 2026)."""
+    if len(chain) == 1:
+        unit = chain[0]
+        if len(unit) == 1 and unit >= "\x80":
+            return wq.Prefix(fieldname, unit)
+        return wq.Or([wq.Term(fieldname, unit), wq.Prefix(fieldname, unit + "|")])
+    terms = grams(chain)
+    return wq.Term(fieldname, terms[0]) if len(terms) == 1 else wq.Phrase(fieldname, terms)
+
+
 def _unit_chain(fieldname: str, text: str) -> wq.Query | None:
-    """Consecutive units as a Phrase; a gap (punctuation) splits the chain into parts that must all match."""
-    parts = [wq.Term(fieldname, c[0]) if len(c) == 1 else wq.Phrase(fieldname, c) for c in unit_chains(text)]
+    """Consecutive units as one chain; a gap (punctuation) splits it into parts that must all match."""
+    parts = [_chain_query(fieldname, chain) for chain in unit_chains(text)]
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)
@@ -75,9 +86,10 @@ def _text_query(fieldname: str, item: _Item) -> wq.Query | None:
     if not item.phrase and normalize(item.text).strip() in STOP_WORDS:
         return None
     chain = _unit_chain(fieldname, item.text)
-    if chain is None or item.phrase or isinstance(chain, wq.Term) or not is_whole_word(item.text):
+    word = normalize(item.text).strip()
+    if chain is None or item.phrase or len(word) <= 2 or not is_whole_word(item.text):
         return chain
-    return wq.Or([chain, wq.Term(fieldname, normalize(item.text))])
+    return wq.Or([chain, wq.Term(fieldname, word)])  # the word itself ranks where it stands as a word
 
 
 def _field_query(schema: Schema, fieldname: str, item: _Item) -> wq.Query | None:

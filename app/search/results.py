@@ -23,7 +23,7 @@ from app.search.document import TEXT_FIELDS, section_texts
 from app.search.highlight import snippet
 from app.search.models import OpinionSearchText
 from app.search.query import positive_phrases
-from app.search.service import backend
+from app.search import service
 from app.timeutil import iso, local
 from expert_pool import regions
 from expert_pool.codes import CATEGORIES, CONCLUSIONS, POOL_TIERS, RECOMMENDATIONS
@@ -156,7 +156,7 @@ def items(user, hits: list[Hit], q: str) -> list[dict]:
 
 
 def run(user, params: SearchParams) -> dict:
-    page: SearchPage = backend().search(params.request())
+    page: SearchPage = service.run(lambda search: search.search(params.request()))
     facets = {name: page.facets.get(name, {}) for name in FACETS}
     return {"total": page.total, "page": params.page, "per_page": params.per_page,
             "items": items(user, page.hits, params.q), "facets": facets}

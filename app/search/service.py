@@ -62,6 +62,23 @@ def make_backend(config) -> SearchBackend:
     return WhooshBackend(directory)
 
 
+def run(operation: Callable[[SearchBackend], object]):
+    """``operation(backend)``; a fresh installation's missing index is created empty on the way (there
+    is nothing to lose), while a lost index with opinions to hold stays an error until rebuilt."""
+    search = backend()
+    try:
+        return operation(search)
+    except SearchUnavailable:
+        if not hasattr(search, "clear") or _has_searchable_opinions():
+            raise
+        search.clear()
+        return operation(search)
+
+
+def _has_searchable_opinions() -> bool:
+    return db.session.scalar(select(Opinion.id).where(Opinion.status.in_(SEARCHABLE)).limit(1)) is not None
+
+
 # --------------------------------------------------------------------------- building documents
 
 

@@ -21,7 +21,7 @@ from app.search.backends.base import SimilarRequest
 from app.search.document import cited_law_keys, region_levels
 from app.search.models import OpinionSearchText
 from app.search.results import items as result_items
-from app.search.service import backend
+from app.search import service
 
 MAX_TERMS = 30
 
@@ -80,7 +80,7 @@ def similar_for_case(user, case, limit: int = 10) -> list[dict]:
     laws = cited_laws(texts)
     province = region_levels(case.region_code)[0]
     request = SimilarRequest(tuple(terms), case.category, province, tuple(laws), exclude_case_id=case.id, limit=limit)
-    hits = backend().similar(request)
+    hits = service.run(lambda search: search.similar(request))
     words = [t for t, _ in terms]
     found = result_items(user, hits, " ".join(words[:8]))
     explained = _explanations([entry["opinion_id"] for entry in found])

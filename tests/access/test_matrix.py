@@ -342,6 +342,11 @@ API_CASES += [
          label="(issued: anonymized for those who may not see the case)"),
     Case("GET", "/api/v1/precedents/<int:opinion_id>", E(401, 404, 404, 404, 404, 404), path=DRAFT, label="(draft)"),
     Case("GET", "/api/v1/cases/<int:case_id>/similar", VIEW(), path=CASE),
+    # --- authenticity: verification is public (no token), answered 200 for any file
+    Case("POST", "/api/v1/verify", E(200, 200, 200, 200, 200, 200),
+         body=lambda w, r: {"data": {"file": (io.BytesIO(b"%PDF-1.7 not signed"), "x.pdf")},
+                            "content_type": "multipart/form-data"}, label="(an unsigned file)"),
+    Case("POST", "/api/v1/verify", E(422, 422, 422, 422, 422, 422), body=lambda w, r: {"data": {}}, label="(no file)"),
 ]
 
 # UI. Allowed pages answer 200; an empty form post is answered with the form and its errors
@@ -413,7 +418,28 @@ UI_CASES = [
     Case("GET", "/admin/audit", ADMIN_PAGE),
     Case("GET", "/admin/audit/export", ADMIN_PAGE),
     Case("POST", "/admin/audit/verify", E(LOGIN, 403, 403, 403, 403, (302, "/admin/audit"))),
+    # --- 签章管理 (admins only)
+    Case("GET", "/admin/pki", ADMIN_PAGE),
+    Case("POST", "/admin/pki/offices/<int:org_id>/seal", ADMIN_FORM_POST, path={"org_id": "nj"},
+         body=lambda w, r: EMPTY_FORM, label="(no file)"),
+    Case("GET", "/admin/pki/offices/<int:org_id>/seal.png", E(LOGIN, 403, 403, 403, 403, 404), path={"org_id": "nj"},
+         label="(no seal uploaded)"),
+    Case("POST", "/admin/pki/offices/<int:org_id>/rotate", E(LOGIN, 403, 403, 403, 403, (302, "/admin/pki")),
+         path={"org_id": "nj"}),
+    # --- 验真: public pages, whoever asks
+    Case("GET", "/verify", STATIC),
+    Case("POST", "/verify", E(422, 422, 422, 422, 422, 422), body=lambda w, r: EMPTY_FORM, label="(no file)"),
+    Case("GET", "/verify/<code>", STATIC, path={"code": lambda w, r: _verification_code(w.issued)},
+         label="(the issued opinion's code)"),
+    Case("GET", "/verify/<code>", E(404, 404, 404, 404, 404, 404), path={"code": lambda w, r: "ZZZZ-ZZZZ"},
+         label="(an unknown code)"),
 ]
+
+
+def _verification_code(opinion_id: int) -> str:
+    from app.pki.models import IssuedSignature
+
+    return db.session.get(IssuedSignature, opinion_id).code
 
 
 def UI_VIEW(ok=200) -> dict:
@@ -512,6 +538,13 @@ UI_CASES += [
          body=lambda w, r: {"json": {"analysis": "依照《信访工作条例》第三十三条", "legal_basis": []}}),
     Case("GET", "/opinions/<int:opinion_id>", UI_VIEW(), path=DRAFT, label="(draft)"),
     Case("GET", "/opinions/<int:opinion_id>", UI_VIEW(), path=ISSUED, label="(issued)"),
+    # --- search pages: every signed-in user
+    Case("GET", "/search", E(LOGIN, 200, 200, 200, 200, 200)),
+    Case("GET", "/search", E(LOGIN, 200, 200, 200, 200, 200), body=lambda w, r: {"query_string": {"q": "征收", "year": "x"}},
+         label="(a bad filter is dropped)"),
+    Case("GET", "/opinions", E(LOGIN, 200, 200, 200, 200, 200)),
+    Case("GET", "/precedents/<int:opinion_id>", E(LOGIN, 200, 200, 200, 200, 200), path=ISSUED),
+    Case("GET", "/precedents/<int:opinion_id>", E(LOGIN, 404, 404, 404, 404, 404), path=DRAFT, label="(draft)"),
     Case("GET", "/opinions/<int:opinion_id>/preview", UI_VIEW(), path=DRAFT),
     Case("GET", "/opinions/<int:opinion_id>/versions", UI_VIEW(), path=DRAFT),
     Case("GET", "/opinions/<int:opinion_id>/pdf", UI_VIEW(), path=ISSUED),

@@ -76,3 +76,16 @@ def assert_error(resp, status: int, code: str | None = None, fields: tuple[str, 
         assert name in err["details"], (name, body)
         assert err["details"][name], (name, body)
     return err
+
+
+def stub_opinion_files(monkeypatch, pdf=lambda doc: b"%PDF stub", docx=lambda doc: b"PK stub") -> None:
+    """Issue opinions without rendering or signing (numbering tests): the stub bytes are stored as
+    they are, with a real verification code and office certificate."""
+    from app.opinions import issuing
+    from app.pki import services, stamping
+
+    monkeypatch.setattr(issuing, "render_pdf_bytes", pdf)
+    monkeypatch.setattr(issuing, "render_docx_bytes", docx)
+    monkeypatch.setattr(stamping, "sign_issued", lambda office, doc, data, fonts: stamping.SignedPdf(
+        data, stamping.new_code(), services.office_certificate(office), None))
+    monkeypatch.setattr(stamping, "mark_docx", lambda data, code: data)

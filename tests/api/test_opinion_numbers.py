@@ -22,6 +22,7 @@ from app.extensions import db
 from app.opinions import issuing
 from app.opinions.models import Opinion, OpinionSignature, OpinionVersion
 from app.timeutil import SHANGHAI
+from tests.api.helpers import stub_opinion_files
 from tests.api.test_opinions import ANALYSIS, build_panel
 
 COUNT = 20
@@ -30,8 +31,8 @@ NUMBER_RE = re.compile(r"^〔(\d{4})〕宁信专审([1-9]\d*)号$")
 
 @pytest.fixture
 def stub_renderers(monkeypatch):
-    monkeypatch.setattr(issuing, "render_pdf_bytes", lambda doc: b"%PDF-1.7 stub " + doc.number.encode())
-    monkeypatch.setattr(issuing, "render_docx_bytes", lambda doc: b"PK stub " + doc.number.encode())
+    stub_opinion_files(monkeypatch, pdf=lambda doc: b"%PDF-1.7 stub " + doc.number.encode(),
+                       docx=lambda doc: b"PK stub " + doc.number.encode())
 
 
 def signed_draft(world, factory) -> Opinion:

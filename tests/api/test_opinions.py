@@ -25,7 +25,7 @@ from app.extensions import db
 from app.meetings.models import Meeting
 from app.opinions.models import Opinion, OpinionFile
 from app.timeutil import SHANGHAI
-from tests.api.helpers import assert_error
+from tests.api.helpers import assert_error, stub_opinion_files
 
 _numbers = itertools.count(1)
 
@@ -494,10 +494,7 @@ def test_document_number_prefix(app, name, tier, region, prefix, expected):
 
 def test_derived_prefix_taken_by_another_office_falls_back(client, world, api, factory, monkeypatch):
     """Two offices whose names give the same short prefix never issue the same number."""
-    from app.opinions import issuing
-
-    monkeypatch.setattr(issuing, "render_pdf_bytes", lambda doc: b"%PDF stub")
-    monkeypatch.setattr(issuing, "render_docx_bytes", lambda doc: b"PK stub")
+    stub_opinion_files(monkeypatch)
     twin = factory.org("南京信访局", tier="municipal", region_code="320100", parent=world.js)
     first = build_panel(world, factory, office=twin, meeting=False)
     second = build_panel(world, factory, meeting=False)

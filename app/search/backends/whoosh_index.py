@@ -10,8 +10,10 @@ time (a rebuild is running) appends its ids to ``pending.ids``; the next writer 
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -50,7 +52,7 @@ def schema() -> Schema:
         case_id=ID(),
         category=ID(sortable=True), tier=ID(sortable=True), province=ID(sortable=True), city=ID(),
         region=ID(), year=ID(sortable=True), conclusion=ID(sortable=True),
-        issued=NUMERIC(int, bits=32, sortable=True, signed=False),
+        issued=NUMERIC(int, bits=64, sortable=True, signed=False),  # date, then id: a total order
         recommendation=KEYWORD(commas=True), laws=KEYWORD(commas=True), cross_flags=KEYWORD(commas=True),
         superseded=ID(), fingerprint=STORED(),
         **text_fields,
@@ -62,7 +64,7 @@ def _fields(doc: SearchDocument) -> dict:
         "opinion_id": str(doc.opinion_id), "case_id": str(doc.case_id),
         "category": doc.category or "-", "tier": doc.tier or "-", "province": doc.province_code,
         "city": doc.city_code, "region": doc.region_code or "-", "year": str(doc.year),
-        "conclusion": doc.conclusion or "-", "issued": int(doc.issued_on.strftime("%Y%m%d")),
+        "conclusion": doc.conclusion or "-", "issued": _date_key(doc),
         "recommendation": ",".join(doc.recommendations), "laws": ",".join(doc.laws),
         "cross_flags": ",".join(doc.cross_flags), "superseded": "1" if doc.superseded else "0",
         "fingerprint": doc.fingerprint,
@@ -97,6 +99,7 @@ class WhooshBackend:
         self.directory = Path(directory)
         self.lock_timeout = lock_timeout
         self._columns: tuple[object, dict[str, list]] | None = None
+        self._local = threading.local()
 
     # ------------------------------------------------------------------ reading
 
@@ -116,13 +119,51 @@ class WhooshBackend:
 
     @contextmanager
     def _searcher(self):
-        ix = self._open()
+        """A searcher kept per thread and refreshed when a writer has committed since (opening the
+        index and its segments costs more than many searches)."""
+        cached = getattr(self._local, "searcher", None)
         try:
-            searcher = ix.searcher(weighting=BM25F())
-        except Exception as exc:
+            stamp = self._toc_stamp()
+            if cached is not None and getattr(self._local, "stamp", None) == stamp:
+                searcher = cached
+            else:  # first use, or a writer committed, or the index was replaced or removed since
+                searcher = self._open().searcher(weighting=BM25F())
+                self._local.stamp = stamp
+        except SearchUnavailable:
+            self._forget_searcher()
+            raise
+        except Exception as exc:  # deleted or corrupted segment files
+            self._forget_searcher()
             raise SearchUnavailable(f"检索索引无法读取：{exc.__class__.__name__}") from exc
-        with searcher:
+        if searcher is not cached:
+            if cached is not None:
+                cached.close()
+            self._local.searcher = searcher
+        try:
             yield searcher
+        except (OSError, ValueError, EOFError) as exc:  # files vanished or were overwritten mid-search
+            self._forget_searcher()
+            raise SearchUnavailable(f"检索索引读取失败：{exc.__class__.__name__}") from exc
+
+    def _toc_stamp(self) -> tuple:
+        """Identifies the committed index: its newest table of contents' name, inode and mtime (a
+        recreated index reuses generation numbers, so the name alone is not enough)."""
+        try:
+            tocs = [e for e in os.scandir(self.directory) if e.name.startswith(f"_{INDEX_NAME}_") and e.name.endswith(".toc")]
+        except FileNotFoundError:
+            return ()
+        if not tocs:
+            return ()
+        newest = max(tocs, key=lambda e: int(e.name[len(INDEX_NAME) + 2:-4] or 0))
+        info = newest.stat()
+        return newest.name, info.st_ino, info.st_mtime_ns, info.st_size
+
+    def _forget_searcher(self) -> None:
+        cached = getattr(self._local, "searcher", None)
+        self._local.searcher = None
+        if cached is not None:
+            with contextlib.suppress(Exception):
+                cached.close()
 
     def _column_values(self, searcher) -> dict[str, list]:
         """The facet columns as lists indexed by document number, cached per index generation."""
@@ -131,7 +172,10 @@ class WhooshBackend:
                reader.doc_count_all())
         if self._columns is not None and self._columns[0] == key:
             return self._columns[1]
-        columns = {facet: list(reader.column_reader(field)) for facet, field in _COLUMN_FACETS.items()}
+        if reader.doc_count_all() == 0:  # an empty index's reader has no columns
+            columns: dict[str, list] = {facet: [] for facet in _COLUMN_FACETS}
+        else:
+            columns = {facet: list(reader.column_reader(field)) for facet, field in _COLUMN_FACETS.items()}
         self._columns = (key, columns)
         return columns
 
@@ -159,13 +203,15 @@ class WhooshBackend:
             filt = filter_query(request.filters)
             mask = wq.Term("case_id", str(request.filters.exclude_case_id)) if request.filters.exclude_case_id else None
             top = request.offset + request.limit
-            if request.sort == "date":
+            if request.sort == "date" or not request.q.strip():  # no words to rank by: newest first
                 results = searcher.search(q, filter=filt, mask=mask, limit=top, sortedby="issued", reverse=True)
             else:
                 results = searcher.search(q, filter=filt, mask=mask, limit=top)
             docnums = set(results.docs()) if request.facets else set()
             total = len(results)
             hits = [Hit(int(hit["opinion_id"]), float(hit.score or 0.0)) for hit in results[request.offset:top]]
+            if request.sort != "date" and request.q.strip():  # equal scores: newer (then higher id) first
+                hits.sort(key=lambda h: (-round(h.score, 6), -h.opinion_id))
             facets = self._facets(searcher, docnums) if request.facets else {}
             return SearchPage(total, hits, facets)
 
@@ -212,11 +258,11 @@ class WhooshBackend:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _index_for_writing(self):
-        if whoosh_index.exists_in(str(self.directory), indexname=INDEX_NAME):
-            try:
+        try:
+            if whoosh_index.exists_in(str(self.directory), indexname=INDEX_NAME):
                 return whoosh_index.open_dir(str(self.directory), indexname=INDEX_NAME)
-            except Exception as exc:
-                raise SearchUnavailable("检索索引已损坏，请运行 flask search rebuild") from exc
+        except Exception as exc:  # an unreadable table of contents or segment
+            raise SearchUnavailable("检索索引已损坏") from exc
         return whoosh_index.create_in(str(self.directory), schema(), indexname=INDEX_NAME)
 
     def _pending_path(self) -> Path:
@@ -306,6 +352,10 @@ def _remove_index_files(directory: Path) -> None:
     for path in directory.iterdir():
         if path.name.startswith(("_" + INDEX_NAME, INDEX_NAME)) or path.suffix in (".seg", ".toc", ".pst"):
             path.unlink(missing_ok=True)
+
+
+def _date_key(doc: SearchDocument) -> int:
+    return int(doc.issued_on.strftime("%Y%m%d")) * 10_000_000 + doc.opinion_id % 10_000_000
 
 
 def _text(value) -> str:

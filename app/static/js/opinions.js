@@ -15,7 +15,25 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   };
 
+  // 类案推送 “引用到分析”: put a reference to the precedent (number and title) at the cursor.
+  const insertReference = (button) => {
+    const field = document.getElementById(button.dataset.target);
+    if (!field) return;
+    const text = button.dataset.reference;
+    const at = typeof field.selectionStart === "number" ? field.selectionStart : field.value.length;
+    field.value = field.value.slice(0, at) + text + field.value.slice(field.selectionEnd ?? at);
+    field.focus();
+    field.selectionStart = field.selectionEnd = at + text.length;
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+  };
+
   document.addEventListener("click", (event) => {
+    const reference = event.target.closest("[data-insert-reference]");
+    if (reference) {
+      event.preventDefault();
+      insertReference(reference);
+      return;
+    }
     const add = event.target.closest("[data-add-citation]");
     if (add) {
       event.preventDefault();

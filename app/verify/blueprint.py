@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("verify", __name__, url_prefix="/verify")
