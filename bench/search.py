@@ -1,26 +1,29 @@
-"""Whoosh distributions compared on realistic opinions: indexing speed, index size and query
-latency, each figure printed beside the baseline fork (whoosh-reloaded, pinned today) as a ratio.
+"""Precedent search at scale, both backends, each figure beside its baseline or target as a ratio:
 
-Run: ``/work/main/.venv/bin/python bench/search.py [--count 5000] [--forks reloaded,whoosh3,ng]``
-(5,000 opinions: about 2 minutes per fork on 2 cores; ``--count 100000`` to scale up).
+* indexing docs/s (``rebuild``) against Whoosh with jieba's own ``ChineseAnalyzer`` on a sample of
+  ``--baseline-docs`` opinions measured in the same run (target ≥ 3×);
+* query latency p50 / p95 over a mix of 2-word, phrase, ``law=`` and faceted queries, each a full
+  results page: hits, total, facets, and the top 20 loaded and highlighted (``highlight.snippet``),
+  in a fresh process per backend, as a web worker (targets 30 ms / 150 ms);
+* incremental indexing of one opinion (target ≤ 200 ms) and the searching process's resident
+  memory (target ≤ 300 MB).
 
-Each fork runs in its own virtualenv ``/tmp/wv-<fork>`` (created on first use, without the
-system site-packages, holding only the fork and rjieba), as a subprocess of this script started
-with ``--worker``: so the forks, which all install the ``whoosh`` package, never meet. A worker
-indexes ``--count`` opinions from ``tests.search.corpus`` with one writer and one commit, then
-runs a mix of 2-word, phrase and field-filtered queries (category, province/city region codes,
-cited provision), each rendering the top 20 with highlighted snippets, and prints one JSON line.
-
-The analyzer is a plain rjieba one defined here (search-mode segmentation, positions numbered
-token by token so that phrases work): the same for every fork, so that only Whoosh differs.
+Run: ``/work/main/.venv/bin/python bench/search.py [--docs 100000] [--backends postgresql,whoosh]
+[--db postgresql://postgres@127.0.0.1:5432/bench_search] [--reuse]``. The opinions come from
+``tests.search.corpus`` (~3,000 characters); generating them is not counted. PostgreSQL entries
+go to the schema ``bench`` of that database (a copy of ``search_entries`` without the foreign key
+to opinions, and the opinions' sections for snippets); the Whoosh index to ``/tmp/bench-search-whoosh-N``.
+``--reuse`` skips indexing when both already hold ``--docs`` opinions (to tune queries).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -30,168 +33,363 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FORKS = {  # name → requirement; the first is the baseline
-    "reloaded": "whoosh-reloaded==2.7.5",
-    "whoosh3": "whoosh3==3.54.0",
-    "ng": "whoosh-ng==5.4.0",
-}
+sys.path.insert(0, str(ROOT))
+
 TWO_WORDS = ("征地 补偿", "视同缴费年限 学徒", "专项维修资金 表决", "宅基地 确权", "最低生活保障 停发",
              "农民工 工资", "工伤 认定", "评估 价格", "依法 终结", "承包地 流转")
 PHRASES = ('"区片综合地价"', '"停产停业损失"', '"视同缴费年限"', '"违法占用耕地"', '"息诉罢访"',
            '"集体经济组织成员资格"', '"逾期未反馈视为同意"', '"复核意见"')
-FILTERED = (  # (query, {field: value})
-    ("补偿", {"category": "land_expropriation"}), ("信访 终结", {"region": "320000"}),
-    ("养老金", {"region": "330100", "category": "labor_social_security"}), ("评估", {"law": "国有土地上房屋征收与补偿条例第十九条第一款"}),
-    ("办理 期限", {"law": "信访工作条例第三十三条"}), ("调解", {"category": "health", "year": "2024"}),
-)
+LAWS = (("", "国有土地上房屋征收与补偿条例第十九条第一款"), ("评估", "国有土地上房屋征收与补偿条例第十九条"),
+        ("办理 期限", "信访工作条例第三十三条"), ("", "土地管理法第四十八条"), ("", "社会保险法第十六条"))
+FACETED = (("补偿", {"category": "land_expropriation"}), ("信访 终结", {"region_code": "320000"}),
+           ("养老金", {"region_code": "330100", "category": "labor_social_security"}),
+           ("调解", {"category": "health", "year": 2024}), ("维修资金", {"conclusion": "claim_unreasonable"}),
+           ("", {"region_code": "320000", "year": 2025}))
+TARGETS = {"speedup": 3.0, "p50_ms": 30.0, "p95_ms": 150.0, "incremental_ms": 200.0, "rss_mb": 300.0}
 
 
-# --------------------------------------------------------------------------- worker (inside a fork's venv)
-
-def _law_key(citation: str) -> str:
-    return citation.replace("《", "").replace("》", "").removeprefix("中华人民共和国")
-
-
-def _fields(record: dict) -> dict:
-    from tests.search.corpus import full_text
-
-    code = record["region_code"]
-    return {
-        "id": record["id"], "title": record["title"], "body": full_text(record), "category": record["category"],
-        "region": " ".join((code[:2] + "0000", code[:4] + "00", code)), "year": record["date"][:4],
-        "law": " ".join(_law_key(c) for c in record["legal_basis"]),
-    }
+def pg_url(db: str, schema: str | None = "bench") -> str:
+    url = "postgresql+psycopg://" + db.split("://", 1)[1]
+    return url + ("?options=-csearch_path%3Dbench,public" if schema else "")
 
 
-def worker(count: int, length: int, seed: int) -> dict:
-    import resource
+def make_app(db: str, schema: str | None = "bench"):
+    from app import create_app
 
-    from whoosh import index
-    from whoosh.fields import ID, KEYWORD, TEXT, Schema
-    from whoosh.qparser import QueryParser
-    from whoosh.query import And, Term
+    instance = tempfile.mkdtemp(prefix="bench-search-inst-")
+    return create_app("testing", {"SQLALCHEMY_DATABASE_URI": pg_url(db, schema), "INSTANCE_DIR": instance,
+                                  "SEARCH_BACKEND": "postgresql"})
 
-    from tests.search.corpus import generate_opinions
 
-    from search_analyzer import RjiebaTokenizer   # importable by name: Whoosh pickles the schema
+def whoosh_dir(docs: int) -> Path:
+    return Path(f"/tmp/bench-search-whoosh-{docs}")
 
-    analyzer = RjiebaTokenizer()
-    schema = Schema(id=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer, stored=True),
-                    body=TEXT(analyzer=analyzer, stored=True), category=ID(stored=True), region=KEYWORD,
-                    year=ID(stored=True), law=KEYWORD)
-    directory = tempfile.mkdtemp(prefix="bench-whoosh-")
-    try:
-        ix = index.create_in(directory, schema)
-        writer = ix.writer(limitmb=256)
-        generating = 0.0
-        started = time.perf_counter()
-        records = generate_opinions(count, seed=seed, length=length)
-        for _ in range(count):
+
+# --------------------------------------------------------------------------- indexing
+
+
+class Timed:
+    """Documents for a rebuild, generated (and their sections stored for snippets) off the clock."""
+
+    def __init__(self, count: int, store=None):
+        self.count, self.store, self.excluded = count, store, 0.0
+
+    def __iter__(self):
+        from tests.search.documents import documents
+
+        source = documents(self.count)
+        batch = []
+        while True:
             t = time.perf_counter()
-            fields = _fields(next(records))
-            generating += time.perf_counter() - t
-            writer.add_document(**fields)
-        writer.commit()
-        indexing = time.perf_counter() - started - generating
-        size = sum(p.stat().st_size for p in Path(directory).iterdir())
+            doc = next(source, None)
+            if doc is not None and self.store is not None:
+                batch.append(doc)
+                if len(batch) == 500:
+                    self.store(batch)
+                    batch = []
+            if doc is None and self.store is not None and batch:
+                self.store(batch)
+            self.excluded += time.perf_counter() - t
+            if doc is None:
+                return
+            yield doc
 
-        parser = QueryParser("body", ix.schema)
-        cases = [(q, {}) for q in TWO_WORDS + PHRASES] + list(FILTERED)
-        latencies, hits, failures = [], [], {}
-        with ix.searcher() as searcher:
-            for round_ in range(4):   # the first round warms caches and is not counted
-                for text, filters in cases:
-                    t = time.perf_counter()
-                    try:
-                        query = parser.parse(text)
-                        flt = And([Term(f, v) for f, v in filters.items()]) if filters else None
-                        results = searcher.search(query, limit=20, filter=flt)
-                        snippets = [hit.highlights("body") for hit in results]
-                    except Exception as error:   # a fork that fails a query: count it, time the rest
-                        failures.setdefault(text, f"{type(error).__name__}: {error}"[:120])
-                        continue
-                    elapsed = time.perf_counter() - t
-                    if round_:
-                        latencies.append(elapsed * 1000)
-                    else:
-                        hits.append((len(results), sum(bool(s) for s in snippets)))
-        ix.close()
+
+def prepare_pg(db: str) -> None:
+    from flask_migrate import upgrade
+    from sqlalchemy import text
+
+    from app.extensions import db as sa_db
+
+    app = make_app(db, schema=None)
+    with app.app_context():
+        upgrade()
+        with sa_db.engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS bench CASCADE"))
+            conn.execute(text("CREATE SCHEMA bench"))
+            conn.execute(text("CREATE TABLE bench.search_entries (LIKE public.search_entries INCLUDING ALL)"))
+            conn.execute(text("CREATE TABLE bench.texts (opinion_id integer PRIMARY KEY, sections jsonb NOT NULL)"))
+        sa_db.engine.dispose()
+
+
+def index_pg(db: str, docs: int) -> dict:
+    from sqlalchemy import text
+
+    from app.extensions import db as sa_db
+    from app.search.backends.postgres import PostgresBackend
+
+    prepare_pg(db)
+    app = make_app(db)
+    with app.app_context():
+        def store(batch):
+            with sa_db.engine.begin() as conn:
+                conn.execute(text("INSERT INTO texts VALUES (:i, CAST(:s AS jsonb))"),
+                             [{"i": d.opinion_id, "s": json.dumps(d.texts, ensure_ascii=False)} for d in batch])
+
+        source = Timed(docs, store)
+        started = time.perf_counter()
+        count = PostgresBackend().rebuild(source, _progress(docs, "postgresql"))
+        with sa_db.engine.begin() as conn:
+            conn.execute(text("ANALYZE search_entries"))
+        seconds = time.perf_counter() - started - source.excluded
+        size = sa_db.session.execute(text("SELECT pg_total_relation_size('search_entries')")).scalar()
+        incremental = _incremental_pg(docs)
+    return {"docs_per_s": count / seconds, "index_mb": size / 2**20, "incremental_ms": incremental}
+
+
+def replicate_pg(db: str, docs: int, copies: int) -> None:
+    """Copy the ``docs`` indexed opinions ``copies`` times under new ids, in SQL: query latency at a
+    larger size when the machine cannot index that many in the time at hand (the same texts, so
+    matches grow in proportion; indexing figures still come from the ``docs`` really indexed)."""
+    from sqlalchemy import text
+
+    from app.extensions import db as sa_db
+
+    columns = ("case_id, number, category, tier, province_code, city_code, region_code, year, issued_on, conclusion, "
+               "recommendations, laws, cross_flags, superseded, fingerprint, units, tsv, rank_tsv")
+    with make_app(db).app_context(), sa_db.engine.begin() as conn:
+        conn.execute(text(f"INSERT INTO search_entries (opinion_id, {columns}) SELECT opinion_id + k * :n, "
+                          f"{columns.replace('case_id', 'case_id + k * :n', 1)} FROM search_entries, "
+                          f"generate_series(1, :copies) AS k WHERE opinion_id <= :n"), {"n": docs, "copies": copies})
+        conn.execute(text("INSERT INTO texts SELECT opinion_id + k * :n, sections FROM texts, "
+                          "generate_series(1, :copies) AS k WHERE opinion_id <= :n"), {"n": docs, "copies": copies})
+        conn.execute(text("ANALYZE search_entries"))
+
+
+def store_texts(db: str, docs: int) -> None:
+    from sqlalchemy import text
+
+    from app.extensions import db as sa_db
+
+    prepare_pg(db)
+    with make_app(db).app_context():
+        batch = []
+        for doc in Timed(docs):
+            batch.append({"i": doc.opinion_id, "s": json.dumps(doc.texts, ensure_ascii=False)})
+            if len(batch) == 500:
+                with sa_db.engine.begin() as conn:
+                    conn.execute(text("INSERT INTO texts VALUES (:i, CAST(:s AS jsonb))"), batch)
+                batch = []
+        if batch:
+            with sa_db.engine.begin() as conn:
+                conn.execute(text("INSERT INTO texts VALUES (:i, CAST(:s AS jsonb))"), batch)
+
+
+def _incremental_pg(docs: int) -> float:
+    from app.extensions import db as sa_db
+    from app.search.backends.postgres import PostgresBackend
+    from tests.search.documents import documents
+
+    backend, times = PostgresBackend(), []
+    for doc in documents(10, start=docs + 1000):
+        t = time.perf_counter()
+        backend.index([doc])
+        sa_db.session.commit()
+        times.append((time.perf_counter() - t) * 1000)
+    backend.delete(range(docs + 1001, docs + 1011))
+    sa_db.session.commit()
+    return statistics.median(times)
+
+
+def index_whoosh(docs: int) -> dict:
+    from app.search.backends.whoosh_index import WhooshBackend
+    from tests.search.documents import documents
+
+    directory = whoosh_dir(docs)
+    shutil.rmtree(directory, ignore_errors=True)
+    backend = WhooshBackend(directory)
+    source = Timed(docs)
+    started = time.perf_counter()
+    count = backend.rebuild(source, _progress(docs, "whoosh"))
+    seconds = time.perf_counter() - started - source.excluded
+    size = sum(p.stat().st_size for p in directory.iterdir())
+    times = []
+    for doc in documents(10, start=docs + 1000):
+        t = time.perf_counter()
+        backend.write([doc])
+        times.append((time.perf_counter() - t) * 1000)
+    backend.delete(range(docs + 1001, docs + 1011))
+    return {"docs_per_s": count / seconds, "index_mb": size / 2**20, "incremental_ms": statistics.median(times)}
+
+
+def index_baseline(docs: int) -> dict:
+    """Whoosh with jieba's own ChineseAnalyzer (jieba in pure Python), the same text fields."""
+    import jieba
+    from jieba.analyse import ChineseAnalyzer
+    from whoosh import index
+    from whoosh.fields import ID, TEXT, Schema
+
+    from app.search.document import TEXT_FIELDS
+
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    analyzer = ChineseAnalyzer()
+    schema = Schema(opinion_id=ID(stored=True, unique=True), **{f: TEXT(analyzer=analyzer) for f in TEXT_FIELDS})
+    directory = tempfile.mkdtemp(prefix="bench-search-jieba-")
+    try:
+        writer = index.create_in(directory, schema).writer(limitmb=256)
+        source = Timed(docs)
+        started = time.perf_counter()
+        for doc in source:
+            writer.add_document(opinion_id=str(doc.opinion_id), **{f: doc.texts.get(f, "") for f in TEXT_FIELDS})
+        writer.commit()
+        seconds = time.perf_counter() - started - source.excluded
     finally:
         shutil.rmtree(directory, ignore_errors=True)
-    from importlib import metadata
-    dist = next((d for d in ("whoosh3", "whoosh-ng", "whoosh-reloaded") if _installed(metadata, d)), "?")
-    return {
-        "distribution": f"{dist} {metadata.version(dist)}", "python": platform.python_version(),
-        "docs_per_s": count / indexing, "index_mb": size / 2**20,
-        "p50_ms": statistics.median(latencies), "p95_ms": statistics.quantiles(latencies, n=20)[-1],
-        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "hits": hits, "failures": failures,
-    }
+    return {"docs_per_s": docs / seconds}
 
 
-def _installed(metadata, name: str) -> bool:
-    try:
-        metadata.version(name)
-        return True
-    except metadata.PackageNotFoundError:
-        return False
+def _progress(total: int, label: str):
+    state = {"done": 0, "next": 0, "start": time.perf_counter()}
+
+    def step(n: int) -> None:
+        state["done"] += n
+        if state["done"] >= state["next"]:
+            rate = state["done"] / (time.perf_counter() - state["start"])
+            print(f"  {label}: {state['done']}/{total} ({rate:.0f} docs/s incl. generation)", file=sys.stderr, flush=True)
+            state["next"] += max(total // 20, 1)
+    return step
 
 
-# --------------------------------------------------------------------------- driver
-
-def ensure_venv(name: str) -> Path:
-    venv = Path(f"/tmp/wv-{name}")
-    python = venv / "bin" / "python"
-    if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "-q", FORKS[name], "rjieba"], check=True)
-    return python
+# --------------------------------------------------------------------------- searching (a fresh process)
 
 
-def run_fork(name: str, args) -> dict:
-    python = ensure_venv(name)
-    cmd = [str(python), __file__, "--worker", "--count", str(args.count), "--length", str(args.length), "--seed", str(args.seed)]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+def cases() -> list[tuple[str, dict]]:
+    from app.documents.citations import law_keys
+
+    found = [(q, {}) for q in TWO_WORDS + PHRASES]
+    found += [(q, {"law": law_keys(law)[-1]}) for q, law in LAWS]
+    found += list(FACETED)
+    return found
+
+
+def search_worker(backend_name: str, db: str, docs: int, rounds: int) -> dict:
+    from sqlalchemy import text
+
+    from app.extensions import db as sa_db
+    from app.search.backends.base import Filters, SearchRequest
+    from app.search.highlight import snippet
+    from app.search.query import positive_phrases
+    from app.search.results import SNIPPET_ORDER
+
+    app = make_app(db)
+    with app.app_context():
+        if backend_name == "postgresql":
+            from app.search.backends.postgres import PostgresBackend
+
+            backend = PostgresBackend()
+        else:
+            from app.search.backends.whoosh_index import WhooshBackend
+
+            backend = WhooshBackend(whoosh_dir(docs))
+        latencies: dict[str, list[float]] = {}
+        totals = {}
+        for round_ in range(rounds + 1):   # the first round warms caches and is not counted
+            for q, filters in cases():
+                t = time.perf_counter()
+                page = backend.search(SearchRequest(q, Filters(**filters), limit=20))
+                ids = [h.opinion_id for h in page.hits]
+                texts = dict(sa_db.session.execute(text("SELECT opinion_id, sections FROM texts WHERE opinion_id = ANY(:ids)"),
+                                                   {"ids": ids}).all())
+                phrases = positive_phrases(q)
+                marked = sum(bool(snippet(texts[i], phrases, SNIPPET_ORDER).hits) for i in ids if i in texts)
+                sa_db.session.rollback()
+                elapsed = (time.perf_counter() - t) * 1000
+                key = f"{q} {filters}" if filters else q
+                if round_:
+                    latencies.setdefault(key, []).append(elapsed)
+                else:
+                    totals[key] = (page.total, len(ids), marked)
+    every = [ms for values in latencies.values() for ms in values]
+    rss = _rss_mb()
+    return {"p50_ms": statistics.median(every), "p95_ms": statistics.quantiles(every, n=20)[-1],
+            "rss_mb": rss, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "per_query": {k: [round(statistics.median(v), 1), round(max(v), 1), *totals[k]] for k, v in latencies.items()}}
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def run_search(backend_name: str, args) -> dict:
+    cmd = [sys.executable, __file__, "--worker", backend_name, "--docs", str(args.docs), "--db", args.db,
+           "--rounds", str(args.rounds)]
+    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if done.returncode:
         return {"error": (done.stderr.strip().splitlines() or ["?"])[-1]}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def report(results: dict[str, dict]) -> None:
-    base = results[next(iter(results))]
-    rows = (("docs_per_s", "indexing docs/s", True), ("index_mb", "index MB", False),
-            ("p50_ms", "query p50 ms", False), ("p95_ms", "query p95 ms", False), ("max_rss_mb", "max RSS MB", False))
+# --------------------------------------------------------------------------- report
+
+
+def report(args, baseline: dict, results: dict[str, dict]) -> None:
+    print(f"\n{args.docs} opinions of ~3,000 characters; machine: {platform.machine()}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}, Python {platform.python_version()}")
+    print(f"baseline: Whoosh + jieba ChineseAnalyzer, {args.baseline_docs} opinions: {baseline['docs_per_s']:.1f} docs/s")
     for name, r in results.items():
-        print(f"\n{name}: {r.get('distribution', '')} (Python {r.get('python', '?')})")
+        print(f"\n{name}")
+        if "docs_per_s" in r:
+            ratio = r["docs_per_s"] / baseline["docs_per_s"]
+            print(f"  indexing           {r['docs_per_s']:8.1f} docs/s  ×{ratio:.2f} vs baseline "
+                  f"(target ≥ ×{TARGETS['speedup']:.0f}: {'met' if ratio >= TARGETS['speedup'] else 'MISSED'})")
+            print(f"  index size         {r['index_mb']:8.1f} MB")
+            _vs_target("incremental (1 doc)", r["incremental_ms"], "incremental_ms", "ms")
         if "error" in r:
-            print(f"  FAILED: {r['error']}")
+            print(f"  search FAILED: {r['error']}")
             continue
-        for key, label, higher_better in rows:
-            ratio = r[key] / base[key] if "error" not in base and base[key] else float("nan")
-            better = "higher is better" if higher_better else "lower is better"
-            print(f"  {label:<16}{r[key]:>10.1f}   ×{ratio:.2f} vs baseline ({better})")
-        for text, error in r.get("failures", {}).items():
-            print(f"  query FAILED     {text}: {error}")
-        same = "same" if "error" not in base and r["hits"] == base["hits"] else "DIFFERENT"
-        print(f"  results          {same} hit counts and snippets as the baseline")
+        if "p50_ms" in r:
+            _vs_target("query p50", r["p50_ms"], "p50_ms", "ms")
+            _vs_target("query p95", r["p95_ms"], "p95_ms", "ms")
+            _vs_target("resident memory", r["rss_mb"], "rss_mb", "MB")
+            print(f"  (peak RSS {r['max_rss_mb']:.0f} MB)")
+            if args.per_query:
+                for key, (median, worst, total, shown, marked) in r["per_query"].items():
+                    print(f"    {median:7.1f} ms (max {worst:7.1f})  {total:6d} hits, {marked}/{shown} marked  {key}")
+
+
+def _vs_target(label: str, value: float, key: str, unit: str) -> None:
+    target = TARGETS[key]
+    print(f"  {label:<19}{value:8.1f} {unit:<6} ×{value / target:.2f} of the target {target:.0f} {unit} "
+          f"({'met' if value <= target else 'MISSED'})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=5000)
-    parser.add_argument("--length", type=int, default=3000)
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--forks", default=",".join(FORKS))
-    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--baseline-docs", type=int, default=2000)
+    parser.add_argument("--backends", default="postgresql,whoosh")
+    parser.add_argument("--db", default="postgresql://postgres@127.0.0.1:5432/bench_search")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true", help="search what an earlier run indexed")
+    parser.add_argument("--per-query", action="store_true")
+    parser.add_argument("--replicate", type=int, default=0, metavar="K",
+                        help="PostgreSQL: then copy the indexed opinions K times in SQL and search (K+1)×docs")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
     if args.worker:
-        sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-        print(json.dumps(worker(args.count, args.length, args.seed)))
+        print(json.dumps(search_worker(args.worker, args.db, args.docs, args.rounds)))
         return
-    print(f"{args.count} opinions of ~{args.length} characters; machine: {platform.machine()}, {os.cpu_count()} CPUs, "
-          f"{platform.platform()}")
-    results = {name: run_fork(name, args) for name in args.forks.split(",")}
-    report(results)
+    backends = args.backends.split(",")
+    if not args.reuse and "postgresql" not in backends:
+        store_texts(args.db, args.docs)  # snippets read the sections from the database, as the app does
+    baseline = index_baseline(args.baseline_docs) if not args.reuse else {"docs_per_s": float("nan")}
+    results: dict[str, dict] = {}
+    for name in backends:
+        if not args.reuse:
+            results[name] = index_pg(args.db, args.docs) if name == "postgresql" else index_whoosh(args.docs)
+        else:
+            results[name] = {}
+        results[name].update(run_search(name, args))
+        if name == "postgresql" and args.replicate:
+            replicate_pg(args.db, args.docs, args.replicate)
+            scaled = argparse.Namespace(**{**vars(args), "docs": args.docs * (args.replicate + 1)})
+            results[f"postgresql, {scaled.docs} (replicated ×{args.replicate + 1})"] = run_search(name, scaled)
+    report(args, baseline, results)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,13 @@ as a chain of consecutive units (the same rule as the index), so what is marked 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import escape
 
-from app.search.analysis import normalize, unit_spans
+from app.search.analysis import normalize, normalize_with_offsets, unit_spans
 
 SNIPPET_CHARS = 120
 LEAD_CHARS = 24  # context kept before the first hit
@@ -26,6 +28,11 @@ class Snippet:
 
 
 def _chains(phrases: list[str]) -> list[list[str]]:
+    return _chains_of(tuple(phrases))
+
+
+@lru_cache(maxsize=256)
+def _chains_of(phrases: tuple[str, ...]) -> list[list[str]]:
     chains = []
     for phrase in phrases:
         units = [unit for unit, _, _, _ in unit_spans(normalize(phrase))]
@@ -34,24 +41,37 @@ def _chains(phrases: list[str]) -> list[list[str]]:
     return chains
 
 
+def _unit_pattern(unit: str) -> str:
+    """A unit as a regex: a letter/digit run only whole (``ab`` is not in ``abc``)."""
+    if unit.isascii():
+        return rf"(?<![0-9a-z]){re.escape(unit)}(?![0-9a-z])"
+    return re.escape(unit)
+
+
+@lru_cache(maxsize=256)
+def _chain_regex(chain: tuple[str, ...]) -> re.Pattern[str]:
+    """Consecutive units: only whitespace between them (punctuation takes a position). A lookahead
+    finds overlapping occurrences too, as a walk over the units would."""
+    return re.compile(r"(?=(" + r"\s*".join(_unit_pattern(u) for u in chain) + "))")
+
+
 def find_hits(text: str, phrases: list[str]) -> list[tuple[int, int, int]]:
-    """(start, end, phrase index) of every occurrence of a phrase in ``text`` (offsets as written)."""
-    spans = unit_spans(text)
-    if not spans:
+    """(start, end, phrase index) of every occurrence of a phrase in ``text`` (offsets as written).
+    Regexes over the normalized text: the same hits as walking its units, at C speed (20 results
+    of 3,000 characters are highlighted in every page of results)."""
+    chains = _chains(phrases)
+    if not chains or not text:
         return []
-    by_unit: dict[str, list[int]] = {}
-    for i, (unit, _, _, _) in enumerate(spans):
-        by_unit.setdefault(unit, []).append(i)
+    normalized, offsets = normalize_with_offsets(text)
     hits = []
-    for index, chain in enumerate(_chains(phrases)):
-        for i in by_unit.get(chain[0], ()):
-            j = i
-            for unit in chain[1:]:
-                j += 1
-                if j >= len(spans) or spans[j][0] != unit or spans[j][1] != spans[j - 1][1] + 1:
-                    break
-            else:
-                hits.append((spans[i][2], spans[j][3], index))
+    for index, chain in enumerate(chains):
+        if chain[0] not in normalized:
+            continue
+        for match in _chain_regex(tuple(chain)).finditer(normalized):
+            start, end = match.start(1), match.end(1)
+            if offsets is not None:
+                start, end = offsets[start], offsets[end - 1] + 1
+            hits.append((start, end, index))
     return sorted(hits)
 
 

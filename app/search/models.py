@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
-from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db_types import JSONText, UTCDateTime, utcnow
@@ -19,6 +19,8 @@ from app.extensions import db
 
 # A tsvector on PostgreSQL (GIN-indexed there); plain text elsewhere, where the column stays empty.
 TSVectorOrText = Text().with_variant(TSVECTOR(), "postgresql")
+# A text array on PostgreSQL (GIN-indexed, matched exactly with @>); JSON text elsewhere.
+TextArray = JSONText().with_variant(ARRAY(Text()), "postgresql")
 
 
 class OpinionSearchText(db.Model):
@@ -34,12 +36,14 @@ class OpinionSearchText(db.Model):
 
 
 class SearchEntry(db.Model):
-    """One issued opinion in the PostgreSQL full-text backend: filters as columns, and a tsvector
-    built from the project's own segmentation (positions and weights written explicitly)."""
+    """One issued opinion in the PostgreSQL full-text backend: filters as columns (laws and
+    recommendations as GIN-indexed arrays), and a tsvector built from the project's own segmentation
+    (positions and weights written explicitly, see ``backends.tsv``)."""
 
     __tablename__ = "search_entries"
 
     opinion_id: Mapped[int] = mapped_column(ForeignKey("opinions.id", ondelete="CASCADE"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(Integer, index=True)  # similar cases leave the case's own out
     number: Mapped[str] = mapped_column(String(60), default="")
     category: Mapped[str] = mapped_column(String(40), default="", index=True)
     tier: Mapped[str] = mapped_column(String(20), default="", index=True)
@@ -49,9 +53,11 @@ class SearchEntry(db.Model):
     year: Mapped[int] = mapped_column(Integer, default=0, index=True)
     issued_on: Mapped[date | None] = mapped_column(Date, index=True)
     conclusion: Mapped[str] = mapped_column(String(40), default="", index=True)
-    recommendations: Mapped[list] = mapped_column(JSONText, default=list)
-    laws: Mapped[list] = mapped_column(JSONText, default=list)
-    cross_flags: Mapped[list] = mapped_column(JSONText, default=list)
+    recommendations: Mapped[list] = mapped_column(TextArray, default=list)
+    laws: Mapped[list] = mapped_column(TextArray, default=list)
+    cross_flags: Mapped[list] = mapped_column(TextArray, default=list)
     superseded: Mapped[bool] = mapped_column(Boolean, default=False)
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
-    tsv: Mapped[str | None] = mapped_column(TSVectorOrText, nullable=True)
+    units: Mapped[str] = mapped_column(Text, default="")  # the units in order, for exact phrase checks
+    tsv: Mapped[str | None] = mapped_column(TSVectorOrText, nullable=True)  # which terms occur (GIN)
+    rank_tsv: Mapped[str | None] = mapped_column(TSVectorOrText, nullable=True)  # words with positions

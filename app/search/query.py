@@ -12,7 +12,9 @@ which ranks documents where it stands as a word higher. Stop words alone are dro
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from whoosh import query as wq
 from whoosh.fields import Schema
@@ -22,6 +24,7 @@ from .analysis import STOP_WORDS, ChineseTokenizer, grams, is_whole_word, normal
 # A quoted phrase (optionally negated) or any run of non-space characters; lone quotes fall to the latter.
 _LEXEME = re.compile(r'(-?)"([^"]*)"|(\S+)')
 _OPERATORS = ("AND", "OR", "NOT")
+Q = TypeVar("Q")
 
 
 @dataclass(frozen=True)
@@ -108,39 +111,47 @@ def _item_query(item: _Item, fieldnames: list[str], schema: Schema) -> wq.Query 
     return queries[0] if len(queries) == 1 else wq.Or(queries)
 
 
-def _clauses(items: list[_Item], fieldnames: list[str], schema: Schema) -> list[tuple[bool, wq.Query]]:
-    """(negated, query) per clause; OR merges a clause into the previous one, NOT negates the next."""
-    clauses: list[tuple[bool, wq.Query]] = []
+def clauses(items: list[_Item], item_query: Callable[[_Item], Q | None],
+            either: Callable[[Q, Q], Q]) -> list[tuple[bool, Q]]:
+    """(negated, query) per clause; OR merges a clause into the previous one, NOT negates the next.
+    Generic over the query type, so every backend reads a query string by the same rules."""
+    found: list[tuple[bool, Q]] = []
     negate_next = join_next = False
     for item in items:
         if item.operator == "NOT":
             negate_next = True
             continue
         if item.operator == "OR":
-            join_next = bool(clauses) and not clauses[-1][0]  # a leading OR, or after an exclusion: ignored
+            join_next = bool(found) and not found[-1][0]  # a leading OR, or after an exclusion: ignored
             continue
         if item.operator == "AND":
             continue
-        query = _item_query(item, fieldnames, schema)
+        query = item_query(item)
         negated = item.negated or negate_next
         if query is not None:
             if join_next and not negated:
-                clauses[-1] = (False, wq.Or([clauses[-1][1], query]))
+                found[-1] = (False, either(found[-1][1], query))
             else:
-                clauses.append((negated, query))
+                found.append((negated, query))
         negate_next = join_next = False
-    return clauses
+    return found
+
+
+def plan(text: str, item_query: Callable[[_Item], Q | None], either: Callable[[Q, Q], Q]) -> tuple[list[Q], list[Q]]:
+    """(positive, negated) clauses of the user's ``text``; a query of operators only ("OR", "NOT")
+    is read as plain words. Both lists empty: nothing searchable is left."""
+    items = _lex(text or "")
+    found = clauses(items, item_query, either)
+    if not found and any(item.operator for item in items):
+        found = clauses([_Item(item.text, phrase=item.phrase) for item in items], item_query, either)
+    return [q for negated, q in found if not negated], [q for negated, q in found if negated]
 
 
 def parse_query(text: str, fieldnames: list[str] | tuple[str, ...], schema: Schema) -> wq.Query:
     """A Whoosh query for the user's ``text`` over ``fieldnames``; ``NullQuery`` when nothing is left."""
     fieldnames = list(fieldnames)
-    items = _lex(text or "")
-    clauses = _clauses(items, fieldnames, schema)
-    if not clauses and any(item.operator for item in items):  # "OR", "NOT": only operators → plain words
-        clauses = _clauses([_Item(item.text, phrase=item.phrase) for item in items], fieldnames, schema)
-    positives = [query for negated, query in clauses if not negated]
-    negatives = [query for negated, query in clauses if negated]
+    positives, negatives = plan(text, lambda item: _item_query(item, fieldnames, schema),
+                                lambda a, b: wq.Or([a, b]))
     if not positives and not negatives:
         return wq.NullQuery
     if not positives:

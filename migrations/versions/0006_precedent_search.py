@@ -14,6 +14,12 @@ down_revision = '0005_auth_sessions'
 branch_labels = None
 depends_on = None
 
+# On PostgreSQL the multi-valued filters are text arrays (GIN-indexed, matched with @>); elsewhere,
+# where the table stays empty, JSON text.
+TEXT_ARRAY = sa.Text().with_variant(postgresql.ARRAY(sa.Text()), 'postgresql')
+INDEXED = ('case_id', 'category', 'tier', 'province_code', 'city_code', 'region_code', 'year', 'issued_on', 'conclusion')
+GIN_INDEXED = ('tsv', 'laws', 'recommendations')
+
 
 def upgrade():
     op.create_table('opinion_search_texts',
@@ -28,6 +34,7 @@ def upgrade():
     )
     op.create_table('search_entries',
     sa.Column('opinion_id', sa.Integer(), nullable=False),
+    sa.Column('case_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.String(length=60), nullable=False),
     sa.Column('category', sa.String(length=40), nullable=False),
     sa.Column('tier', sa.String(length=20), nullable=False),
@@ -37,30 +44,38 @@ def upgrade():
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('issued_on', sa.Date(), nullable=True),
     sa.Column('conclusion', sa.String(length=40), nullable=False),
-    sa.Column('recommendations', sa.Text(), nullable=False),
-    sa.Column('laws', sa.Text(), nullable=False),
-    sa.Column('cross_flags', sa.Text(), nullable=False),
+    sa.Column('recommendations', TEXT_ARRAY, nullable=False),
+    sa.Column('laws', TEXT_ARRAY, nullable=False),
+    sa.Column('cross_flags', TEXT_ARRAY, nullable=False),
     sa.Column('superseded', sa.Boolean(), nullable=False),
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
+    sa.Column('units', sa.Text(), nullable=False),
     sa.Column('tsv', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
+    sa.Column('rank_tsv', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
     sa.ForeignKeyConstraint(['opinion_id'], ['opinions.id'], name=op.f('fk_search_entries_opinion_id_opinions'),
                             ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('opinion_id', name=op.f('pk_search_entries'))
     )
     with op.batch_alter_table('search_entries', schema=None) as batch_op:
-        for column in ('category', 'tier', 'province_code', 'city_code', 'region_code', 'year', 'issued_on',
-                       'conclusion'):
+        for column in INDEXED:
             batch_op.create_index(batch_op.f(f'ix_search_entries_{column}'), [column], unique=False)
     if op.get_bind().dialect.name == 'postgresql':
-        op.create_index('ix_search_entries_tsv', 'search_entries', ['tsv'], postgresql_using='gin')
+        for column in GIN_INDEXED:
+            op.create_index(f'ix_search_entries_{column}', 'search_entries', [column], postgresql_using='gin')
+        # Searches read ``units`` (phrase checks) and ``rank_tsv`` (ranking) of their candidates:
+        # lz4 decompresses several times faster than the default pglz (where the server has it).
+        if op.get_bind().exec_driver_sql("SELECT count(*) FROM pg_settings WHERE name = 'default_toast_compression' "
+                                         "AND 'lz4' = ANY(enumvals)").scalar():
+            for column in ('units', 'tsv', 'rank_tsv'):
+                op.execute(f'ALTER TABLE search_entries ALTER COLUMN {column} SET COMPRESSION lz4')
 
 
 def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
-        op.drop_index('ix_search_entries_tsv', table_name='search_entries')
+        for column in GIN_INDEXED:
+            op.drop_index(f'ix_search_entries_{column}', table_name='search_entries')
     with op.batch_alter_table('search_entries', schema=None) as batch_op:
-        for column in ('category', 'tier', 'province_code', 'city_code', 'region_code', 'year', 'issued_on',
-                       'conclusion'):
+        for column in INDEXED:
             batch_op.drop_index(batch_op.f(f'ix_search_entries_{column}'))
     op.drop_table('search_entries')
     op.drop_table('opinion_search_texts')

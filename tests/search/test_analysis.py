@@ -201,3 +201,17 @@ def test_term_positions_group_exactly_the_analysed_terms(text):
     positions = term_positions(normalized)
     assert dict(positions) == {term: sorted(poses) for term, poses in grouped.items()}
     assert all(poses == sorted(poses) for poses in positions.values())  # posting lists need rising positions
+
+
+def test_fast_nfkc_equals_unicodedata():
+    import unicodedata
+
+    from app.search.analysis import nfkc
+    from tests.search.corpus import full_text, generate_opinions
+    from tests.search.phrase_corpus import texts
+
+    samples = ["ＡＢＣ１２３，。：；（）", "e\u0301", "Ａ\u0301", "①②", "㈱", "\u3000全角空格", "ｶﾀｶﾅ", "ﬁ", "⼈", "\uf900",
+               "徵地補償", "ＡＢＣ\u3000ｶ", "x\u00b2", "", "plain ascii", "가\u11a8", "\u1100\u1161"]
+    samples += texts() + [full_text(r) for r in generate_opinions(20, seed=3)]
+    for text in samples:
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), text

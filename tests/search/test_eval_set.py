@@ -29,3 +29,28 @@ def test_baseline_relevance_does_not_drop():
     rows = evaluate(bm25_backend)
     assert round(mean([r["ndcg10"] for r in rows]), 3) >= BASELINE_NDCG10
     assert round(mean([r["ap"] for r in rows]), 3) >= BASELINE_MAP
+
+
+# NDCG@10 / MAP of the real backends on the evaluation set, recorded with bench/search_eval.py
+# (the floor sits just below the measured figure: raise it when a backend improves, never lower it).
+BACKEND_FLOORS = {"whoosh": (0.770, 0.680), "postgresql": (0.770, 0.680)}  # measured 0.777 / 0.686, 0.778 / 0.686
+
+
+def test_backend_relevance_does_not_drop(search_backend, app, factory, world):
+    from app.consultations.models import Consultation
+    from app.extensions import db
+    from app.opinions.models import Opinion
+    from tests.search.backend_eval import backend_factory
+
+    opinions, _ = load_eval_set()
+    case = factory.case(world.agency)
+    consultation = Consultation(case_id=case.id, questions="评测", tier="municipal", office_id=world.nj.id)
+    db.session.add(consultation)
+    db.session.flush()
+    rows = [Opinion(consultation_id=consultation.id, case_id=case.id, title=o["id"]) for o in opinions]
+    db.session.add_all(rows)
+    db.session.commit()
+    rows_ = evaluate(backend_factory(search_backend, [r.id for r in rows], db.session.commit))
+    ndcg, ap = BACKEND_FLOORS[search_backend.name]
+    assert round(mean([r["ndcg10"] for r in rows_]), 3) >= ndcg
+    assert round(mean([r["ap"] for r in rows_]), 3) >= ap

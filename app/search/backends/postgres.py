@@ -1,0 +1,325 @@
+"""PostgreSQL backend: full-text search in the database (``search_entries``), so several app servers
+share one search state and no server keeps an index of its own.
+
+Documents and queries are analysed in Python (``backends.tsv``: the same units, words and phrase
+rules as the Whoosh backend) and handed to PostgreSQL as quoted tsvector/tsquery literals; GIN finds
+the matches. Writes happen in the caller's transaction (``transactional``): an opinion is findable
+when the transaction that issues it commits, and not before. Reads run in a savepoint of the
+request's transaction, so a missing table answers ``SearchUnavailable`` without breaking the request.
+
+Speed at 100,000 opinions: counting and facets read only the small heap rows (filters are columns,
+two-unit words are single lexemes that GIN answers without rechecking positions); ranking
+(``ts_rank_cd``, which reads each tsvector) runs over the newest ``RANK_CANDIDATES`` matches only.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from collections import deque
+from contextlib import contextmanager
+from itertools import chain, islice
+
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from app.extensions import db
+from app.search.backends.base import (
+    FACETS,
+    Filters,
+    Hit,
+    SearchPage,
+    SearchRequest,
+    SearchUnavailable,
+    SimilarRequest,
+)
+from app.search.analysis import segmenter
+from app.search.backends.tsv import RANK_WEIGHTS, any_of, entry, match
+from app.search.document import SearchDocument
+
+log = logging.getLogger(__name__)
+
+RANK_CANDIDATES = 500       # matches ranked by relevance: the newest ones
+SIMILAR_CANDIDATES = 1000
+REBUILD_BATCH = 200
+REBUILD_WORKERS = 4
+# ts_rank_cd normalization: divide by 1 + log(length), so long opinions do not win by length alone.
+RANK_NORMALIZATION = 1
+_WEIGHTS = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
+
+_COLUMNS = ("opinion_id", "case_id", "number", "category", "tier", "province_code", "city_code", "region_code",
+            "year", "issued_on", "conclusion", "recommendations", "laws", "cross_flags", "superseded", "fingerprint")
+_UPSERT = text(
+    f"INSERT INTO search_entries ({', '.join(_COLUMNS)}, units, tsv, rank_tsv) "  # noqa: S608 (names from this module; values bound)
+    f"VALUES ({', '.join(':' + c for c in _COLUMNS)}, :units, CAST(:tsv AS tsvector), CAST(:rank_tsv AS tsvector)) "
+    f"ON CONFLICT (opinion_id) DO UPDATE SET "
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_COLUMNS[1:], "units", "tsv", "rank_tsv"))
+)
+# Facet → column; ``recommendation`` (an array) is counted through unnest.
+_FACET_COLUMNS = {"category": "category", "tier": "tier", "province": "province_code", "year": "year::text",
+                  "conclusion": "conclusion"}
+
+
+def row(doc: SearchDocument) -> dict:
+    """The ``search_entries`` row of a document, its tsvectors as literals."""
+    data = entry(doc.texts)
+    return {
+        "opinion_id": doc.opinion_id, "case_id": doc.case_id, "number": doc.number[:60], "category": doc.category,
+        "tier": doc.tier, "province_code": doc.province_code, "city_code": doc.city_code,
+        "region_code": doc.region_code, "year": doc.year, "issued_on": doc.issued_on, "conclusion": doc.conclusion,
+        "recommendations": list(doc.recommendations), "laws": list(doc.laws), "cross_flags": list(doc.cross_flags),
+        "superseded": doc.superseded, "fingerprint": doc.fingerprint,
+        "units": data.units, "tsv": data.tsv, "rank_tsv": data.rank_tsv,
+    }
+
+
+def where(filters: Filters, params: dict) -> list[str]:
+    """SQL conditions for ``filters`` (values bound in ``params``), as the Whoosh backend reads them."""
+    conditions = []
+    for column, value in (("category", filters.category), ("tier", filters.tier), ("conclusion", filters.conclusion),
+                          ("year", filters.year)):
+        if value is not None and value != "":
+            conditions.append(f"{column} = :{column}")
+            params[column] = value
+    for column, value in (("recommendations", filters.recommendation), ("laws", filters.law)):
+        if value:
+            conditions.append(f"{column} @> ARRAY[CAST(:{column} AS text)]")
+            params[column] = value
+    if filters.region_code:
+        code = filters.region_code
+        column = "province_code" if code.endswith("0000") else "city_code" if code.endswith("00") else "region_code"
+        conditions.append(f"{column} = :region")
+        params["region"] = code
+    if filters.superseded is not None:
+        conditions.append("superseded = :superseded")
+        params["superseded"] = filters.superseded
+    if filters.exclude_case_id:
+        conditions.append("case_id <> :exclude_case_id")
+        params["exclude_case_id"] = filters.exclude_case_id
+    return conditions
+
+
+def page_sql(matched: str, *, ranked: bool, facets: bool) -> str:
+    """One statement for a page of results: the matches are found once (``m``: GIN, plus a recheck
+    of positions for longer phrases), then counted, faceted and ordered. Relevance ranks only the
+    newest ``:bound`` matches (``ts_rank_cd`` reads each one's whole tsvector)."""
+    if ranked:
+        hits = (f"SELECT c.opinion_id, ts_rank_cd('{_WEIGHTS}', e.rank_tsv, CAST(:rank AS tsquery), {RANK_NORMALIZATION}) AS s, "  # noqa: S608 (names from this module; values bound)
+                f"c.issued_on FROM (SELECT opinion_id, issued_on FROM m ORDER BY issued_on DESC, opinion_id DESC "
+                f"LIMIT :bound) c JOIN search_entries e ON e.opinion_id = c.opinion_id")
+    else:
+        hits = "SELECT opinion_id, 0.0 AS s, issued_on FROM m"
+    parts = [f"SELECT 'hit' AS facet, opinion_id::text AS value, "  # noqa: S608 (names from this module; values bound)
+             f"row_number() OVER (ORDER BY s DESC, issued_on DESC, opinion_id DESC) AS n, s "
+             f"FROM ({hits} ORDER BY s DESC, issued_on DESC, opinion_id DESC OFFSET :offset LIMIT :limit) h",
+             "SELECT '', '', count(*), 0 FROM m"]
+    if facets:
+        parts += [f"SELECT '{facet}', {column}, count(*), 0 FROM m GROUP BY 2"  # noqa: S608 (names from this module)
+                  for facet, column in _FACET_COLUMNS.items()]
+        parts.append("SELECT 'recommendation', r, count(*), 0 FROM m, unnest(m.recommendations) AS r GROUP BY 2")
+    return (f"WITH m AS MATERIALIZED (SELECT opinion_id, issued_on, category, tier, province_code, year, conclusion, "  # noqa: S608 (names from this module; values bound)
+            f"recommendations FROM search_entries WHERE {matched}) " + " UNION ALL ".join(parts))
+
+
+class PostgresBackend:
+    name = "postgresql"
+    transactional = True
+
+    # ------------------------------------------------------------------ reading
+
+    @contextmanager
+    def _reading(self):
+        """The request's connection inside a savepoint that is rolled back afterwards: an error (no
+        table) undoes only the search, and so do its planner settings. The planner does not count
+        the cost of reading a tsvector out of TOAST (most of a search's time): sequential scans,
+        which read every tsvector, are ruled out where GIN can answer, and JIT (compiling for
+        what it thinks are huge queries) is off."""
+        try:
+            conn = db.session.connection()
+            savepoint = conn.begin_nested()
+        except (DBAPIError, SQLAlchemyError) as exc:
+            raise SearchUnavailable(f"数据库无法连接：{exc.__class__.__name__}") from exc
+        try:
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
+            yield conn
+        except (DBAPIError, SQLAlchemyError) as exc:
+            raise SearchUnavailable(f"全文检索表无法读取：{exc.__class__.__name__}") from exc
+        finally:
+            savepoint.rollback()
+
+    def available(self) -> bool:
+        try:
+            with self._reading() as conn:
+                conn.execute(text("SELECT tsv, rank_tsv, units FROM search_entries LIMIT 1")).all()
+            return True
+        except SearchUnavailable:
+            return False
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        params: dict = {}
+        conditions = where(request.filters, params)
+        found = match(request.q) if request.q.strip() else None
+        if request.q.strip() and found is None:  # stop words or punctuation only
+            return SearchPage(0, [], {name: {} for name in FACETS})
+        if found is not None:
+            if found.tsquery:
+                conditions.insert(0, "tsv @@ CAST(:q AS tsquery)")
+                params["q"] = found.tsquery
+            if found.check:
+                conditions.append(found.check)
+                params.update(found.params)
+        matched = " AND ".join(conditions) or "TRUE"
+        ranked = found is not None and found.rank is not None and request.sort != "date"
+        if ranked:
+            params["rank"] = found.rank
+        params.update(offset=request.offset, limit=request.limit,
+                      bound=max(RANK_CANDIDATES, request.offset + request.limit))
+        sql = page_sql(matched, ranked=ranked, facets=request.facets)
+        with self._reading() as conn:
+            rows = conn.execute(text(sql), params).all()
+        total, hits = 0, []
+        facets: dict[str, dict[str, int]] = {name: {} for name in FACETS} if request.facets else {}
+        for facet, value, n, score in sorted(rows, key=lambda r: (r[0], -r[2] if r[0] != "hit" else r[2], r[1] or "")):
+            if facet == "hit":
+                hits.append(Hit(int(value), float(score)))
+            elif facet == "":
+                total = n
+            elif value not in (None, "", "-"):
+                facets[facet][value] = n
+        return SearchPage(total, hits, facets)
+
+    def similar(self, request: SimilarRequest) -> list[Hit]:
+        q = any_of(term for term, _ in request.terms)
+        if q is None and not request.laws:
+            return []
+        params: dict = {"q": q or "", "laws": list(request.laws), "category": request.category or "",
+                        "province": request.province_code or "", "bound": SIMILAR_CANDIDATES,
+                        "limit": request.limit}
+        found = []
+        if q is not None:
+            found.append("tsv @@ CAST(:q AS tsquery)")
+        if request.laws:
+            found.append("laws && CAST(:laws AS text[])")
+        conditions = [f"({' OR '.join(found)})"]
+        if request.exclude_case_id:
+            conditions.append("case_id <> :exclude_case_id")
+            params["exclude_case_id"] = request.exclude_case_id
+        rank = f"ts_rank('{_WEIGHTS}', e.rank_tsv, CAST(:q AS tsquery), 1) * 10" if q is not None else "0"
+        sql = (f"SELECT e.opinion_id, {rank} "  # noqa: S608 (names from this module; values bound)
+               f"+ CASE WHEN e.category = :category THEN 1.5 ELSE 0 END "
+               f"+ CASE WHEN e.province_code = :province THEN 0.75 ELSE 0 END "
+               f"+ 0.5 * cardinality(ARRAY(SELECT unnest(e.laws) INTERSECT SELECT unnest(CAST(:laws AS text[])))) AS s "
+               f"FROM (SELECT opinion_id FROM search_entries WHERE {' AND '.join(conditions)} "
+               f"ORDER BY (category = :category) DESC, (province_code = :province) DESC, issued_on DESC, "
+               f"opinion_id DESC LIMIT :bound) c "
+               f"JOIN search_entries e ON e.opinion_id = c.opinion_id ORDER BY s DESC, e.opinion_id DESC LIMIT :limit")
+        with self._reading() as conn:
+            return [Hit(int(i), float(s)) for i, s in conn.execute(text(sql), params)]
+
+    def fingerprints(self) -> dict[int, str]:
+        with self._reading() as conn:
+            return {int(i): f for i, f in conn.execute(text("SELECT opinion_id, fingerprint FROM search_entries"))}
+
+    # ------------------------------------------------------------------ writing
+
+    @contextmanager
+    def _writing(self):
+        """The caller's transaction, in a savepoint: a failed write leaves the rest of it intact."""
+        try:
+            with db.session.begin_nested():
+                yield db.session.connection()
+        except (DBAPIError, SQLAlchemyError) as exc:
+            raise SearchUnavailable(f"全文检索表无法写入：{exc.__class__.__name__}") from exc
+
+    def index(self, docs: Iterable[SearchDocument]) -> None:
+        """Add or replace ``docs`` in the caller's transaction (``db.session``)."""
+        rows = [row(doc) for doc in docs]
+        if rows:
+            with self._writing() as conn:
+                conn.execute(_UPSERT, rows)
+
+    def delete(self, opinion_ids: Iterable[int]) -> None:
+        ids = list(opinion_ids)
+        if ids:
+            with self._writing() as conn:
+                conn.execute(text("DELETE FROM search_entries WHERE opinion_id = ANY(:ids)"), {"ids": ids})
+
+    def clear(self) -> None:
+        """Empty the table (tests; the database's own clean-up usually does it)."""
+        db.session.execute(text("DELETE FROM search_entries"))
+        db.session.commit()
+
+    def rebuild(self, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
+        """Write every document, one committed transaction per batch on a connection of its own
+        (the CLI's session keeps reading the opinions), then delete the entries of opinions no
+        longer searchable. Searches keep working throughout, on old or new rows."""
+        seen: list[int] = []
+        with _pool() as pool:
+            for rows in _analysed(_batches(docs, REBUILD_BATCH), pool):
+                with db.engine.begin() as conn:
+                    conn.execute(_UPSERT, rows)
+                seen += [r["opinion_id"] for r in rows]
+                if progress is not None:
+                    progress(len(rows))
+        with db.engine.begin() as conn:
+            conn.execute(text("DELETE FROM search_entries WHERE NOT (opinion_id = ANY(:ids))"), {"ids": seen})
+        return len(seen)
+
+
+def _rows(docs: list[SearchDocument]) -> list[dict]:
+    return [row(doc) for doc in docs]
+
+
+class _LazyPool:
+    """Worker processes analysing a rebuild's documents while this one writes (the analysis, in
+    Python, is most of the work), started only when there is more than one batch; none on one CPU."""
+
+    def __init__(self):
+        self.pool = None
+        self.workers = min(REBUILD_WORKERS, os.cpu_count() or 1)
+
+    def get(self):
+        if self.pool is None and self.workers > 1:
+            segmenter()  # loaded once, before the workers fork
+            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
+        return self.pool
+
+
+@contextmanager
+def _pool():
+    lazy = _LazyPool()
+    try:
+        yield lazy
+    finally:
+        if lazy.pool is not None:
+            lazy.pool.terminate()
+
+
+def _analysed(batches: Iterator[list[SearchDocument]], pool: _LazyPool) -> Iterator[list[dict]]:
+    """Rows of each batch, in order. The batches are read here, in this thread (they may come from
+    the session); from the second one on, worker processes analyse a few batches ahead."""
+    first = next(batches, None)
+    if first is None:
+        return
+    second = next(batches, None)
+    if second is None or pool.get() is None:
+        yield _rows(first)
+        if second is not None:
+            yield from map(_rows, [second])
+            yield from map(_rows, batches)
+        return
+    ahead: deque = deque()
+    for batch in chain([first, second], batches):
+        ahead.append(pool.get().apply_async(_rows, (batch,)))
+        if len(ahead) > 2 * REBUILD_WORKERS:
+            yield ahead.popleft().get()
+    while ahead:
+        yield ahead.popleft().get()
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
