@@ -57,7 +57,8 @@ def render_detail(opinion: Opinion, status: int = 200, *, form: OpinionForm | No
         unsigned=unsigned_members(opinion), missing=C.missing_sections(opinion), labels=C.LABELS,
         required=C.REQUIRED_FOR_SIGNING,
         suggestions=citation_suggestions(opinion) if opinion.status == "draft" else [], comments=comments,
-        open_comments=open_comments, confirm_feedback=confirm_feedback, outcomes=OUTCOMES, seat=seat, my_dissent=mine, signed_by_me=signed_by_me, doc_html=doc_html, superseded_by=superseded_by,
+        open_comments=open_comments, confirm_feedback=confirm_feedback, outcomes=OUTCOMES,
+        seat=seat, my_dissent=mine, signed_by_me=signed_by_me, doc_html=doc_html, superseded_by=superseded_by,
         consultation_url=url_for("consultations.detail", consultation_id=c.id),
         case_url=url_for("cases.detail", case_id=c.case_id),
     ), status
