@@ -96,8 +96,9 @@ class FeedbackForm(ServiceForm):
     adopted = SelectField("是否采纳", choices=_choices([("", "请选择"), ("1", "已采纳"), ("0", "未采纳")]),
                           validate_choice=False)
     outcome = SelectField("化解结果", choices=_choices([("", "请选择"), *OUTCOMES.items()]), validate_choice=False)
-    note = TextAreaField("落实情况说明", render_kw={"rows": 4, "maxlength": 5000, "minlength": FEEDBACK_NOTE_MIN,
-                                                  "placeholder": f"采纳或未采纳的理由、采取的措施和信访人的态度（至少 {FEEDBACK_NOTE_MIN} 个字）"})
+    note = TextAreaField("落实情况说明", render_kw={
+        "rows": 4, "maxlength": 5000, "minlength": FEEDBACK_NOTE_MIN,
+        "placeholder": f"采纳或未采纳的理由、采取的措施和信访人的态度（至少 {FEEDBACK_NOTE_MIN} 个字）"})
     confirmed = HiddenField()
 
     def to_payload(self) -> dict:
