@@ -10,7 +10,9 @@ characters (2021, 186.5, 4.) stay together; the character before a forbidden bre
 down to the next line. Pages break like the CSS: headings stay with the next line
 (``break-after: avoid``), the signature and sign-off blocks are not split
 (``break-inside: avoid``), margins are truncated at the top of a page, and the 版记 sits at
-the foot of the last page (``float: footnote``).
+the foot of the last page (``float: footnote``) with its last rule on the type area's last
+line, and every page, the 版记 page included, carries its number (GB/T 9704 leaves the numbers
+off only when a blank page precedes the 版记 page, which the platform never inserts).
 """
 
 from __future__ import annotations
@@ -354,7 +356,7 @@ class Typesetter:
         numbers = {}
         for number, page in enumerate(pages, 1):
             page.number = number
-            page.show_number = not (view.has_banji and number == len(pages))
+            page.show_number = True  # GB/T 9704 7.5: the 版记 page is numbered (no blank page precedes it)
             if page.show_number:
                 numbers[number] = self.page_number(number)
         return Document(pages, self.watermark() if view.is_draft else [], numbers)
