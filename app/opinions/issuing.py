@@ -192,7 +192,7 @@ def issue(user, opinion: Opinion) -> Opinion:
     if db.session.execute(select(Opinion.id).where(Opinion.number == number)).first() is not None:
         raise Conflict(f"发文字号 {number} 已被其他单位使用，请系统管理员为{office.name}设置不同的发文字号前缀",
                        code="number_conflict", details={"number": number})
-    content = C.document_content(opinion, number=number, issued_on=today)
+    content = C.document_content(opinion, number=number, issued_on=today, issued_at=now)
     canonical = C.canonical_json(content)
     doc = C.document_from_content(content)
     files = {"content": canonical, "pdf": render_pdf_bytes(doc), "docx": render_docx_bytes(doc)}
