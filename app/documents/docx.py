@@ -299,6 +299,10 @@ def _character_spacing(style, twentieths: int) -> None:
 # 28 characters of 16 pt in 156 mm: condense each by a whole number of twentieths of a
 # point, rounded up from the 0.207 pt needed (Word rounds to twentieths).
 CONDENSE_TWENTIETHS = -math.ceil((L.BODY_PT - L.CHAR_PITCH_PT) * 20)
+# The exact line spacing in whole twips, rounded down (28.95 pt): 22 lines must fit the 225 mm
+# type area (28.99 pt rounds up to 29 pt, and 22 × 29 pt is 0.2 pt too many: LibreOffice then
+# sets 21 lines a page).
+LINE_TWIPS = math.floor(L.LINE_PITCH_PT * 20)
 
 
 def _setup_styles(document) -> None:
@@ -310,10 +314,19 @@ def _setup_styles(document) -> None:
     fmt = normal.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(round(L.LINE_PITCH_PT, 2))
+    fmt.line_spacing = Pt(LINE_TWIPS / 20)
     fmt.widow_control = False  # keep 22 full lines per page
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _character_spacing(normal, CONDENSE_TWENTIETHS)
+    # No extra space between Chinese and Latin text or digits (Word and LibreOffice add it for
+    # zh-CN text by default): the grid of 28 characters a line, as in the PDF.
+    ppr = normal.element.get_or_add_pPr()
+    # Exact line heights, not the page's line grid: with Chinese text LibreOffice snaps a 33 pt
+    # title line to two grid lines (the grid's 28.95 pt pitch equals the body's exact spacing).
+    for name in ("w:snapToGrid", "w:autoSpaceDE", "w:autoSpaceDN"):
+        flag = OxmlElement(name)
+        flag.set(qn("w:val"), "0")
+        _insert(ppr, flag, _PPR_ORDER)
 
     def add(name: str, role: str, size: float, *, indent: bool, outline: int | None = None):
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
