@@ -71,7 +71,7 @@ def test_issuer_mark_in_red_above_the_rule(fonts_dir):
         page = pdf.pages[0]
         first = lines(page)[0]
         assert first.text == "江苏省信访局" and first.size == L.ISSUER_MARK_PT
-        red = [c for c in page.chars if c["text"] == "江" and c["size"] == L.ISSUER_MARK_PT][0]
+        red = next(c for c in page.chars if c["text"] == "江" and c["size"] == L.ISSUER_MARK_PT)
         assert tuple(round(v, 2) for v in red["non_stroking_color"]) == (0.87, 0.0, 0.0)
         rule = min(r["top"] for r in page.rects)
         assert red["bottom"] < rule and lines(page)[1].text == doc.number
