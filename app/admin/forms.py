@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from app.audit.services import ACTION_LABELS
+from app.audit.actions import ACTIONS
 from app.auth.accounts import ROLE_ORG_KIND
 from expert_pool.codes import ORG_KINDS, ORG_TIERS, ROLES
 
@@ -128,7 +128,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField("操作人")
-    action = SelectField("操作", choices={"": "全部操作", **ACTION_LABELS}, validate_choice=False)
+    action = SelectField("操作", choices={"": "全部操作", **ACTIONS}, validate_choice=False)
     object_type = SelectField("对象类型", choices={}, validate_choice=False)
     date_from = LocalDateField("起始日期", validators=[Optional()])
     date_to = LocalDateField("截止日期", validators=[Optional()])

@@ -39,9 +39,13 @@ def _page(c, status: int = 200, error: AppError | None = None, values: dict | No
     slots = slot_query = None
     slot_warnings: list[str] = []
     slot_errors: dict[str, str] = {}
-    if request.method == "GET" and ("from" in request.args or "to" in request.args):
+    query_args = request.args
+    if request.method == "POST" and request.form.get("slot_from"):  # a refused pick keeps the slot list
+        query_args = {"from": request.form.get("slot_from"), "to": request.form.get("slot_to"),
+                      "duration_minutes": request.form.get("duration_minutes")}
+    if "from" in query_args or "to" in query_args:
         try:
-            slot_query = services.parse_slot_query(request.args)
+            slot_query = services.parse_slot_query(query_args)
         except ValidationFailed as err:
             slot_errors, status = err.fields, 422
         else:
