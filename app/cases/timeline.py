@@ -212,7 +212,7 @@ def display(key: str, value, orgs: dict[int, str]) -> str:
     if key == "cross_flags":
         return "、".join(CROSS_FLAGS.get(v, v) for v in value)
     if key == "region_code":
-        return f"{regions.name(value)}（{value}）"
+        return regions.label(value)
     if key == "is_backlog":
         return "是" if value else "否"
     if key == "petitioners":

@@ -195,7 +195,9 @@ def test_notification_centre_and_badge(client, world, login, drawn):
     client.post("/logout")
     login(world.agency_user)
     unread = db.session.query(Notification).filter_by(user_id=world.agency_user.id, read_at=None).count()
-    assert unread == 2
+    # the earlier one, the acceptance (the draw from 待受理 accepts explicitly: issue 9), the meeting
+    kinds = [n.kind for n in db.session.query(Notification).filter_by(user_id=world.agency_user.id).order_by(Notification.id)]
+    assert sorted(kinds) == ["consultation_accepted", "meeting_scheduled", "test"] and unread == 3
     html = page(client.get("/dashboard"))
     assert "data-notification-bell" in html and f">{unread}</span>" in html
     html = page(client.get("/notifications"))
@@ -207,7 +209,7 @@ def test_notification_centre_and_badge(client, world, login, drawn):
     assert first.read_at is not None
     html = page(client.get("/notifications"))
     order = [int(x) for x in re.findall(r'data-notification="(\d+)"', html)]
-    assert order[-1] == first.id and len(order) == 2  # unread first
+    assert order[-1] == first.id and len(order) == 3  # unread first
     assert f">{unread - 1}</span>" in html
     resp = client.post(f"/notifications/{first.id}/read", data={"open": "1"})
     assert resp.headers["Location"].endswith(first.link)
