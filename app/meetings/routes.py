@@ -108,7 +108,8 @@ def schedule(consultation_id: int):
     payload = form.to_payload()
     return ui_action(
         lambda: services.schedule(current_user, c, payload),
-        done=lambda meeting: f"已安排会商会议：{format_span(meeting.start, meeting.end)}，已通知专家组、承办单位和申请单位。",
+        done=lambda meeting: (f"已补录会商会议：{format_span(meeting.start, meeting.end)}，请填写会议纪要。" if meeting.status == "held"
+                              else f"已安排会商会议：{format_span(meeting.start, meeting.end)}，已通知专家组、承办单位和申请单位。"),
         to=lambda _: _back(c, form),
         on_error={AppError: lambda err: _page(cs.get_visible(current_user, consultation_id), err.status, err, payload,
                                               "schedule")})

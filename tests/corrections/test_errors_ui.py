@@ -54,3 +54,28 @@ def test_video_link_error_keeps_the_chosen_slot_and_the_slot_list(client, world,
     assert 'data-field-error="location"' in html and 'value="会议号 123"' in html
     assert "data-slot-picker" in html and re.search(rf'value="{re.escape(slot)}"[^>]*\n?\s*checked', html)
     assert db.session.query(Meeting).count() == 0
+
+
+def test_a_held_meeting_is_recorded_afterwards_and_minuted_in_the_ui(client, world, login, drawn, freeze_clock):
+    """Issue 9, item 1 in the UI: minutes only after the meeting; a meeting held without being
+    scheduled here (an urgent on-site one) is recorded with 会议已召开, then minuted at once."""
+    from datetime import datetime
+
+    from app.timeutil import SHANGHAI
+
+    freeze_clock(datetime(2026, 10, 14, 16, 0, tzinfo=SHANGHAI))
+    login(world.officer_nj)
+    url = f"/meetings/consultations/{drawn['id']}"
+    resp = client.post(f"/meetings/consultations/{drawn['id']}/schedule", data={
+        "start": "2026-10-14T09:30", "duration_minutes": "120", "mode": "onsite", "location": "南京市信访局三楼会议室",
+        "held": "y", "next": url}, follow_redirects=True)
+    html = page(resp)
+    assert "已补录会商会议" in html and "data-minutes-pending" in html
+    meeting = db.session.query(Meeting).one()
+    assert meeting.status == "held" and meeting.minutes is None
+    members = [m.expert_id for m in db.session.query(PanelMember).filter_by(consultation_id=drawn["id"])
+               if m.role in ("chair", "member")]
+    resp = client.post(f"/meetings/{meeting.id}/minutes", data={"text": "专家组现场会商，形成一致意见。",
+                                                                 "attendee_expert_ids": members, "next": url},
+                       follow_redirects=True)
+    assert "会议纪要已记录" in page(resp) and "data-minutes-pending" not in page(resp)
