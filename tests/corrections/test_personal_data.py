@@ -25,8 +25,8 @@ def seated(world, factory):
     case.petitioners = [Petitioner(name="周海燕", id_number=ID, phone=PHONE, address=ADDRESS)]
     c = Consultation(case=case, questions="问题", required_specialties=["administrative_law"], panel_size=3,
                      status="panel_drawn", tier="municipal", office_id=world.nj.id, requesting_org_id=world.agency.id)
-    c.members = [PanelMember(expert_id=expert.id, role="chair", status="accepted")]
     db.session.add(c)
+    c.members = [PanelMember(expert_id=expert.id, role="chair", status="accepted")]
     db.session.commit()
     return case, user
 
