@@ -6,6 +6,8 @@ shows ``message`` (always Chinese) to the user.
 
 from __future__ import annotations
 
+from app.field_labels import describe
+
 
 def error_body(code: str, message: str, details: dict | None = None) -> dict:
     """The API's one error shape; every JSON error (services', HTTP's, the app's) is built here."""
@@ -71,7 +73,7 @@ class ValidationFailed(AppError):
                  code: str | None = None, details: dict | None = None):
         fields = fields or {}
         if message is None and fields:
-            message = "数据校验未通过：" + "；".join(f"{k}：{v}" for k, v in fields.items())
+            message = "数据校验未通过：" + describe(fields)
         super().__init__(message, code=code, details=details if details is not None else dict(fields))
         self.fields = fields
 

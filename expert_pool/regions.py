@@ -32,10 +32,13 @@ PREFECTURES: dict[str, str] = {
 
 COUNTIES: dict[str, str] = {
     "320102": "玄武区", "320104": "秦淮区", "320105": "建邺区", "320106": "鼓楼区",
-    "320111": "浦口区", "320115": "江宁区", "320505": "虎丘区", "320506": "吴中区",
+    "320111": "浦口区", "320113": "栖霞区", "320114": "雨花台区", "320115": "江宁区",
+    "320116": "六合区", "320117": "溧水区", "320118": "高淳区", "320505": "虎丘区", "320506": "吴中区",
     "320507": "相城区", "320508": "姑苏区", "320581": "常熟市", "320583": "昆山市",
     "330102": "上城区", "330105": "拱墅区", "330106": "西湖区", "330108": "滨江区",
-    "330110": "余杭区", "330203": "海曙区", "330205": "江北区", "330212": "鄞州区",
+    "330109": "萧山区", "330110": "余杭区", "330111": "富阳区", "330112": "临安区", "330113": "临平区",
+    "330114": "钱塘区", "330122": "桐庐县", "330127": "淳安县", "330182": "建德市",
+    "330203": "海曙区", "330205": "江北区", "330212": "鄞州区",
     "330281": "余姚市", "330282": "慈溪市",
 }
 
@@ -81,6 +84,12 @@ def jurisdiction_prefix(tier: str, code: str) -> str:
     """Region prefix an office of ``tier`` at ``code`` oversees (domain.md: national = all,
     provincial = same first 2 digits, municipal = same first 4, county = the county)."""
     return {"national": "", "provincial": code[:2], "municipal": code[:4]}.get(tier, code)
+
+
+def label(code: str) -> str:
+    """Name and code for detail pages, the code once: '江苏省南京市栖霞区（320113）'."""
+    text = name(code)
+    return text if text == code or text.endswith(f"（{code}）") else f"{text}（{code}）"
 
 
 def name(code: str) -> str:

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from app.audit.services import ACTION_LABELS
+from app.audit.actions import ACTIONS
 from app.auth.accounts import ROLE_ORG_KIND
 from expert_pool.codes import ORG_KINDS, ORG_TIERS, ROLES
 
@@ -50,6 +50,9 @@ class OrganizationForm(FlaskForm):
     parent_id = SelectField("上级单位", choices={}, validate_choice=False)
     doc_prefix = StringField("发文字号前缀", validators=[Optional(), Length(max=20)],
                              render_kw={"placeholder": "如 宁信专审（信访部门出具意见书时使用）"})
+    print_issuer_mark = BooleanField("意见书印制发文机关标志（信函格式，红色机关名称）")
+    issuer_mark = StringField("发文机关标志文字", validators=[Optional(), Length(max=60)],
+                              render_kw={"placeholder": "留空则使用单位名称"})
 
     def payload(self) -> dict:
         return {
@@ -59,6 +62,8 @@ class OrganizationForm(FlaskForm):
             "region_code": (self.region_code.data or "").strip(),
             "parent_id": optional_int(self.parent_id.data),
             "doc_prefix": (self.doc_prefix.data or "").strip() or None,
+            "print_issuer_mark": bool(self.print_issuer_mark.data),
+            "issuer_mark": (self.issuer_mark.data or "").strip() or None,
         }
 
 
@@ -123,7 +128,7 @@ class AuditFilterForm(FlaskForm):
         csrf = False
 
     actor = StringField("操作人")
-    action = SelectField("操作", choices={"": "全部操作", **ACTION_LABELS}, validate_choice=False)
+    action = SelectField("操作", choices={"": "全部操作", **ACTIONS}, validate_choice=False)
     object_type = SelectField("对象类型", choices={}, validate_choice=False)
     date_from = LocalDateField("起始日期", validators=[Optional()])
     date_to = LocalDateField("截止日期", validators=[Optional()])

@@ -13,7 +13,8 @@ from app.admin.blueprint import bp
 from app.admin.forms import AUDIT_OBJECT_LABELS_EXTRA, AuditFilterForm
 from app.audit import services as audit
 from app.audit.models import AuditEntry
-from app.cases.timeline import TIMELINE_ACTIONS, TIMELINE_OBJECTS
+from app.audit.actions import ACTIONS
+from app.cases.timeline import TIMELINE_OBJECTS
 from app.extensions import db
 from app.paging import parse_paging
 from app.spreadsheets import XLSX_MIMETYPE, xlsx_bytes
@@ -24,7 +25,7 @@ PER_PAGE = 50
 EXPORT_LIMIT = 100_000
 # Every action and object the services record, for the filters, the table and the export.
 OBJECT_LABELS = {**TIMELINE_OBJECTS, **audit.OBJECT_LABELS, **AUDIT_OBJECT_LABELS_EXTRA}
-ACTION_LABELS = {**TIMELINE_ACTIONS, **audit.ACTION_LABELS}
+ACTION_LABELS = ACTIONS  # the one list of recorded action codes (app.audit.actions)
 FILTER_KEYS = ("actor", "action", "object_type", "date_from", "date_to", "q")
 
 

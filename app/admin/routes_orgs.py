@@ -66,6 +66,7 @@ def organization_edit(org_id: int):
     if request.method == "GET":
         form.parent_id.data = str(org.parent_id) if org.parent_id else ""
         form.doc_prefix.data = org.doc_prefix or ""
+        form.issuer_mark.data = org.issuer_mark or ""
 
     def page(errors=(), status: int = 200):
         children = list(db.session.execute(select(Organization).where(Organization.parent_id == org.id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, jsonify, request
 
 from app.api.core import api_route, current_api_user, json_body, page_args, page_response
-from app.cases import attachments, ledger, queries, services, timeline
+from app.cases import attachments, ledger, personal, queries, services, timeline
 from app.cases.serialize import attachment_to_dict, case_to_dict
 from app.cases.schemas import CaseIn, CasePatchIn, CloseIn, ExtendIn
 
@@ -27,12 +27,15 @@ def create_case():
     return jsonify(case_to_dict(case)), 201
 
 
-@api_route("/cases", ["GET"], "信访事项台账（本单位/本辖区可见的事项）", query=LIST_QUERY, tag=TAG)
+@api_route("/cases", ["GET"], "信访事项台账（本单位/本辖区可见的事项；信访人个人信息对非本案工作人员脱敏，完整查看记入审计日志）",
+           query=LIST_QUERY, tag=TAG, writes=True)
 def list_cases():
     page, per_page = page_args()
-    stmt = queries.list_query(current_api_user(), queries.filters_from_args(request.args))
+    user = current_api_user()
+    stmt = queries.list_query(user, queries.filters_from_args(request.args))
     items, total = queries.paginate(stmt, page, per_page)
-    return page_response([case_to_dict(c, attachments=False) for c in items], total, page, per_page)
+    return page_response([case_to_dict(c, attachments=False, petitioners=personal.shown_petitioners(user, c, "API 台账列表"))
+                          for c in items], total, page, per_page)
 
 
 @api_route("/cases/export", ["GET"], "导出信访事项台账（.xlsx，按筛选条件）", query={"format": "xlsx", **LIST_QUERY},
@@ -44,9 +47,12 @@ def export_cases():
                     headers={"Content-Disposition": export.content_disposition})
 
 
-@api_route("/cases/<dbid:case_id>", ["GET"], "信访事项详情（含信访人、附件、办理期限）", tag=TAG)
+@api_route("/cases/<dbid:case_id>", ["GET"], "信访事项详情（含信访人、附件、办理期限；信访人个人信息对专家脱敏，完整查看记入审计日志）",
+           tag=TAG, writes=True)
 def get_case(case_id: int):
-    return jsonify(case_to_dict(services.get_visible_case(current_api_user(), case_id)))
+    user = current_api_user()
+    case = services.get_visible_case(user, case_id)
+    return jsonify(case_to_dict(case, petitioners=personal.shown_petitioners(user, case, "API 事项详情")))
 
 
 @api_route("/cases/<dbid:case_id>", ["PATCH"], "修改信访事项（须带读取时的 version；过期 → 409 stale_version）",

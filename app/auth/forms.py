@@ -4,5 +4,6 @@ from wtforms.validators import DataRequired, Length
 
 
 class LoginForm(FlaskForm):
-    username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=64)])
+    username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=64)],
+                           render_kw={"autofocus": True, "autocomplete": "username"})
     password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(max=128)])

@@ -6,8 +6,10 @@
   staffed by the officer's office (an escalation makes a case of another region theirs).
 - expert: cases of consultations where they are on the panel (invited or accepted), read only.
 
-Seeing a case means seeing all of it, petitioners' personal data included; anyone else gets a
-404 (never learns the case exists). ``visible_cases_clause`` is the same rule as SQL, for lists.
+Seeing a case means seeing all of it, but petitioners' ID numbers, phones and addresses only
+in full for the case's staff (``sees_personal_data``); experts see them masked
+(``app.cases.personal``). Anyone else gets a 404 (never learns the case exists).
+``visible_cases_clause`` is the same rule as SQL, for lists.
 """
 
 from __future__ import annotations
@@ -38,6 +40,12 @@ def can_view_case(user, case: Case) -> bool:
     if role == "expert":
         return user.expert_id is not None and any(c.sees_through_seat(user.expert_id) for c in case.consultations)
     return False
+
+
+def sees_personal_data(user, case: Case) -> bool:
+    """Staff of the case (admin, its handling agency, officers of the office chain that covers
+    or staffs it) see petitioners' personal data in full; experts and anyone else masked."""
+    return _role(user) in ("admin", "agency", "officer") and can_view_case(user, case)
 
 
 def visible_cases_clause(user):

@@ -9,7 +9,7 @@ from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from app.cases import deadlines, ledger, queries, services
+from app.cases import deadlines, ledger, personal, queries, services
 from app.cases.blueprint import bp
 from app.cases import routes_attachments  # noqa: F401  (registers its routes)
 from app.cases import permissions as perm
@@ -159,7 +159,11 @@ def _current_values(current: dict) -> list[tuple[str, str]]:
 
 @bp.route("/<dbid:case_id>")
 def detail(case_id: int):
-    return render_detail(services.get_visible_case(current_user, case_id))
+    """The case page; the case's staff see petitioners in full, and that view is audited
+    (committed like an action), experts see them masked."""
+    case = services.get_visible_case(current_user, case_id)
+    return ui_action(lambda: personal.shown_petitioners(current_user, case, "事项页面"),
+                     to=lambda rows: render_detail(case, petitioners=rows))
 
 
 @bp.route("/<dbid:case_id>/extend", methods=["POST"])

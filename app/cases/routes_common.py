@@ -6,20 +6,24 @@ from flask import render_template
 from flask_login import current_user
 
 from app.cases import permissions as perm
-from app.cases import deadlines
+from app.cases import deadlines, personal
 from app.cases.attachments import ALLOWED_TEXT, max_mb
 from app.cases.forms import AttachmentForm, ExtendForm
 from app.cases.timeline import timeline
 
 
 def render_detail(case, extend_form: ExtendForm | None = None, attachment_form: AttachmentForm | None = None,
-                  status: int = 200):
-    """The case page, optionally re-showing the extension or upload form with its errors."""
+                  status: int = 200, petitioners: list[dict] | None = None):
+    """The case page, optionally re-showing the extension or upload form with its errors.
+    ``petitioners`` as the reader may see them (the page view audits a full view); a form
+    re-shown with errors shows them masked unless given."""
+    if petitioners is None:
+        petitioners = [personal.petitioner_dict(p, False) for p in case.petitioners]
     can_edit = perm.can_edit_case(current_user, case)
     is_open = case.status != deadlines.CLOSED
     orgs = {o.id: o.name for o in case.cooperating_orgs}
     return render_template(
-        "cases/detail.html", case=case, orgs=orgs, can_edit=can_edit and is_open,
+        "cases/detail.html", case=case, petitioners=petitioners, orgs=orgs, can_edit=can_edit and is_open,
         can_extend=can_edit and deadlines.can_extend(case), can_close=can_edit and is_open,
         can_reopen=perm.can_reopen(current_user) and not is_open,
         can_attach=perm.can_manage_attachments(current_user, case) and is_open,

@@ -9,8 +9,10 @@ from app.cases.models import Case
 from app.timeutil import iso
 
 
-def case_to_dict(case: Case, *, attachments: bool = True) -> dict:
-    """The API representation: every contract field, labels, the deadline and its state."""
+def case_to_dict(case: Case, *, attachments: bool = True, petitioners: list[dict] | None = None) -> dict:
+    """The API representation: every contract field, labels, the deadline and its state.
+    ``petitioners`` as the reader may see them (``app.cases.personal``); default in full, for
+    the case's staff (who just wrote them)."""
     data = {
         "id": case.id,
         "case_number": case.case_number,
@@ -25,7 +27,7 @@ def case_to_dict(case: Case, *, attachments: bool = True) -> dict:
         "handling_org_name": case.handling_org.name if case.handling_org else None,
         "lead_org_id": case.lead_org_id,
         "cooperating_org_ids": [o.id for o in case.cooperating_orgs],
-        "petitioners": [p.to_dict() for p in case.petitioners],
+        "petitioners": petitioners if petitioners is not None else [p.to_dict() for p in case.petitioners],
         "first_petition_date": _iso_date(case.first_petition_date),
         "repeat_letters": case.repeat_letters,
         "repeat_visits": case.repeat_visits,

@@ -8,6 +8,7 @@ unknown reads as its code with underscores turned into spaces, never as an empty
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -20,9 +21,11 @@ from app.cases.models import CASE_STATUSES, Case
 from app.cases.schemas import FIELD_LABELS
 from app.consultations.models import CONSULTATION_STATUSES, PANEL_ROLES
 from app.experts.models import Expert
+from app.meetings.models import MEETING_MODES
+from app.opinions.models import OUTCOMES
 from app.extensions import db
 from app.orgs.models import Organization
-from app.timeutil import iso
+from app.timeutil import iso, local
 from expert_pool import regions
 from expert_pool.codes import CATEGORIES, CROSS_FLAGS, POOL_TIERS
 
@@ -113,13 +116,18 @@ SPECIAL_TITLES: dict[tuple[str, str], str] = {
     ("create", "attachment"): "上传附件",
 }
 
-HIDDEN_KEYS = {"id", "version", "case_id", "sha256", "created_at", "updated_at",
+HIDDEN_KEYS = {"id", "version", "case_id", "sha256", "created_at", "updated_at", "meeting_id", "sequence",
+               "opinion_id", "pdf_sha256", "docx_sha256", "petitioner_ids", "attendee_expert_ids", "sections",
                # a panel draw's own record (members, reserves, seed) is on the consultation page
                "members", "reserves", "seed"}
 # Keys the workflow records beyond the case's own fields.
-EXTRA_FIELD_LABELS = {"expert_id": "专家", "role": "角色", "reason": "理由", "panel_size": "专家组人数",
+EXTRA_FIELD_LABELS = {"mode": "会商方式", "start": "开始时间", "end": "结束时间", "location": "地点或会议链接",
+                      "number": "发文字号", "adopted": "是否采纳", "outcome": "化解情况", "note": "说明",
+                      "expert_id": "专家", "role": "角色", "reason": "理由", "panel_size": "专家组人数",
                       "office_id": "承办单位", "tier": "专家库"}
 ORG_KEYS = ("handling_org_id", "lead_org_id")
+ISO_DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
 
 
 def action_label(action: str) -> str:
@@ -191,7 +199,9 @@ def timeline(case: Case) -> list[TimelineItem]:
         name = users.get(e.actor_id)
         actor = f"{name}（{e.actor_name}）" if name and e.actor_name else (name or e.actor_name or "系统")
         before, after = e.before or {}, e.after or {}
-        keys = [k for k in dict.fromkeys([*before, *after]) if k not in HIDDEN_KEYS]
+        # only what has a name people read: a key without a label is bookkeeping (issue 9: raw keys)
+        keys = [k for k in dict.fromkeys([*before, *after])
+                if k not in HIDDEN_KEYS and (FIELD_LABELS.get(k) or EXTRA_FIELD_LABELS.get(k))]
         changes = [Change(k, FIELD_LABELS.get(k) or EXTRA_FIELD_LABELS.get(k, k), display(k, before.get(k), orgs) if k in before else "",
                           display(k, after.get(k), orgs) if k in after else "") for k in keys] if e.action != "create" else []
         items.append(TimelineItem(e.id, e.created_at, actor, e.action, action_label(e.action), e.object_type,
@@ -209,6 +219,17 @@ def display(key: str, value, orgs: dict[int, str]) -> str:
         return orgs.get(("expert", value), str(value))
     if key == "role":
         return PANEL_ROLES.get(value, value)
+    if key == "mode":
+        return MEETING_MODES.get(value, value)
+    if key == "adopted":
+        return "已采纳" if value else "未采纳"
+    if key == "outcome":
+        return OUTCOMES.get(value, value)
+    if isinstance(value, str) and ISO_DATETIME_RE.match(value):
+        try:
+            return local(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
+        except ValueError:
+            return value
     if key == "tier":
         return POOL_TIERS.get(value, value) + "级" if value in POOL_TIERS else str(value)
     if key == "cooperating_org_ids":
@@ -220,7 +241,7 @@ def display(key: str, value, orgs: dict[int, str]) -> str:
     if key == "cross_flags":
         return "、".join(CROSS_FLAGS.get(v, v) for v in value)
     if key == "region_code":
-        return f"{regions.name(value)}（{value}）"
+        return regions.label(value)
     if key == "is_backlog":
         return "是" if value else "否"
     if key == "petitioners":

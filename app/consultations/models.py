@@ -97,6 +97,12 @@ class Consultation(db.Model):
         opinion = self.current_opinion
         return opinion.id if opinion is not None else None
 
+    @property
+    def has_minutes(self) -> bool:
+        """Whether the panel met: a meeting was held and its minutes recorded. Signing and
+        issuing the opinion wait for it (drafting may start before)."""
+        return any(m.status == "held" and m.minutes_recorded_at is not None for m in self.meetings)
+
     # --- the panel -------------------------------------------------------------------------
 
     def seats(self) -> list[PanelMember]:

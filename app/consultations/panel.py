@@ -24,7 +24,7 @@ from app.consultations.policy import policy_from_config
 from app.consultations.pool import screen_pool
 from app.consultations.schemas import InvitationResponse, PanelRequest, ReservesRequest
 from app.consultations.recipients import officers_of
-from app.consultations.services import require_staff
+from app.consultations.services import record_acceptance, require_staff
 from app.consultations.signals import panel_changed
 from app.db_types import utcnow
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -77,6 +77,8 @@ def draw(user, c: Consultation, payload: dict | None) -> PanelDraw:
         panel = drawing.draw_panel(candidates, c.required_specialties, c.panel_size, req.reserves, seed, policy, exclusions)
     except InsufficientExperts as err:
         raise InsufficientPool(err) from None
+    if c.status == "submitted":  # drawing from 待受理 accepts the request first, on the timeline too
+        record_acceptance(c, "（抽取专家组时一并受理）")
     record = PanelDraw(
         consultation=c, kind="initial", seed=seed, tier=c.tier, office_id=c.office_id, escalated=c.escalated,
         parameters={"algorithm": panel.algorithm, "required_specialties": sorted(panel.required_specialties),

@@ -16,6 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.consultations import permissions as perm
+from app.field_labels import describe
 from app.consultations import services, workflow
 from app.consultations.forms import DrawForm, RatingForm, ReasonForm, ReservesForm
 from app.consultations.models import Consultation, ExpertRating, PanelMember
@@ -194,4 +195,10 @@ def back(consultation_id: int, anchor: str | None = None):
 
 
 def form_errors(form, err: ValidationFailed) -> list[str]:
-    return form.add_errors(err.fields) if err.fields else [err.message]
+    """The summary for the alert above the form: every problem, the field's ones named in
+    Chinese (the same words are shown again at the field)."""
+    if not err.fields:
+        return [err.message]
+    general = form.add_errors(err.fields)
+    named = [describe({name: message}) for name, message in err.fields.items() if message not in general]
+    return [*general, *named]

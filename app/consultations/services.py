@@ -116,12 +116,18 @@ def return_for_completion(user, c: Consultation, payload: dict) -> Consultation:
 def accept(user, c: Consultation) -> Consultation:
     lock(c)
     require_staff(user, c)
+    record_acceptance(c)
+    return c
+
+
+def record_acceptance(c: Consultation, how: str = "") -> None:
+    """受理: the transition, its timeline entry and the agency's notice. The caller holds the
+    lock and checked the staff; a draw from 待受理 calls it first (受理 is never implied)."""
     before, after = workflow.apply(c, "accept")
     c.return_reason = None
-    recording.record(c, "accept", "受理会商申请", before={"status": before}, after={"status": after})
+    recording.record(c, "accept", f"受理会商申请{how}", before={"status": before}, after={"status": after})
     notify(agency_users(c.case), "consultation_accepted", f"会商申请已受理：{c.case.title}",
            f"{c.office.name}已受理会商申请，将随机抽取专家组成专家组。", recording.link(c))
-    return c
 
 
 def withdraw(user, c: Consultation, payload: dict) -> Consultation:

@@ -3,8 +3,9 @@
 Same content as the PDF (both come from :class:`DocumentView`) and the same GB/T 9704
 settings: A4, margins 37/35/28/26 mm, a 22-line document grid, 3号仿宋 body with exact
 28.95 pt line spacing and 0.25 pt condensed characters (28 a line), 2号小标宋 title, 黑体/楷体 headings, ``— n —``
-page numbers (宋体 4号, odd pages right and even pages left with one character inset) and
-the 版记 table at the foot of the last page. Fonts are named by their
+page numbers (宋体 4号, odd pages right and even pages left with one character inset, the
+last page too) and the 版记 in a frame at the foot of the last page (Word and LibreOffice
+alike: LibreOffice lays the DOCX out on as many pages as the PDF, tested headless). Fonts are named by their
 official names (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312, 宋体), with the East Asian
 slot (``w:eastAsia``) set, which is what Word and WPS use for Chinese text.
 """
@@ -14,11 +15,12 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
 
 from docx import Document
 from docx.enum.section import WD_SECTION_START
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -28,6 +30,7 @@ from . import layout as L
 from .model import OpinionDocument
 from .structure import FANGSONG, HEITI, KAITI, SONGTI, XIAOBIAOSONG, DocumentView, Para, build_view
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 FONT_NAMES = {
     FANGSONG: "仿宋_GB2312",
     XIAOBIAOSONG: "方正小标宋简体",
@@ -205,10 +208,40 @@ def render_docx(doc: OpinionDocument) -> bytes:
             _para(document, para)
     _signoff(document, view)
     _banji(document, view)
+    _properties(document, doc, view)
 
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# --------------------------------------------------------------------------- properties
+
+
+def _properties(document, doc: OpinionDocument, view: DocumentView) -> None:
+    """Core properties as an office's own document: the issuing office as author, the moment
+    of issue (else the 成文日期) as created and modified, Chinese as the language — not
+    python-docx's template values (creator "python-docx", 2013-12-23, en-US)."""
+    props = document.core_properties
+    office = doc.issuing_body or ""
+    when = doc.issued_at
+    if when is None and doc.date is not None:
+        when = datetime.combine(doc.date, time(9, 0), SHANGHAI)
+    when = (when or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None, microsecond=0)  # core.xml is UTC
+    props.author = props.last_modified_by = office
+    props.title = view.title
+    props.subject = doc.number or "法律审查意见书（草稿）"
+    props.category = "法律审查意见书"
+    props.keywords = ""
+    props.comments = ""
+    props.language = "zh-CN"
+    props.identifier = doc.number or ""
+    props.revision = 1
+    props.created = props.modified = when
+    # The text's language: the template's defaults say en-US (spell checking, fonts, line breaking).
+    for lang in document.styles.element.iter(qn("w:lang")):
+        lang.set(qn("w:val"), "zh-CN")
+        lang.set(qn("w:eastAsia"), "zh-CN")
 
 
 # --------------------------------------------------------------------------- page setup
@@ -266,6 +299,10 @@ def _character_spacing(style, twentieths: int) -> None:
 # 28 characters of 16 pt in 156 mm: condense each by a whole number of twentieths of a
 # point, rounded up from the 0.207 pt needed (Word rounds to twentieths).
 CONDENSE_TWENTIETHS = -math.ceil((L.BODY_PT - L.CHAR_PITCH_PT) * 20)
+# The exact line spacing in whole twips, rounded down (28.95 pt): 22 lines must fit the 225 mm
+# type area (28.99 pt rounds up to 29 pt, and 22 × 29 pt is 0.2 pt too many: LibreOffice then
+# sets 21 lines a page).
+LINE_TWIPS = math.floor(L.LINE_PITCH_PT * 20)
 
 
 def _setup_styles(document) -> None:
@@ -277,10 +314,19 @@ def _setup_styles(document) -> None:
     fmt = normal.paragraph_format
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(round(L.LINE_PITCH_PT, 2))
+    fmt.line_spacing = Pt(LINE_TWIPS / 20)
     fmt.widow_control = False  # keep 22 full lines per page
     fmt.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _character_spacing(normal, CONDENSE_TWENTIETHS)
+    # No extra space between Chinese and Latin text or digits (Word and LibreOffice add it for
+    # zh-CN text by default): the grid of 28 characters a line, as in the PDF.
+    ppr = normal.element.get_or_add_pPr()
+    # Exact line heights, not the page's line grid: with Chinese text LibreOffice snaps a 33 pt
+    # title line to two grid lines (the grid's 28.95 pt pitch equals the body's exact spacing).
+    for name in ("w:snapToGrid", "w:autoSpaceDE", "w:autoSpaceDN"):
+        flag = OxmlElement(name)
+        flag.set(qn("w:val"), "0")
+        _insert(ppr, flag, _PPR_ORDER)
 
     def add(name: str, role: str, size: float, *, indent: bool, outline: int | None = None):
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -331,8 +377,25 @@ def _paragraph(document, style: str, runs: list[tuple[str, str]], **fmt):
 
 
 def _para(document, para: Para):
+    if para.kind == "signer":
+        return _signer(document, para)
     style = {"h1": STYLE_H1, "h2": STYLE_H2, "plain": STYLE_PLAIN}.get(para.kind, STYLE_BODY)
     return _paragraph(document, style, [(run.text, run.role) for run in para.runs])
+
+
+def _signer(document, para: Para):
+    """Name, a tab to the name column's end, the affiliation; a hanging indent keeps its
+    continuation lines under the affiliation (Word and LibreOffice tab to the indent)."""
+    runs = [(para.runs[0].text, para.runs[0].role)]
+    if len(para.runs) > 1:
+        runs.append(("\t" + "".join(run.text for run in para.runs[1:]).lstrip("\u3000"), para.runs[1].role))
+    paragraph = _paragraph(document, STYLE_PLAIN, runs)
+    column = Pt((2 + para.hang) * L.CHAR_PITCH_PT)
+    fmt = paragraph.paragraph_format
+    fmt.left_indent = column
+    fmt.first_line_indent = Pt(-para.hang * L.CHAR_PITCH_PT)
+    fmt.tab_stops.add_tab_stop(column)
+    return paragraph
 
 
 def _border(paragraph, side: str, size_eighths: int, color: str = "000000") -> None:
@@ -350,6 +413,12 @@ def _border(paragraph, side: str, size_eighths: int, color: str = "000000") -> N
 
 
 def _head(document, view: DocumentView) -> None:
+    if view.issuer_mark:  # 发文机关标志 (信函格式): red 小标宋, centred, above the red rule
+        mark = _paragraph(document, STYLE_TITLE, [])
+        run = mark.add_run(view.issuer_mark)
+        _font(run, XIAOBIAOSONG, L.ISSUER_MARK_PT)
+        run.font.color.rgb = RGBColor(0xDD, 0, 0)
+        mark.paragraph_format.line_spacing = Pt(2 * L.LINE_PITCH_PT)
     if view.number:
         number = _paragraph(document, STYLE_PLAIN, [(view.number, FANGSONG)])
         number.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -386,64 +455,60 @@ def _signoff(document, view: DocumentView) -> None:
         date_p.paragraph_format.right_indent = Pt((block - date) * L.CHAR_PITCH_PT)
 
 
-def _cell_borders(table) -> None:
-    """版记: first and last rules 0.35 mm (1 pt), the one between 0.25 mm (0.75 pt)."""
-    tbl_pr = table._tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for side, size in (("top", 8), ("bottom", 8), ("insideH", 6)):
-        line = OxmlElement(f"w:{side}")
-        line.set(qn("w:val"), "single")
-        line.set(qn("w:sz"), str(size))
-        line.set(qn("w:space"), "0")
-        line.set(qn("w:color"), "000000")
-        borders.append(line)
-    for side in ("left", "right", "insideV"):
-        line = OxmlElement(f"w:{side}")
-        line.set(qn("w:val"), "nil")
-        borders.append(line)
-    _insert(tbl_pr, borders, _TBLPR_ORDER)
-    # Float the table to the foot of the type area of the page it ends up on.
-    position = OxmlElement("w:tblpPr")
-    for key, value in (("vertAnchor", "margin"), ("horzAnchor", "margin"), ("tblpYSpec", "bottom"), ("tblpXSpec", "center")):
-        position.set(qn(f"w:{key}"), value)
-    _insert(tbl_pr, position, _TBLPR_ORDER)
-    overlap = OxmlElement("w:tblOverlap")
-    overlap.set(qn("w:val"), "never")
-    _insert(tbl_pr, overlap, _TBLPR_ORDER)
+# The 版记 frame: as wide as the type area, at the foot of the type area of the page its anchor
+# (the paragraph after the 成文日期) ends up on; body text never flows beside it.
+_FRAME = {"w": str(round(L.TYPE_WIDTH_MM * 1440 / 25.4)), "wrap": "notBeside", "vAnchor": "margin", "hAnchor": "margin",
+          "xAlign": "center", "yAlign": "bottom"}
+
+
+def _framed(paragraph, *, keep_with_next: bool = True):
+    """Put ``paragraph`` in the 版记 frame (consecutive paragraphs with the same frame
+    properties share one frame, in Word and in LibreOffice)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    frame = OxmlElement("w:framePr")
+    for key, value in _FRAME.items():
+        frame.set(qn(f"w:{key}"), value)
+    _insert(ppr, frame, _PPR_ORDER)
+    paragraph.paragraph_format.keep_with_next = keep_with_next  # the 版记 stays in one piece
+    return paragraph
+
+
+def _rule(document, points: float, *, last: bool = False):
+    """A 版记 rule: an empty paragraph of ``points`` height, filled black (paragraph borders
+    inside a frame are dropped by LibreOffice; shading is kept by both)."""
+    paragraph = _framed(document.add_paragraph(style=STYLE_BANJI), keep_with_next=not last)
+    fmt = paragraph.paragraph_format
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(points)
+    fmt.left_indent = fmt.right_indent = Pt(0)
+    ppr = paragraph._p.get_or_add_pPr()
+    shading = OxmlElement("w:shd")
+    for key, value in (("val", "clear"), ("color", "auto"), ("fill", "000000")):
+        shading.set(qn(f"w:{key}"), value)
+    _insert(ppr, shading, _PPR_ORDER)
+    run = paragraph.add_run()
+    run.font.size = Pt(1)
+    return paragraph
 
 
 def _banji(document, view: DocumentView) -> None:
+    """版记 at the foot of the last page, its closing rule on the type area's last line
+    (GB/T 9704 7.5): a frame anchored after the 成文日期 and aligned to the bottom margin.
+    Rules 0.35 mm (1 pt) first and last, 0.25 mm (0.75 pt) between 抄送 and 印发."""
     if not view.has_banji:
         return
-    rows = []
-    if view.cc_text:
-        rows.append("cc")
-    if view.printing_office or view.print_date_text:
-        rows.append("printer")
-    table = document.add_table(rows=len(rows), cols=1)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    _cell_borders(table)
     width = Mm(L.TYPE_WIDTH_MM)
-    for row, kind in zip(table.rows, rows, strict=True):
-        cant_split = OxmlElement("w:cantSplit")
-        row._tr.get_or_add_trPr().append(cant_split)
-        cell = row.cells[0]
-        cell.width = width
-        paragraph = cell.paragraphs[0]
-        paragraph.style = document.styles[STYLE_BANJI]
-        paragraph.paragraph_format.keep_with_next = True  # the 版记 stays in one piece
-        if kind == "cc":
-            run = paragraph.add_run(view.cc_text)
-            _font(run, FANGSONG, L.BANJI_PT)
-        else:
-            tab_at = width - Pt(2 * L.BANJI_PT)
-            paragraph.paragraph_format.tab_stops.add_tab_stop(tab_at, WD_TAB_ALIGNMENT.RIGHT)
-            run = paragraph.add_run(f"{view.printing_office}\t{view.print_date_text}")
-            _font(run, FANGSONG, L.BANJI_PT)
-    # An empty paragraph must follow a table in Word; keep it tiny.
-    tail = _paragraph(document, STYLE_PLAIN, [("", FANGSONG)])
-    tail.paragraph_format.line_spacing = Pt(1)
+    _rule(document, 1.0)
+    if view.cc_text:
+        cc = _framed(document.add_paragraph(style=STYLE_BANJI))
+        _font(cc.add_run(view.cc_text), FANGSONG, L.BANJI_PT)
+        if view.printing_office or view.print_date_text:
+            _rule(document, 0.75)
+    if view.printing_office or view.print_date_text:
+        printer = _framed(document.add_paragraph(style=STYLE_BANJI))
+        printer.paragraph_format.tab_stops.add_tab_stop(width - Pt(2 * L.BANJI_PT), WD_TAB_ALIGNMENT.RIGHT)
+        _font(printer.add_run(f"{view.printing_office}\t{view.print_date_text}"), FANGSONG, L.BANJI_PT)
+    _rule(document, 1.0, last=True)
 
 
 # --------------------------------------------------------------------------- page numbers

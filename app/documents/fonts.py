@@ -406,6 +406,37 @@ class FontPlan:
         return ", ".join(name if name in ("serif", "sans-serif") else f'"{name}"' for name in self.families[role])
 
 
+@dataclass(frozen=True)
+class RoleFont:
+    """Which font prints one role, for the administrators' font report."""
+
+    role: str
+    label: str  # 仿宋 …
+    official_names: tuple[str, ...]  # what an office installs for the exact official look
+    family: str  # the font used now ("" when none is installed)
+    style: str
+    official: bool  # an official font is installed and used
+    prepared: bool  # read from the prepared fonts' manifest (else fontconfig now)
+
+
+def font_report(directory: str | os.PathLike | None = None) -> list[RoleFont]:
+    """For each role, the font that prints it: the official one when installed, else which
+    open fallback. Read from the prepared fonts' manifest (what documents use), else from
+    fontconfig."""
+    manifest = _read_manifest(fonts_dir(directory))
+    chains = manifest.get("chains") if manifest else None
+    prepared = isinstance(chains, dict)
+    if not prepared:
+        chains = _resolved_chains()
+    out = []
+    for spec in ROLES.values():
+        chain = chains.get(spec.role) or []
+        first = chain[0] if chain else {}
+        out.append(RoleFont(spec.role, spec.label, spec.official, first.get("family", ""), first.get("style", ""),
+                            bool(first.get("official")), prepared))
+    return out
+
+
 def system_families(role: str) -> list[str]:
     """Font names for viewers that use installed fonts (web preview, DOCX)."""
     spec = ROLES[role]

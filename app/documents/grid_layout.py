@@ -10,7 +10,9 @@ characters (2021, 186.5, 4.) stay together; the character before a forbidden bre
 down to the next line. Pages break like the CSS: headings stay with the next line
 (``break-after: avoid``), the signature and sign-off blocks are not split
 (``break-inside: avoid``), margins are truncated at the top of a page, and the 版记 sits at
-the foot of the last page (``float: footnote``).
+the foot of the last page (``float: footnote``) with its last rule on the type area's last
+line, and every page, the 版记 page included, carries its number (GB/T 9704 leaves the numbers
+off only when a blank page precedes the 版记 page, which the platform never inserts).
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class TextLine:
     x: float
     size: float
     spacing: float  # Tc
+    rgb: tuple[float, float, float] | None = None  # fill colour; None = black
+    drop: float = 0.0  # pt below the line's baseline (a larger face kept centred on the em box)
 
     @property
     def width(self) -> float:
@@ -106,9 +110,55 @@ class Document:
     page_numbers: dict[int, TextLine]
 
 
+# Characters to compare the visual size of two faces by (common in headings and body alike).
+VISUAL_REFERENCE = "一二三四五六七八九十信访人诉求办理经过基本情况会商查明事实争议焦点法律分析审查意见依据组成员"
+
+
 class Typesetter:
     def __init__(self, fonts: FontSet):
         self.fonts = fonts
+        self._scales: dict[str, float] = {}
+
+    def visual_scale(self, face: Face) -> float:
+        """How much larger ``face``'s glyphs must be drawn to look as large as the body's
+        (仿宋). Only 楷体 is matched: the fallback (AR PL UKai) draws its glyphs in a smaller
+        part of the em box than Noto Serif, so 3号楷体 headings looked smaller than 3号仿宋 text.
+        The ratio of the faces' mean ink extents over common characters, within 1–1.2."""
+        if face.role != KAITI:
+            return 1.0
+        if face.family not in self._scales:
+            body = self.fonts.primary(FANGSONG)
+            mine, theirs = [], []
+            for char in VISUAL_REFERENCE:
+                a, b = face.font.get_nominal_glyph(ord(char)), body.font.get_nominal_glyph(ord(char))
+                if a is None or b is None or body is face:
+                    continue
+                ea, eb = face.font.get_glyph_extents(a), body.font.get_glyph_extents(b)
+                mine.append((ea.width - ea.height) / face.upem)
+                theirs.append((eb.width - eb.height) / body.upem)
+            ratio = sum(theirs) / sum(mine) if mine and sum(mine) > 0 else 1.0
+            self._scales[face.family] = min(max(ratio, 1.0), 1.2)
+        return self._scales[face.family]
+
+    def _match_visual_size(self, texts: list[TextLine]) -> list[TextLine]:
+        """Text runs of a face drawn larger (:meth:`visual_scale`), one glyph at a time, each
+        centred in its unchanged advance, its top on the line's: the grid and the line breaks stay as set."""
+        out: list[TextLine] = []
+        for text in texts:
+            face = text.glyphs[0].face
+            scale = self.visual_scale(face)
+            if scale == 1.0:
+                out.append(text)
+                continue
+            x = text.x
+            for glyph in text.glyphs:
+                drawn = face.advance(glyph.gid) / 1000 * text.size * scale
+                # centred in its cell; the em box's top stays where the line's others start
+                piece = TextLine([Glyph(glyph.char, face, glyph.gid, drawn)], x + (glyph.advance - drawn) / 2,
+                                 text.size * scale, 0.0, text.rgb, drop=L.EM_BOX_ASCENT * text.size * (scale - 1))
+                out.append(piece)
+                x += glyph.advance
+        return out
 
     # ----------------------------------------------------------------- glyphs
 
@@ -197,10 +247,23 @@ class Typesetter:
             for text in texts:
                 text.x = x
                 x += text.width
-            out.append(Line(height, texts, self.baseline(roles, size, height)))
+            out.append(Line(height, self._match_visual_size(texts), self.baseline(roles, size, height)))
         return out
 
+    def signer(self, para: Para) -> Block:
+        """One member of the signature block: the name from two characters in, the affiliation
+        at the name column's end, continuation lines hanging under the affiliation."""
+        column = LEFT + (2 + para.hang) * CHAR
+        affiliation = [Run(run.text.lstrip("\u3000"), run.role) for run in para.runs[1:]]
+        lines = self.text_lines(affiliation, left=column, width=RIGHT - column) if affiliation else \
+            self.text_lines([Run("")])
+        name = self.text_lines(para.runs[:1], left=LEFT + 2 * CHAR, width=WIDTH - 2 * CHAR)[0]
+        lines[0].texts[:0] = name.texts
+        return Block(lines)
+
     def para(self, para: Para) -> Block:
+        if para.kind == "signer":
+            return self.signer(para)
         if para.kind == "h1":
             strut, keep = HEITI, True
         elif para.kind == "h2":
@@ -214,6 +277,13 @@ class Typesetter:
 
     def blocks(self, view: DocumentView) -> list[Block]:
         blocks: list[Block] = []
+        if view.issuer_mark:  # 发文机关标志 in red (an office setting)
+            mark = self.text_lines([Run(view.issuer_mark, XIAOBIAOSONG)], size=L.ISSUER_MARK_PT, spacing=0.0,
+                                   height=2 * PITCH, align="center", strut=XIAOBIAOSONG)
+            for line in mark:
+                for text in line.texts:
+                    text.rgb = L.ISSUER_MARK_RGB
+            blocks.append(Block(mark))
         if view.number:
             blocks.append(Block(self.text_lines([Run(view.number)], align="center")))
         rule = 0.5 * PT
@@ -354,7 +424,7 @@ class Typesetter:
         numbers = {}
         for number, page in enumerate(pages, 1):
             page.number = number
-            page.show_number = not (view.has_banji and number == len(pages))
+            page.show_number = True  # GB/T 9704 7.5: the 版记 page is numbered (no blank page precedes it)
             if page.show_number:
                 numbers[number] = self.page_number(number)
         return Document(pages, self.watermark() if view.is_draft else [], numbers)

@@ -132,7 +132,11 @@ def _page_content(layout: Document, page) -> bytes:
             )
             black = False
         if line.texts:
-            if not black:
+            colour = line.texts[0].rgb
+            if colour is not None:  # the red 发文机关标志
+                ops.append(f"{_n(colour[0])} {_n(colour[1])} {_n(colour[2])} rg")
+                black = False
+            elif not black:
                 ops.append("0 g")
                 black = True
             _text(ops, line.texts, PAGE_H - placed.top - line.baseline)
@@ -156,7 +160,7 @@ def _text(ops: list[str], texts: list[TextLine], baseline: float) -> None:
         if text.spacing != spacing:
             ops.append(f"{_n(text.spacing)} Tc")
             spacing = text.spacing
-        ops.append(f"1 0 0 1 {_n(text.x)} {_n(baseline)} Tm")
+        ops.append(f"1 0 0 1 {_n(text.x)} {_n(baseline - text.drop)} Tm")
         codes = []
         for glyph in text.glyphs:
             face.used.setdefault(glyph.gid, glyph.char)

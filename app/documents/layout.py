@@ -43,6 +43,9 @@ CONTENT_TOP_MM = TOP_MM - HALF_LEADING_PT / PT_PER_MM
 CONTENT_BOTTOM_MM = PAGE_HEIGHT_MM - CONTENT_TOP_MM - TYPE_HEIGHT_MM - 0.2
 
 TITLE_LINE_PT = TITLE_PT * 1.5
+# 发文机关标志 (信函格式, GB/T 9704 10.1): red 小标宋, centred, above the red separator.
+ISSUER_MARK_PT = 30.0
+ISSUER_MARK_RGB = (0xDD / 255, 0.0, 0.0)
 BANJI_LINE_PT = LINE_PITCH_PT - 1.5  # two 版记 lines and their three rules fit two grid lines
 EM_BOX_ASCENT = 0.88
 EM_BOX_DESCENT = 0.12

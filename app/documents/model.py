@@ -68,6 +68,8 @@ class OpinionDocument:
     printing_office: str = ""  # 印发机关
     print_date: date | None = None  # 印发日期
     is_draft: bool = False
+    issuer_mark: str = ""  # 发文机关标志 (信函格式), printed in red above the red separator when set
+    issued_at: datetime | None = None  # the moment of issue (the DOCX's created/modified time)
 
     @property
     def date_text(self) -> str:

@@ -27,7 +27,6 @@ from .model import OpinionDocument
 from .preview import TEMPLATES_DIR, render_view
 from .structure import build_view
 
-PAGE_NUMBER_BOXES = ("@bottom-left", "@bottom-right", "@bottom-center")
 ENGINES = ("grid", "weasyprint")
 DEFAULT_ENGINE = "grid"
 
@@ -57,9 +56,8 @@ def render_pdf_weasyprint(doc: OpinionDocument, *, fonts: str | os.PathLike | No
     html = render_view(view, plan=plan, print_media=True)
     fetcher = SafeURLFetcher(allowed_dirs=[TEMPLATES_DIR, directory], resources=plan.resources)
     document = HTML(string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher).render(font_config=FontConfiguration())
-    if document.pages and view.has_banji:
-        # GB/T 9704: the page carrying the 版记 (the last one) has no page number.
-        _remove_page_number(document.pages[-1])
+    # GB/T 9704 numbers the 版记 page too (the last page); only a blank page before the 版记
+    # page would leave both unnumbered, and the platform never inserts one.
     metadata = document.metadata
     metadata.title = view.title
     metadata.authors = [doc.issuing_body] if doc.issuing_body else []
@@ -83,11 +81,3 @@ def _embed_whole(plan) -> bool:
 
     return plan.complete and not getattr(weasy_fonts, "harfbuzz_subset", None)
 
-
-def _remove_page_number(page) -> None:
-    from weasyprint.formatting_structure.boxes import MarginBox  # lazy: as above
-
-    box = getattr(page, "_page_box", None)
-    if box is None:  # pragma: no cover - WeasyPrint internals changed
-        return
-    box.children = [child for child in box.children if not (isinstance(child, MarginBox) and child.at_keyword in PAGE_NUMBER_BOXES)]

@@ -46,6 +46,8 @@ def _measures() -> dict[str, str]:
         "type_width": L.mm(L.TYPE_WIDTH_MM),
         "body_size": L.pt(L.BODY_PT),
         "title_size": L.pt(L.TITLE_PT),
+        "issuer_mark_size": L.pt(L.ISSUER_MARK_PT),
+        "two_lines": L.pt(2 * L.LINE_PITCH_PT),
         "title_line": L.pt(L.TITLE_LINE_PT),
         "banji_size": L.pt(L.BANJI_PT),
         "banji_char": L.pt(L.BANJI_PT),
@@ -82,6 +84,7 @@ def render_view(
         F=_families(plan),
         font_faces=plan.font_face_css() if plan else "",
         print=print_media,
+        hang=L.pt(max((para.hang for para in view.signers), default=0.0) * L.CHAR_PITCH_PT),
     )
     return env.get_template("opinion.html").render(view=view, css=css, fragment=fragment)
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -56,6 +57,9 @@ class Para:
 
     runs: list[Run]
     kind: str = "body"
+    # ``signer`` paragraphs: the width in characters of the name column (name, role and the
+    # full-width space); the affiliation starts there and its continuation lines hang under it.
+    hang: float = 0.0
 
     @property
     def text(self) -> str:
@@ -82,6 +86,7 @@ class DocumentView:
     printing_office: str
     print_date_text: str
     is_draft: bool
+    issuer_mark: str = ""
 
     @property
     def title(self) -> str:
@@ -94,6 +99,8 @@ class DocumentView:
 
     def iter_runs(self):
         """Every printed run in reading order (without page numbers and watermark)."""
+        if self.issuer_mark:
+            yield Run(self.issuer_mark, XIAOBIAOSONG)
         if self.number:
             yield Run(self.number)
         for line in self.title_lines:
@@ -131,6 +138,8 @@ class DocumentView:
     def lines(self) -> list[str]:
         """The document's text, one printed block per line (canonical plain text)."""
         out: list[str] = []
+        if self.issuer_mark:
+            out.append(self.issuer_mark)
         if self.number:
             out.append(self.number)
         out.append(self.title)
@@ -184,13 +193,14 @@ def build_view(doc: OpinionDocument) -> DocumentView:
         addressee=doc.addressee.rstrip("：:") + "：",
         sections=sections,
         signers_heading="专家组成员：",
-        signers=[Para([Run(signer_line(s))], "body") for s in doc.signers],
+        signers=signer_paras(doc.signers),
         issuing_body=doc.issuing_body,
         date_text=doc.date_text,
         cc_text=f"抄送：{'，'.join(cc)}。" if cc else "",
         printing_office=doc.printing_office,
         print_date_text=f"{doc.print_date_text}印发" if doc.print_date else "",
         is_draft=doc.is_draft,
+        issuer_mark=doc.issuer_mark.strip(),
     )
 
 
@@ -241,6 +251,28 @@ def text_paras(text: str) -> list[Para]:
         else:
             paras.append(Para([Run(line)], "body"))
     return paras
+
+
+def width_in_chars(text: str) -> float:
+    """Full-width characters count 1, half-width ones ½ (the grid's measure)."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.5 for c in text)
+
+
+def signer_name(signer: Signer) -> str:
+    return f"{signer.name}（{signer.role}）" if signer.role else signer.name
+
+
+def signer_paras(signers: list[Signer]) -> list[Para]:
+    """The signature block: the name column as wide as the widest name (plus a full-width
+    space), the affiliations aligned after it, a long one continuing under its own column
+    (a hanging indent), never back at the left margin."""
+    hang = max((width_in_chars(signer_name(s)) for s in signers), default=0.0) + 1
+    out = []
+    for s in signers:
+        affiliation = "".join(part for part in (s.employer, s.title) if part)
+        runs = [Run(signer_name(s))] + ([Run("　" + affiliation)] if affiliation else [])
+        out.append(Para(runs, "signer", hang=hang))
+    return out
 
 
 def signer_line(signer: Signer) -> str:

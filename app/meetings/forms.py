@@ -5,7 +5,7 @@ checked once, in ``app.meetings.services``, and its Chinese message shown on the
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import Optional
 
 
@@ -18,6 +18,7 @@ class ScheduleForm(FlaskForm):
     mode = StringField("会商方式", validators=[Optional()])
     location = StringField("地点或会议链接", validators=[Optional()])
     reason = StringField("改期原因", validators=[Optional()])
+    held = BooleanField("会议已召开（补录）")
     next = HiddenField()
 
     def to_payload(self, partial: bool = False) -> dict:
@@ -32,6 +33,8 @@ class ScheduleForm(FlaskForm):
             return data
         if data["duration_minutes"] is None:
             data["duration_minutes"] = 120
+        if self.held.data:
+            data["held"] = True
         return data
 
 

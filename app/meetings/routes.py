@@ -39,9 +39,13 @@ def _page(c, status: int = 200, error: AppError | None = None, values: dict | No
     slots = slot_query = None
     slot_warnings: list[str] = []
     slot_errors: dict[str, str] = {}
-    if request.method == "GET" and ("from" in request.args or "to" in request.args):
+    query_args = request.args
+    if request.method == "POST" and request.form.get("slot_from"):  # a refused pick keeps the slot list
+        query_args = {"from": request.form.get("slot_from"), "to": request.form.get("slot_to"),
+                      "duration_minutes": request.form.get("duration_minutes")}
+    if "from" in query_args or "to" in query_args:
         try:
-            slot_query = services.parse_slot_query(request.args)
+            slot_query = services.parse_slot_query(query_args)
         except ValidationFailed as err:
             slot_errors, status = err.fields, 422
         else:
@@ -104,7 +108,8 @@ def schedule(consultation_id: int):
     payload = form.to_payload()
     return ui_action(
         lambda: services.schedule(current_user, c, payload),
-        done=lambda meeting: f"已安排会商会议：{format_span(meeting.start, meeting.end)}，已通知专家组、承办单位和申请单位。",
+        done=lambda meeting: (f"已补录会商会议：{format_span(meeting.start, meeting.end)}，请填写会议纪要。" if meeting.status == "held"
+                              else f"已安排会商会议：{format_span(meeting.start, meeting.end)}，已通知专家组、承办单位和申请单位。"),
         to=lambda _: _back(c, form),
         on_error={AppError: lambda err: _page(cs.get_visible(current_user, consultation_id), err.status, err, payload,
                                               "schedule")})

@@ -19,6 +19,9 @@ class MeetingIn(BaseModel):
     duration_minutes: int = Field(default=120, ge=MIN_DURATION, le=MAX_DURATION)
     mode: Literal["onsite", "video"]
     location: str = Field(default="", max_length=300)
+    # True: record a meeting that already took place (an urgent on-site meeting); its start must
+    # lie in the past, no invitations are sent, and minutes may follow at once.
+    held: bool = False
 
 
 class MeetingPatch(BaseModel):

@@ -14,7 +14,10 @@ Rules (issue 3, item 6):
   the staffing office's officers, the handling agency's users) in-app and by e-mail with the
   ``.ics`` attached. The UID never changes; SEQUENCE rises on every change.
 - A meeting cannot be put in the past; ``app.clock`` says what "now" is (tests and the demo
-  seed freeze it).
+  seed freeze it). A meeting that already took place is recorded with ``held: true`` instead:
+  its start must be past, nobody is invited, and minutes may follow at once.
+- Minutes only once the meeting has started (409 ``meeting_not_started``): the opinion's text
+  says when the panel met, so nothing may be minuted, signed or issued before that.
 """
 
 from __future__ import annotations
@@ -266,6 +269,8 @@ def schedule(user, c: Consultation, payload: dict) -> Meeting:
     workflow.check(c, "schedule")
     _check_place(data.mode, data.location)
     start = _parse_start(data.start)
+    if data.held:
+        return _record_held(user, c, start, data)
     lock_name("meeting_calendar", expire=False)  # one expert, two meetings at once
     end = _check_time(c, start, data.duration_minutes)
     token = secrets.token_hex(6)
@@ -280,6 +285,26 @@ def schedule(user, c: Consultation, payload: dict) -> Meeting:
                      before={"status": before}, after={"status": after, "meeting_id": meeting.id, **_snapshot(meeting)})
     notify.meeting_changed(meeting, "meeting_scheduled", "会商会议通知",
                            f"信访事项 {c.case.case_number}“{c.case.title}”的法律审查会商会议已安排。")
+    return meeting
+
+
+def _record_held(user, c: Consultation, start: datetime, data: MeetingIn) -> Meeting:
+    """A meeting that already took place, recorded afterwards: status ``held`` (minutes still
+    to come), the consultation ``scheduled``; no invitation is sent for the past."""
+    end = start + timedelta(minutes=data.duration_minutes)
+    if end > clock.now():
+        message = "补录已召开的会议时，会议须已结束；尚未召开的会议请直接安排（不勾选“已召开”）"
+        raise ValidationFailed({"start": message}, message, code="not_held_yet", details={"start": message})
+    token = secrets.token_hex(6)
+    meeting = Meeting(consultation=c, uid=f"pending-{token}@{_uid_domain()}", sequence=0, start=start, end=end,
+                      mode=data.mode, location=data.location, status="held", created_by_id=user.id)
+    db.session.add(meeting)
+    db.session.flush()
+    meeting.uid = f"meeting-{meeting.id}-{token}@{_uid_domain()}"
+    before, after = workflow.apply(c, "schedule")
+    db.session.flush()
+    recording.record(c, "meeting_record_held", f"补录已召开的会商会议：{_describe(meeting)}",
+                     before={"status": before}, after={"status": after, "meeting_id": meeting.id, **_snapshot(meeting)})
     return meeting
 
 
@@ -362,7 +387,10 @@ def record_minutes(user, meeting: Meeting, payload: dict) -> tuple[Meeting, bool
     strangers = sorted(set(data.attendee_expert_ids) - set(members))
     if strangers:
         raise ValidationFailed({"attendee_expert_ids": f"以下专家不是本次会商的专家组成员：{', '.join(map(str, strangers))}"})
-    created = meeting.status == "scheduled"
+    if meeting.start > clock.now():
+        message = f"会商会议定于 {format_span(meeting.start, meeting.end)} 召开，会议开始后才能记录会议纪要"
+        raise Conflict(message, code="meeting_not_started", details={"start": meeting.start.astimezone(SHANGHAI).isoformat()})
+    created = meeting.minutes_recorded_at is None
     before, after = workflow.apply(c, "record_minutes")
     present = set(data.attendee_expert_ids)
     meeting.attendance = [MeetingAttendance(expert_id=eid, attended=eid in present) for eid in sorted(members)]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 
 from app.consultations.models import Consultation
 from app.documents import OpinionDocument, Signer, format_date
@@ -175,8 +175,11 @@ def signer_dicts(c: Consultation) -> list[dict]:
              "role": m.role_label, "expert_id": m.expert_id} for m in c.accepted_members()]
 
 
-def document_content(opinion: Opinion, *, number: str | None = None, issued_on: date | None = None) -> dict:
-    """Everything printed on the opinion, as plain JSON-able data (the canonical content)."""
+def document_content(opinion: Opinion, *, number: str | None = None, issued_on: date | None = None,
+                     issued_at: datetime | None = None) -> dict:
+    """Everything printed on the opinion, as plain JSON-able data (the canonical content).
+    ``issued_at`` (the moment of issue) goes into the DOCX's properties; the office's
+    发文机关标志 is printed when the office asks for it."""
     c = opinion.consultation
     office = c.office
     correction = ""
@@ -208,6 +211,8 @@ def document_content(opinion: Opinion, *, number: str | None = None, issued_on: 
         "printing_office": office.name if office else "",
         "print_date": issued_on.isoformat() if issued_on else None,
         "supersedes": opinion.supersedes.number if opinion.supersedes is not None else None,
+        "issuer_mark": office.issuer_mark_text if office else "",
+        "issued_at": issued_at.isoformat() if issued_at else None,
     }
 
 
@@ -244,6 +249,8 @@ def document_from_content(content: dict, *, draft: bool = False) -> OpinionDocum
         printing_office=content["printing_office"],
         print_date=printed,
         is_draft=draft,
+        issuer_mark=content.get("issuer_mark") or "",
+        issued_at=datetime.fromisoformat(content["issued_at"]) if content.get("issued_at") else None,
     )
 
 

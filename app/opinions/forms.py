@@ -11,6 +11,7 @@ from app.forms import ServiceForm as _ServiceForm
 from app.forms import choices as _choices
 from app.opinions.content import COMMENT_SECTIONS, LABELS
 from app.opinions.models import OUTCOMES
+from app.opinions.schemas import FEEDBACK_NOTE_MIN
 from expert_pool.codes import CONCLUSIONS, RECOMMENDATIONS
 
 
@@ -88,9 +89,25 @@ class CommentForm(ServiceForm):
 
 
 class FeedbackForm(ServiceForm):
-    adopted = SelectField("是否采纳", choices=_choices([("1", "已采纳"), ("0", "未采纳")]), validate_choice=False)
-    outcome = SelectField("化解结果", choices=_choices(OUTCOMES.items()), validate_choice=False)
-    note = TextAreaField("落实情况说明", render_kw={"rows": 4, "maxlength": 5000})
+    """落实反馈: nothing is pre-selected (the platform never assumes an outcome), the note is
+    required, and the first submit only shows what will be recorded (``confirmed`` empty); the
+    confirmation posts the same values with ``confirmed=1``."""
+
+    adopted = SelectField("是否采纳", choices=_choices([("", "请选择"), ("1", "已采纳"), ("0", "未采纳")]),
+                          validate_choice=False)
+    outcome = SelectField("化解结果", choices=_choices([("", "请选择"), *OUTCOMES.items()]), validate_choice=False)
+    note = TextAreaField("落实情况说明", render_kw={
+        "rows": 4, "maxlength": 5000, "minlength": FEEDBACK_NOTE_MIN,
+        "placeholder": f"采纳或未采纳的理由、采取的措施和信访人的态度（至少 {FEEDBACK_NOTE_MIN} 个字）"})
+    confirmed = HiddenField()
+
+    def to_payload(self) -> dict:
+        payload: dict = {"note": (self.note.data or "").strip()}
+        if self.adopted.data in ("1", "0"):
+            payload["adopted"] = self.adopted.data == "1"
+        if self.outcome.data:
+            payload["outcome"] = self.outcome.data
+        return payload
 
 
 class ActionForm(ServiceForm):

@@ -39,6 +39,7 @@ from app.opinions.services import (
     record,
     require_complete,
     require_draft,
+    require_minutes,
     staff_or_403,
 )
 from app.search import service as search_service
@@ -170,6 +171,7 @@ def issue(user, opinion: Opinion) -> Opinion:
     require_draft(opinion)
     require_complete(opinion, "印发")
     c = opinion.consultation
+    require_minutes(c, "印发意见书")
     members = c.accepted_members()
     if not members:
         raise Conflict("专家组尚无接受邀请的成员，不能印发", code="signatures_missing", details={"unsigned": []})
@@ -193,7 +195,7 @@ def issue(user, opinion: Opinion) -> Opinion:
     if db.session.execute(select(Opinion.id).where(Opinion.number == number)).first() is not None:
         raise Conflict(f"发文字号 {number} 已被其他单位使用，请系统管理员为{office.name}设置不同的发文字号前缀",
                        code="number_conflict", details={"number": number})
-    content = C.document_content(opinion, number=number, issued_on=today)
+    content = C.document_content(opinion, number=number, issued_on=today, issued_at=now)
     canonical = C.canonical_json(content)
     doc = C.document_from_content(content)
     signed = stamping.sign_issued(office, doc, render_pdf_bytes(doc), fonts=_fonts_dir())  # PAdES, seal, QR (验真)
@@ -275,6 +277,8 @@ def add_feedback(user, opinion: Opinion, payload: dict) -> OpinionFeedback:
         raise Conflict("意见书尚未印发，不能反馈落实情况", code="not_issued")
     if opinion.status != "issued":
         raise Conflict("该意见书已被更正，请对更正后的意见书反馈", code="invalid_status", details={"status": opinion.status})
+    if opinion.feedback_final:
+        raise Conflict("落实情况已经反馈，不能重复提交", code="feedback_exists")
     feedback = OpinionFeedback(opinion=opinion, adopted=data.adopted, outcome=data.outcome, note=data.note.strip(),
                                created_by_id=user.id)
     db.session.add(feedback)

@@ -78,6 +78,12 @@ class Opinion(db.Model):
     def status_label(self) -> str:
         return OPINION_STATUSES.get(self.status, self.status)
 
+    @property
+    def feedback_final(self) -> bool:
+        """Whether the agency's feedback is complete: once it reported an outcome other than
+        化解中 nothing more is asked (a 化解中 report may be followed by one more report)."""
+        return bool(self.feedback) and self.feedback[-1].outcome != "in_progress"
+
 
 class OpinionVersion(db.Model):
     """Every save of a draft: the full content, who saved it and when (for history and diffs)."""

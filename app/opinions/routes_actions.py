@@ -9,6 +9,7 @@ from flask import flash
 from flask_login import current_user
 
 from app.errors import Conflict, RateLimited, Unauthorized, ValidationFailed
+from app.opinions import feedback as issuing_feedback
 from app.opinions import issuing, services
 from app.opinions.blueprint import bp
 from app.opinions.forms import CommentForm, DissentForm, FeedbackForm, SignForm
@@ -99,9 +100,20 @@ def correct(opinion_id: int):
 
 @bp.route("/<dbid:opinion_id>/feedback", methods=["POST"])
 def feedback(opinion_id: int):
+    """Two steps: the filled form is checked and shown back for confirmation (nothing is
+    recorded); the confirmation records it, closing the consultation (and a resolved case)."""
     opinion = load(opinion_id)
     form = FeedbackForm(prefix="feedback")
-    payload = {"adopted": form.adopted.data == "1", "outcome": form.outcome.data or "", "note": form.note.data or ""}
+    payload = form.to_payload()
+    if form.confirmed.data != "1":
+        try:
+            issuing_feedback.check(current_user, opinion, payload)
+        except ValidationFailed as err:
+            return _invalid(opinion_id, "feedback", form, err)
+        except Conflict as err:
+            flash(err.message, "warning")
+            return back(opinion_id, "feedback")
+        return render_detail(opinion, forms={"feedback": form}, open_panel="feedback", confirm_feedback=payload)
     return ui_action(lambda: issuing.add_feedback(current_user, opinion, payload), done="落实情况已反馈，会商办结。",
                      back=lambda: back(opinion_id, "feedback"),
                      on_invalid=lambda err: _invalid(opinion_id, "feedback", form, err))

@@ -12,7 +12,7 @@ from app.opinions import permissions as perm
 from app.opinions import services
 from app.opinions.forms import ActionForm, CommentForm, DissentForm, FeedbackForm, OpinionForm, SignForm
 from app.opinions.issuing import document_for, unsigned_members
-from app.opinions.models import Opinion
+from app.opinions.models import OUTCOMES, Opinion
 from app.opinions.serialize import abilities, citation_suggestions, signature_status
 
 
@@ -25,7 +25,8 @@ def back(opinion_id: int, anchor: str | None = None):
 
 
 def render_detail(opinion: Opinion, status: int = 200, *, form: OpinionForm | None = None, conflict: dict | None = None,
-                  forms: dict | None = None, errors: dict | None = None, open_panel: str | None = None):
+                  forms: dict | None = None, errors: dict | None = None, open_panel: str | None = None,
+                  confirm_feedback: dict | None = None):
     user = current_user
     can = abilities(user, opinion)
     if form is None and can["edit"]:
@@ -56,7 +57,8 @@ def render_detail(opinion: Opinion, status: int = 200, *, form: OpinionForm | No
         unsigned=unsigned_members(opinion), missing=C.missing_sections(opinion), labels=C.LABELS,
         required=C.REQUIRED_FOR_SIGNING,
         suggestions=citation_suggestions(opinion) if opinion.status == "draft" else [], comments=comments,
-        open_comments=open_comments, seat=seat, my_dissent=mine, signed_by_me=signed_by_me, doc_html=doc_html, superseded_by=superseded_by,
+        open_comments=open_comments, confirm_feedback=confirm_feedback, outcomes=OUTCOMES,
+        seat=seat, my_dissent=mine, signed_by_me=signed_by_me, doc_html=doc_html, superseded_by=superseded_by,
         consultation_url=url_for("consultations.detail", consultation_id=c.id),
         case_url=url_for("cases.detail", case_id=c.case_id),
     ), status

@@ -61,9 +61,15 @@ class CommentIn(BaseModel):
     text: str = Field(min_length=1, max_length=5000)
 
 
+FEEDBACK_NOTE_MIN = 10
+
+
 class FeedbackIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    """落实反馈: the platform never assumes an outcome — both choices are required, and a note of
+    at least 10 characters saying what was done."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     adopted: bool
     outcome: Literal["resolved", "in_progress", "not_resolved"]
-    note: str = Field(default="", max_length=5000)
+    note: str = Field(min_length=FEEDBACK_NOTE_MIN, max_length=5000)

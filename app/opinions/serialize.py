@@ -50,7 +50,7 @@ def abilities(user, opinion: Opinion) -> dict[str, bool]:
         "dissent": draft and perm.can_sign(user, opinion),
         "issue": draft and perm.can_issue(user, opinion),
         "correct": opinion.status == "issued" and perm.can_issue(user, opinion),
-        "feedback": opinion.status == "issued" and perm.can_feedback(user, opinion),
+        "feedback": opinion.status == "issued" and not opinion.feedback_final and perm.can_feedback(user, opinion),
     }
 
 

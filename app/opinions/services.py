@@ -9,6 +9,10 @@ same moment are serialized on both PostgreSQL and SQLite (:mod:`app.locking`).
 The rules on completeness: a draft may be saved incomplete; signing and issuing need basic
 facts, the legal analysis, the conclusion and at least one recommendation (422
 ``incomplete_opinion`` naming each missing section).
+
+The rule on order: drafting may start as soon as the panel is drawn (notes before the meeting
+are fine), but the final version is signed and issued only after the panel met — a held
+meeting with its minutes recorded (409 ``no_minutes``, :func:`require_minutes`).
 """
 
 from __future__ import annotations
@@ -150,6 +154,13 @@ def require_complete(opinion: Opinion, doing: str) -> None:
     if missing:
         labels = "、".join(C.LABELS[k] for k in missing)
         raise ValidationFailed(missing, message=f"意见书尚不完整，不能{doing}：请填写{labels}", code="incomplete_opinion")
+
+
+def require_minutes(c: Consultation, doing: str) -> None:
+    """Signing and issuing wait for the meeting: its minutes must be recorded."""
+    if not c.has_minutes:
+        raise Conflict(f"会商会议召开并记录会议纪要后才能{doing}；尚未开会的，请先召开会商会议（已召开的会议可补录）",
+                       code="no_minutes", details={"status": c.status})
 
 
 # --------------------------------------------------------------------------- versions and signatures
@@ -335,6 +346,7 @@ def sign(user, opinion: Opinion, *, password: str | None = None, token_issued_at
     opinion = lock(opinion)
     require_draft(opinion)
     require_complete(opinion, "签署")
+    require_minutes(opinion.consultation, "签署意见书")
     existing = next((s for s in opinion.signatures if s.expert_id == seat.expert_id), None)
     if existing is not None:
         raise Conflict(f"您已签署第 {existing.version} 版", code="already_signed", details={"version": existing.version})

@@ -16,6 +16,8 @@ class OrganizationIn(BaseModel):
     region_code: str
     parent_id: int | None = None
     doc_prefix: str | None = Field(default=None, max_length=20)
+    print_issuer_mark: bool = False  # print the 发文机关标志 (信函格式) on issued opinions
+    issuer_mark: str | None = Field(default=None, max_length=60)
 
     @field_validator("region_code")
     @classmethod

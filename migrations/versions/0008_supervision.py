@@ -1,7 +1,7 @@
 """supervision: extension requests, supervision notices (督办单), alerts sent once per threshold
 
 Revision ID: 0008_supervision
-Revises: 0006_precedent_search
+Revises: 0007_corrections
 Create Date: 2026-12-05 12:30:00
 
 """
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0008_supervision'
-down_revision = '0006_precedent_search'
+down_revision = '0007_corrections'
 branch_labels = None
 depends_on = None
 

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import contextlib
 import io
-from datetime import date
+from datetime import date, datetime
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import text
 
 from app import clock
+from app.timeutil import SHANGHAI
 from app.extensions import db as _db
 from tests.conftest import FIXED_NOW, PASSWORD, Factory
 
@@ -213,7 +214,8 @@ def _build_workflow(w, f: Factory, users: dict) -> None:
     panel.respond(expert, c, w.e_nj, {"response": "accept"})
     meeting = ms.schedule(officer, c, {"start": "2026-10-12T09:30:00+08:00", "duration_minutes": 120, "mode": "onsite",
                                        "location": "南京市信访局三楼会议室"})
-    ms.record_minutes(officer, meeting, {"text": "专家组就征收补偿标准进行了讨论。", "attendee_expert_ids": [w.e_nj]})
+    with clock.frozen(datetime(2026, 10, 12, 11, 45, tzinfo=SHANGHAI)):  # minutes once the meeting was held
+        ms.record_minutes(officer, meeting, {"text": "专家组就征收补偿标准进行了讨论。", "attendee_expert_ids": [w.e_nj]})
     draft = ops.create_draft(officer, c, {})
     comment = ops.add_comment(officer, draft, {"section": "general", "text": "请补充查明的事实。"})
     _db.session.commit()
@@ -222,6 +224,9 @@ def _build_workflow(w, f: Factory, users: dict) -> None:
 
     done = new_case(w, "某企业改制职工安置信访事项", status="consulting")
     cd = seated_consultation(w, done, [(w.e_nj, "chair", "accepted")])
+    held = ms.schedule(officer, cd, {"start": "2026-08-28T09:30:00+08:00", "duration_minutes": 120, "mode": "onsite",
+                                     "location": "南京市信访局三楼会议室", "held": True})  # recorded afterwards
+    ms.record_minutes(officer, held, {"text": "专家组就职工安置方案进行了讨论。", "attendee_expert_ids": [w.e_nj]})
     opinion = ops.create_draft(officer, cd, full_body())
     ops.sign(expert, opinion, token_issued_at=utcnow())
     issuing.issue(officer, opinion)

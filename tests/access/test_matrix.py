@@ -416,6 +416,7 @@ UI_CASES = [
     Case("POST", "/admin/users/<int:user_id>/password", ADMIN_FORM_POST, path={"user_id": lambda w, r: w.user_ids["spare"]},
          body=lambda w, r: EMPTY_FORM, label="(empty form)"),
     Case("GET", "/admin/audit", ADMIN_PAGE),
+    Case("GET", "/admin/fonts", ADMIN_PAGE),
     Case("GET", "/admin/audit/export", ADMIN_PAGE),
     Case("POST", "/admin/audit/verify", E(LOGIN, 403, 403, 403, 403, (302, "/admin/audit"))),
     # --- 签章管理 (admins only)

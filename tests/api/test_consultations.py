@@ -77,6 +77,25 @@ def test_draw_verify_and_no_redraw(client, world, api, case, pool, factory):
     assert again.status_code == 409
 
 
+def test_drawing_from_submitted_records_the_acceptance_first(client, world, api, case, pool):
+    """Issue 9, item 3: 受理 is never implied. A draw from 待受理 accepts the request explicitly:
+    the timeline shows 受理 and then the draw, and the agency is told it was accepted."""
+    c = _request(client, api(world.agency_user), case.id).get_json()
+    assert c["status"] == "submitted"
+    resp = client.post(f"/api/v1/consultations/{c['id']}/panel", json={"reserves": 2}, headers=api(world.officer_nj))
+    assert resp.status_code == 201, resp.get_json()
+    entries = (db.session.query(AuditEntry).filter_by(subject=f"case:{case.id}", object_type="consultation")
+               .order_by(AuditEntry.id).all())
+    actions = [e.action for e in entries]
+    assert actions.index("accept") < actions.index("draw_panel")
+    accept = next(e for e in entries if e.action == "accept")
+    assert accept.before == {"status": "submitted"} and accept.after == {"status": "accepted"}
+    assert "受理" in accept.summary
+    from app.notifications.models import Notification
+
+    assert db.session.query(Notification).filter_by(kind="consultation_accepted").count() >= 1
+
+
 def test_decline_promotes_reserve_and_exhaustion(client, world, api, case, pool, factory):
     c = _request(client, api(world.agency_user), case.id).get_json()
     officer = api(world.officer_nj)

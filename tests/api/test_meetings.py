@@ -6,7 +6,7 @@ audit on the case timeline, and who may see and do what."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from icalendar import Calendar
@@ -349,10 +349,15 @@ def test_cancel_sends_method_cancel(client, setup):
 
 # ---------------------------------------------------------------------------- minutes
 
-def test_minutes_record_attendance_and_deliberate(client, setup):
+def test_minutes_record_attendance_and_deliberate(client, setup, freeze_clock):
     m = _schedule(client, setup).get_json()
     present = setup["members"][:2]
     body = {"text": "会议由组长主持，专家组审阅了征收决定书等材料，形成一致意见。", "attendee_expert_ids": present}
+    # minutes only once the meeting has started (issue 9, item 1)
+    err = assert_error(client.post(f"/api/v1/meetings/{m['id']}/minutes", json=body, headers=setup["officer"]), 409,
+                       "meeting_not_started")
+    assert "会议开始后" in err["message"] and db.session.get(Meeting, m["id"]).minutes is None
+    freeze_clock(datetime.fromisoformat(m["start"]) + timedelta(minutes=100))
     resp = client.post(f"/api/v1/meetings/{m['id']}/minutes", json=body, headers=setup["officer"])
     assert resp.status_code == 201, resp.get_json()
     held = resp.get_json()

@@ -37,7 +37,7 @@ def stub_renderers(monkeypatch):
 
 def signed_draft(world, factory) -> Opinion:
     """A complete draft of a new consultation of 南京市信访局, signed by its three members."""
-    panel = build_panel(world, factory, meeting=False)
+    panel = build_panel(world, factory)
     c = panel.consultation
     op = Opinion(consultation=c, case_id=c.case_id, status="draft", version=1, title=f"关于{c.case.title}的法律审查意见书",
                  addressee=world.agency.name, basic_facts="基本情况。", claims="诉求。", consultation_summary="会商情况。",
@@ -111,7 +111,7 @@ def test_numbers_are_per_office(client, world, factory, api, stub_renderers):
     world.nj.doc_prefix = "宁信专审"
     db.session.commit()
     nj = signed_draft(world, factory)
-    panel = build_panel(world, factory, office=world.js, meeting=False)
+    panel = build_panel(world, factory, office=world.js)
     c = panel.consultation
     js = Opinion(consultation=c, case_id=c.case_id, status="draft", version=1, title="关于某事项的法律审查意见书",
                  addressee="某机关", basic_facts="基本情况。", analysis="分析。", conclusion="claim_reasonable",

@@ -62,7 +62,8 @@ def build_panel(world, factory, *, size: int = 3, office=None, status: str = "pa
     if meeting:
         start = datetime(2026, 12, 8, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
         db.session.add(Meeting(consultation=c, uid=f"op-test-{n}@test", start=start, end=start + timedelta(hours=2),
-                               mode="onsite", location="南京市信访局第一会议室", status="held", minutes="会商纪要"))
+                               mode="onsite", location="南京市信访局第一会议室", status="held", minutes="会商纪要",
+                               minutes_recorded_at=start + timedelta(hours=2)))
     db.session.commit()
     return SimpleNamespace(case=case, consultation=c, experts=experts, users=users, chair=users[0], members=users[1:])
 
@@ -416,16 +417,44 @@ def test_correction_supersedes_and_both_stay_readable(client, world, api, panel)
     content = json.loads(db.session.query(OpinionFile).filter_by(opinion_id=corr["id"], kind="content").one().data)
     assert content["supersedes"] == first["number"] and first["number"] in content["review_opinion"]
     assert fixed["version"] == 2
-    assert_error(client.post(f"/api/v1/opinions/{op['id']}/feedback", json={"adopted": True, "outcome": "resolved"},
+    assert_error(client.post(f"/api/v1/opinions/{op['id']}/feedback", json={"adopted": True, "outcome": "resolved",
+                                                                                  "note": "已按意见书落实，信访人息诉罢访。"},
                              headers=api(world.agency_user)), 409, "invalid_status")
 
 
-def test_written_consultation_without_meeting(client, world, api, factory):
+def test_no_signing_or_issuing_before_the_minutes(client, world, api, factory, freeze_clock):
+    """Issue 9, item 1 (was: a written consultation issued without any meeting): the panel may
+    draft before it meets, but the final version is signed and issued only once a meeting was
+    held and minuted. A meeting held without being scheduled here is recorded afterwards."""
+    freeze_clock(datetime(2026, 12, 10, 10, 0, tzinfo=SHANGHAI))
     panel = build_panel(world, factory, meeting=False)
-    op = draft_ready(client, api, panel)
-    assert "会议室" not in op["consultation_summary"] and panel.experts[0].name in op["consultation_summary"]
-    resp = client.post(f"/api/v1/opinions/{op['id']}/issue", headers=api(world.officer_nj))
+    chair, officer = api(panel.chair), api(world.officer_nj)
+    cid = panel.consultation.id
+    op = create(client, chair, cid, full_body()).get_json()
+    assert op["status"] == "draft"  # drafting notes before the meeting is fine
+    err = assert_error(client.post(f"/api/v1/opinions/{op['id']}/signatures", json={}, headers=api(panel.users[1])), 409,
+                       "no_minutes")
+    assert "会议纪要" in err["message"]
+    assert_error(client.post(f"/api/v1/opinions/{op['id']}/issue", headers=officer), 409, "no_minutes")
+    held = {"start": "2026-12-09T09:30:00+08:00", "duration_minutes": 90, "mode": "onsite", "location": "南京市信访局第一会议室"}
+    # a past start is refused unless the meeting is recorded as held
+    assert_error(client.post(f"/api/v1/consultations/{cid}/meetings", json=held, headers=officer), 422, "in_the_past")
+    assert_error(client.post(f"/api/v1/consultations/{cid}/meetings", json=held | {"held": True,
+                                                                                  "start": "2026-12-10T09:30:00+08:00"},
+                             headers=officer), 422, "not_held_yet")
+    resp = client.post(f"/api/v1/consultations/{cid}/meetings", json=held | {"held": True}, headers=officer)
+    assert resp.status_code == 201, resp.get_json()
+    meeting = db.session.get(Meeting, resp.get_json()["id"])
+    assert meeting.status == "held" and meeting.sequence == 0
+    assert_error(client.post(f"/api/v1/opinions/{op['id']}/issue", headers=officer), 409, "no_minutes")
+    resp = client.post(f"/api/v1/meetings/{meeting.id}/minutes",
+                       json={"text": "专家组就征收补偿标准进行了讨论。", "attendee_expert_ids": [e.id for e in panel.experts]},
+                       headers=officer)
+    assert resp.status_code == 201, resp.get_json()
+    signed_by_all(client, api, panel, op["id"])
+    resp = client.post(f"/api/v1/opinions/{op['id']}/issue", headers=officer)
     assert resp.status_code == 200, resp.get_json()
+    assert db.session.get(Consultation, cid).status == "opinion_issued"
 
 
 def test_drafting_needs_a_drawn_panel(client, world, api, factory):
@@ -436,7 +465,7 @@ def test_drafting_needs_a_drawn_panel(client, world, api, factory):
 def test_feedback_not_before_issue_and_in_progress_keeps_case_open(client, world, api, panel):
     agency = api(world.agency_user)
     op = draft_ready(client, api, panel)
-    fb = {"adopted": False, "outcome": "in_progress", "note": "正在协调"}
+    fb = {"adopted": False, "outcome": "in_progress", "note": "正在协调住建部门重新评估补偿方案"}
     assert_error(client.post(f"/api/v1/opinions/{op['id']}/feedback", json=fb, headers=agency), 409, "not_issued")
     client.post(f"/api/v1/opinions/{op['id']}/issue", headers=api(world.officer_nj))
     assert client.post(f"/api/v1/opinions/{op['id']}/feedback", json=fb, headers=agency).status_code == 201
@@ -496,8 +525,8 @@ def test_derived_prefix_taken_by_another_office_falls_back(client, world, api, f
     """Two offices whose names give the same short prefix never issue the same number."""
     stub_opinion_files(monkeypatch)
     twin = factory.org("南京信访局", tier="municipal", region_code="320100", parent=world.js)
-    first = build_panel(world, factory, office=twin, meeting=False)
-    second = build_panel(world, factory, meeting=False)
+    first = build_panel(world, factory, office=twin)
+    second = build_panel(world, factory)
     numbers = []
     for panel, officer in ((first, factory.user("officer", twin, username="officer_twin")), (second, world.officer_nj)):
         op = draft_ready(client, api, panel)
@@ -506,3 +535,27 @@ def test_derived_prefix_taken_by_another_office_falls_back(client, world, api, f
         numbers.append(resp.get_json()["number"])
     assert numbers[0].endswith("〕南京信专审1号")
     assert numbers[1].endswith("〕南京市信专审1号")  # 南京信专审 is taken: the next derived prefix
+
+
+def test_feedback_assumes_nothing_and_needs_a_note(client, world, api, panel):
+    """Issue 9, item 2: no outcome is assumed, a note of at least 10 characters is required, and
+    once a final outcome is reported nothing more is taken (a 化解中 report allows one follow-up)."""
+    agency = api(world.agency_user)
+    op = draft_ready(client, api, panel)
+    client.post(f"/api/v1/opinions/{op['id']}/issue", headers=api(world.officer_nj))
+    url = f"/api/v1/opinions/{op['id']}/feedback"
+    err = assert_error(client.post(url, json={}, headers=agency), 422, fields=("adopted", "outcome", "note"))
+    assert "说明" in err["message"] and "note" not in err["message"]
+    assert_error(client.post(url, json={"adopted": True, "outcome": "resolved", "note": "已落实"}, headers=agency), 422,
+                 fields=("note",))
+    assert_error(client.post(url, json={"adopted": True, "outcome": "resolved", "note": "          已落实     "},
+                             headers=agency), 422, fields=("note",))
+    assert db.session.get(Consultation, panel.consultation.id).status == "opinion_issued"
+    progress = {"adopted": True, "outcome": "in_progress", "note": "已启动重新评估程序，预计下月完成补偿。"}
+    assert client.post(url, json=progress, headers=agency).status_code == 201
+    assert client.get(f"/api/v1/opinions/{op['id']}", headers=agency).get_json()["can"]["feedback"] is True
+    done = {"adopted": True, "outcome": "resolved", "note": "补偿款已发放到位，信访人签字息诉罢访。"}
+    assert client.post(url, json=done, headers=agency).status_code == 201
+    assert db.session.get(Case, panel.case.id).status == "closed"
+    assert client.get(f"/api/v1/opinions/{op['id']}", headers=agency).get_json()["can"]["feedback"] is False
+    assert_error(client.post(url, json=done, headers=agency), 409, "feedback_exists")

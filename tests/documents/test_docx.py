@@ -95,11 +95,23 @@ def test_same_text_as_the_pdf(document):
     assert "张𠮷" in text and "王堃" in text and "李昇" in text
 
 
-def test_banji_table_rules(document):
-    table = document.tables[-1]
-    borders = table._tbl.tblPr.find(qn("w:tblBorders"))
-    sizes = {child.tag.split("}")[1]: child.get(qn("w:sz")) for child in borders}
-    assert sizes["top"] == sizes["bottom"] == "8" and sizes["insideH"] == "6"
+def _framed(document):
+    return [p for p in document.paragraphs if p._p.pPr is not None and p._p.pPr.find(qn("w:framePr")) is not None]
+
+
+def test_banji_frame_at_the_foot_with_its_rules(document):
+    """The 版记 is a frame aligned to the bottom of the type area (issue 9, item 7: a floating
+    table was laid out inline by LibreOffice, alone at the top of an extra page): rules of
+    1 pt, 0.75 pt and 1 pt around 抄送 and 印发机关/日期."""
+    framed = _framed(document)
+    assert [p.text for p in framed if p.text] == ["抄送：南京市信访局，江宁区信访局。", "江苏省信访局办公室\t2026年11月28日印发"]
+    for p in framed:
+        frame = p._p.pPr.find(qn("w:framePr"))
+        assert frame.get(qn("w:yAlign")) == "bottom" and frame.get(qn("w:vAnchor")) == "margin"
+    rules = [p for p in framed if not p.text]
+    assert [p.paragraph_format.line_spacing.pt for p in rules] == [1.0, 0.75, 1.0]
+    assert all(p._p.pPr.find(qn("w:shd")).get(qn("w:fill")) == "000000" for p in rules)
+    assert framed[-1]._p is document.paragraphs[-1]._p  # nothing after the 版记
 
 
 def test_draft_docx_is_marked():
@@ -107,8 +119,8 @@ def test_draft_docx_is_marked():
     assert "草稿" in draft.sections[0].header.paragraphs[0].text
 
 
-def test_no_banji_no_table():
+def test_no_banji_no_frame():
     from dataclasses import replace
 
     plain = docx.Document(io.BytesIO(render_docx(replace(sample_opinion(), cc=[], printing_office="", print_date=None))))
-    assert not plain.tables
+    assert not plain.tables and not _framed(plain)

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 
 import pytest
 
+from app import clock
 from app.extensions import db
+from app.timeutil import SHANGHAI
 from tests.access.test_matrix import _norm
 from tests.conftest import PASSWORD
 from tests.security import world
@@ -67,8 +70,9 @@ def xss(app, mworld):
     meeting = _ok(call("POST", f"/api/v1/consultations/{cons['id']}/meetings", "officer_same", json={
         "start": "2026-10-14T09:30:00+08:00", "duration_minutes": 120, "mode": "onsite", "location": LONG}))
     ids["meeting"] = meeting["id"]
-    _ok(call("POST", f"/api/v1/meetings/{meeting['id']}/minutes", "officer_same",
-             json={"text": LONG, "attendee_expert_ids": [w.e_nj]}))
+    with clock.frozen(datetime(2026, 10, 14, 11, 45, tzinfo=SHANGHAI)):  # minutes once the meeting was held
+        _ok(call("POST", f"/api/v1/meetings/{meeting['id']}/minutes", "officer_same",
+                 json={"text": LONG, "attendee_expert_ids": [w.e_nj]}))
     sections = dict.fromkeys(("basic_facts", "claims", "consultation_summary", "findings", "analysis"), LONG)
     opinion = _ok(call("POST", f"/api/v1/consultations/{cons['id']}/opinion", "officer_same",
                        json=full_body(**sections, title=LONG, addressee=SHORT, cc=SHORT)))

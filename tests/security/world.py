@@ -27,6 +27,7 @@ __all__ = ["PNG", "ROLES", "_clean_tables", "api_headers", "mworld", "sworld", "
 @pytest.fixture(scope="module")
 def sworld(app, mworld):
     """``mworld`` plus the 杭州 objects (attributes ``hz_*``)."""
+    from app import clock
     from app.auth.models import User
     from app.cases import attachments
     from app.cases.models import Case, Petitioner
@@ -53,7 +54,8 @@ def sworld(app, mworld):
         c = seated_consultation(w, case, [(w.e_hz, "chair", "accepted")], office_id=w.hz)
         meeting = ms.schedule(officer, c, {"start": "2026-10-13T09:30:00+08:00", "duration_minutes": 120,
                                            "mode": "onsite", "location": "杭州市信访局会议室"})
-        ms.record_minutes(officer, meeting, {"text": "专家组讨论了拆迁安置问题。", "attendee_expert_ids": [w.e_hz]})
+        with clock.frozen(datetime(2026, 10, 13, 11, 45, tzinfo=SHANGHAI)):  # minutes once the meeting was held
+            ms.record_minutes(officer, meeting, {"text": "专家组讨论了拆迁安置问题。", "attendee_expert_ids": [w.e_hz]})
         draft = ops.create_draft(officer, c, {})
         comment = ops.add_comment(officer, draft, {"section": "general", "text": "请补充安置协议。"})
         conflict = ConflictDeclaration(expert_id=w.e_hz, person_name="钱某", reason="同事")

@@ -363,7 +363,7 @@ def test_audit_filters_offer_the_workflow_actions_and_objects(client, world, log
     db.session.commit()
     login(world.admin)
     page = client.get("/admin/audit").get_data(as_text=True)
-    assert '<option value="draw_panel">抽取专家组</option>' in page
+    assert '<option value="draw_panel">随机抽取专家组</option>' in page  # the label of app.audit.actions
     assert '<option value="consultation">会商申请</option>' in page
     filtered = client.get("/admin/audit?action=draw_panel&object_type=consultation").get_data(as_text=True)
     assert "随机抽取专家组" in filtered

@@ -192,6 +192,8 @@ def test_officer_draws_panel_and_page_shows_it_with_seed(world, case, pool, as_u
     officer = as_user(world.officer_nj)
     page = text(officer.get(f"/consultations/{c.id}"))
     assert 'data-action="draw"' in page
+    # the request is still 待受理: the button says that drawing accepts it (issue 9, item 3)
+    assert "受理并随机抽取专家组" in page and "data-draw-accepts" in page
     assert "指定专家" not in page.replace("不能指定专家", "").replace("任何人不能指定", "")
     # bad input is shown at its field and nothing is drawn
     resp = draw(officer, c, **{"draw-reserves": "1"})

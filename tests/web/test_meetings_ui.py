@@ -5,6 +5,7 @@ notification centre and its navbar badge; access per role; CSRF; no inline scrip
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 from icalendar import Calendar
@@ -91,7 +92,7 @@ def test_refusals_are_shown_in_chinese(client, world, login, drawn):
     assert db.session.query(Meeting).count() == 0
 
 
-def test_reschedule_cancel_and_minutes(client, world, login, drawn):
+def test_reschedule_cancel_and_minutes(client, world, login, drawn, freeze_clock):
     login(world.officer_nj)
     assert _schedule(client, drawn).status_code == 302
     m = db.session.query(Meeting).one()
@@ -105,8 +106,11 @@ def test_reschedule_cancel_and_minutes(client, world, login, drawn):
                                                               "mode": "onsite", "location": "五楼会议室"})
     assert resp.status_code == 422 and "办公时间" in page(resp)
     members = seated_ids(drawn["id"])
-    resp = client.post(f"/meetings/{m.id}/minutes", data={"text": "会议由组长主持，形成一致意见。", "attendee_expert_ids": members[:2],
-                                                           "next": _url(drawn)})
+    minutes = {"text": "会议由组长主持，形成一致意见。", "attendee_expert_ids": members[:2], "next": _url(drawn)}
+    resp = client.post(f"/meetings/{m.id}/minutes", data=minutes)
+    assert resp.status_code == 409 and "会议开始后才能记录会议纪要" in page(resp)  # not before the meeting
+    freeze_clock(datetime.fromisoformat("2026-10-13T15:00:00+08:00"))
+    resp = client.post(f"/meetings/{m.id}/minutes", data=minutes)
     assert resp.status_code == 302
     html = page(client.get(_url(drawn)))
     assert "会议纪要已记录" in html and "会议由组长主持" in html and "缺席" in html
@@ -191,7 +195,9 @@ def test_notification_centre_and_badge(client, world, login, drawn):
     client.post("/logout")
     login(world.agency_user)
     unread = db.session.query(Notification).filter_by(user_id=world.agency_user.id, read_at=None).count()
-    assert unread == 2
+    # the earlier one, the acceptance (the draw from 待受理 accepts explicitly: issue 9), the meeting
+    kinds = [n.kind for n in db.session.query(Notification).filter_by(user_id=world.agency_user.id).order_by(Notification.id)]
+    assert sorted(kinds) == ["consultation_accepted", "meeting_scheduled", "test"] and unread == 3
     html = page(client.get("/dashboard"))
     assert "data-notification-bell" in html and f">{unread}</span>" in html
     html = page(client.get("/notifications"))
@@ -203,7 +209,7 @@ def test_notification_centre_and_badge(client, world, login, drawn):
     assert first.read_at is not None
     html = page(client.get("/notifications"))
     order = [int(x) for x in re.findall(r'data-notification="(\d+)"', html)]
-    assert order[-1] == first.id and len(order) == 2  # unread first
+    assert order[-1] == first.id and len(order) == 3  # unread first
     assert f">{unread - 1}</span>" in html
     resp = client.post(f"/notifications/{first.id}/read", data={"open": "1"})
     assert resp.headers["Location"].endswith(first.link)

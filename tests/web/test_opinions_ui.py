@@ -213,10 +213,38 @@ def test_issue_download_preview_and_feedback(as_user, panel, world):
     agency = as_user(world.agency_user)
     html = page(agency.get(f"/opinions/{opinion.id}"))
     assert "data-feedback-form" in html and "data-comments" not in html
+    # nothing pre-selected (issue 9, item 2): the platform never assumes an outcome
+    form = html[html.index("data-feedback-form"):]
+    assert "selected" not in form[:form.index("</form>")]
+    # defaults and an empty note: refused, with the summary and the message at each field
+    resp = agency.post(f"/opinions/{opinion.id}/feedback", data={"feedback-adopted": "", "feedback-outcome": "",
+                                                                  "feedback-note": ""})
+    html = page(resp)
+    assert resp.status_code == 422 and "data-error-summary" in html
+    assert 'data-field-error="feedback-note"' in html and 'data-field-error="feedback-outcome"' in html
+    assert issued.consultation.status == "opinion_issued"
+    # a short note keeps what was chosen and entered
     resp = agency.post(f"/opinions/{opinion.id}/feedback", data={"feedback-adopted": "1", "feedback-outcome": "resolved",
-                                                                  "feedback-note": "已落实"}, follow_redirects=True)
-    assert "落实情况已反馈" in page(resp) and "data-feedback-item" in page(resp)
-    assert issued.consultation.status == "closed"
+                                                                  "feedback-note": "已落实"})
+    html = page(resp)
+    assert resp.status_code == 422 and "至少 10 个字符" in html and "已落实</textarea>" in html
+    assert re.search(r'<option[^>]*selected[^>]*value="resolved"|<option[^>]*value="resolved"[^>]*selected', html)
+    # a complete form is shown back for confirmation; nothing is recorded yet
+    note = "已按意见书重新核算补偿款并发放，信访人签字息诉。"
+    filled = {"feedback-adopted": "1", "feedback-outcome": "resolved", "feedback-note": note}
+    resp = agency.post(f"/opinions/{opinion.id}/feedback", data=filled)
+    html = page(resp)
+    assert resp.status_code == 200 and "data-feedback-confirm" in html and "请确认落实反馈" in html and note in html
+    db.session.expire_all()
+    assert not db.session.get(Opinion, opinion.id).feedback
+    resp = agency.post(f"/opinions/{opinion.id}/feedback", data=filled | {"feedback-confirmed": "1"}, follow_redirects=True)
+    html = page(resp)
+    assert "落实情况已反馈" in html and "data-feedback-item" in html and note in html
+    assert "data-feedback-form" not in html and "data-feedback-confirm" not in html  # the form is gone
+    db.session.expire_all()
+    assert db.session.get(Opinion, opinion.id).consultation.status == "closed"
+    resp = agency.post(f"/opinions/{opinion.id}/feedback", data=filled | {"feedback-confirmed": "1"}, follow_redirects=True)
+    assert "不能重复提交" in page(resp) and len(db.session.get(Opinion, opinion.id).feedback) == 1
 
 
 def test_comments_dissent_and_correction(as_user, panel, world):

@@ -141,8 +141,11 @@ def test_api_commits_a_successful_change_once_and_never_a_read(client, world, ap
     assert resp.status_code == 200, resp.get_json()
     assert len(commits) == 1 and audit_count(db, "extend") == 1
     with counting_commits() as commits:
-        assert client.get(f"/api/v1/cases/{case.id}", headers=h).status_code == 200
+        assert client.get("/api/v1/consultations", headers=h).status_code == 200
     assert commits == []
+    with counting_commits() as commits:  # a read that records: the full view of petitioners' data (issue 9)
+        assert client.get(f"/api/v1/cases/{case.id}", headers=h).status_code == 200
+    assert len(commits) == 1 and audit_count(db, "view_personal_data") == 1
     with counting_commits() as commits:  # a GET that records: the export's audit entry
         assert client.get("/api/v1/cases/export", headers=h).status_code == 200
     assert len(commits) == 1
