@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian packages the platform needs, when missing and when running as root:
-# CJK fonts for documents, Pango for WeasyPrint, Chromium for browser tests, poppler tools.
+# CJK fonts for documents, Pango for WeasyPrint, Chromium for browser tests, poppler tools,
+# LibreOffice for the DOCX tests.
 set -euo pipefail
 need=()
 # Read the lists first: with pipefail, `fc-list | grep -q` fails when grep stops reading early.
@@ -13,6 +14,8 @@ grep -q "libharfbuzz-subset" <<<"$libs" || need+=(libharfbuzz-subset0)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 command -v pg_isready >/dev/null 2>&1 || need+=(postgresql-client)
+# LibreOffice: the real Word-like client the DOCX tests open the editable copy with.
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
