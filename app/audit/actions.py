@@ -25,6 +25,9 @@ ACTIONS: dict[str, str] = {
     # the case ledger
     "status": "信访事项状态变更",
     "extend": "延长办理期限",
+    "extension_request": "申请延长办理期限",
+    "extension_approve": "批准延期申请",
+    "extension_reject": "不予批准延期申请",
     "close": "办结",
     "reopen": "撤销办结",
     # consultations
@@ -54,4 +57,10 @@ ACTIONS: dict[str, str] = {
     "issue": "印发意见书",
     "issue_opinion": "会商出具意见",
     "feedback": "落实反馈",
+    # supervision (督办)
+    "supervision_alert": "督办预警",
+    "supervision_notice": "发出督办单",
+    "supervision_reply": "答复督办单",
+    # signing keys and seals
+    "rotate": "轮换签章证书",
 }

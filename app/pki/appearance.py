@@ -183,7 +183,8 @@ def seal_box(signoff: Box, date: Box, seal: SealImage) -> Box:
 
 @dataclass(frozen=True)
 class VerificationMark:
-    """QR code, verification code and address, right-aligned under the 版记."""
+    """QR code, verification code and address under the 版记, on the side away from the page
+    number (GB/T 9704: odd page numbers sit at the right, even ones at the left)."""
 
     url: str
     code: str
@@ -194,16 +195,20 @@ class VerificationMark:
         """Every character a mark of this deployment may print (one font cut for all codes)."""
         return frozenset(f"验真码 -{CODE_ALPHABET}{self.note}")
 
-    def ops(self, font: OutlineFont | None, right: float, top: float) -> bytes:
-        qr_x, qr_y = right - QR_SIZE_PT, top - QR_SIZE_PT
+    def ops(self, font: OutlineFont | None, left: float, right: float, top: float, *, side: str = "right") -> bytes:
+        """The mark at the top of the band ``left``…``right`` (points), against its ``side`` edge:
+        the QR code at that edge, the code and the note beside it towards the middle."""
+        qr_x = right - QR_SIZE_PT if side == "right" else left
+        qr_y = top - QR_SIZE_PT
         qr, _ = qr_path(self.url, QR_SIZE_PT, qr_x, qr_y)
         parts = ["q 0 g", qr]
         if font is not None:
-            text_right = qr_x - 1 * PT_PER_MM
             code = f"验真码 {self.code}"
-            parts.append(font.draw(code, CODE_PT, text_right - font.width(code, CODE_PT), qr_y + QR_SIZE_PT / 2 + 2))
-            parts.append(font.draw(self.note, NOTE_PT, text_right - font.width(self.note, NOTE_PT),
-                                   qr_y + QR_SIZE_PT / 2 - NOTE_PT - 2))
+            for text, size, y in ((code, CODE_PT, qr_y + QR_SIZE_PT / 2 + 2),
+                                  (self.note, NOTE_PT, qr_y + QR_SIZE_PT / 2 - NOTE_PT - 2)):
+                gap = 1 * PT_PER_MM
+                x = qr_x - gap - font.width(text, size) if side == "right" else qr_x + QR_SIZE_PT + gap
+                parts.append(font.draw(text, size, x, y))
         parts.append("Q")
         return " ".join(p for p in parts if p).encode()
 

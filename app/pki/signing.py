@@ -86,7 +86,10 @@ def sign_opinion(pdf: bytes, material: SigningMaterial, *, marks: IssueMarks | N
         page, top = marks.banji.page, marks.banji.y0 - MARK_GAP_PT
     else:  # the foot of the last page's type area
         page, top = pages - 1, BOTTOM_MM * PT_PER_MM - MARK_GAP_PT
-    _add_to_page(writer, page, mark.ops(font, (LEFT_MM + TYPE_WIDTH_MM) * PT_PER_MM, top))
+    # The page number (单页码居右，双页码居左) keeps its corner; the mark takes the other one.
+    side = "left" if (page + 1) % 2 else "right"
+    _add_to_page(writer, page, mark.ops(font, LEFT_MM * PT_PER_MM, (LEFT_MM + TYPE_WIDTH_MM) * PT_PER_MM, top,
+                                        side=side))
     field = fields.SigFieldSpec(FIELD_NAME)
     style = None
     if seal is not None and marks is not None:

@@ -105,7 +105,10 @@ def test_meeting_before_signing_issue_last_page_and_feedback(page, browser, live
         last = pdf.pages[-1]
         text = last.extract_text()
         assert re.search(rf"—\s*{len(pdf.pages)}\s*—", text), text[-80:]
-        closing = max(r["bottom"] for r in last.rects) / MM
+        # The 版记's closing rule: the lowest rule as wide as the type area (the verification
+        # mark's QR modules below it are small rectangles too).
+        rules = [r for r in last.rects if r["width"] > 100 * MM]
+        closing = max(r["bottom"] for r in rules) / MM
         assert L.TOP_MM + L.TYPE_HEIGHT_MM - L.LINE_PITCH_MM < closing <= L.TOP_MM + L.TYPE_HEIGHT_MM + 0.5
         assert "印发" in text.splitlines()[-2]
     # The DOCX: the office, the issue time, Chinese.

@@ -22,7 +22,8 @@ from tests.verify.conftest import seal_png
 
 
 def _audit(object_type: str) -> list[AuditEntry]:
-    return list(db.session.execute(select(AuditEntry).where(AuditEntry.object_type == object_type)).scalars())
+    return list(db.session.execute(select(AuditEntry).where(AuditEntry.object_type == object_type)
+                                   .order_by(AuditEntry.id)).scalars())
 
 
 def test_init_makes_one_certificate_per_petition_office_and_keeps_keys_encrypted_in_files(app, runner, world):

@@ -158,3 +158,16 @@ def test_issued_pdf_is_signed_by_the_offices_certificate_and_its_hash_is_the_sig
     assert status.bottom_line and status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     cert = services.active_certificate(world.nj.id)
     assert signature.signer_cert.dump() == cert.cert_der
+
+
+def test_verification_mark_leaves_the_last_page_number_visible(pdf_bytes):
+    """The mark sits in the corner the page number does not use (odd numbers at the right)."""
+    document = pdfium.PdfDocument(pdf_bytes)
+    image = document[len(document) - 1].render(scale=300 / 72).to_pil()
+    position = zxingcpp.read_barcodes(image)[0].position
+    xs = [p.x * 72 / 300 for p in (position.top_left, position.top_right, position.bottom_left, position.bottom_right)]
+    with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+        last = pdf.pages[-1]
+        number = [w for w in last.extract_words() if w["text"].strip("—－- ") == str(len(pdf.pages))]
+    assert number, "the last page carries its number"
+    assert max(xs) < number[-1]["x0"] or min(xs) > number[-1]["x1"]
