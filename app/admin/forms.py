@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from app.audit.actions import ACTIONS
 from app.auth.accounts import ROLE_ORG_KIND
+from app.timeutil import date_problem
 from expert_pool.codes import ORG_KINDS, ORG_TIERS, ROLES
 
 AUDIT_OBJECT_LABELS_EXTRA = {"audit_log": "审计日志"}
@@ -38,7 +39,7 @@ class LocalDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
-            raise ValueError("日期格式应为 YYYY-MM-DD") from None
+            raise ValueError(date_problem(valuelist[0] if valuelist else "")) from None
 
 
 class OrganizationForm(FlaskForm):

@@ -18,7 +18,7 @@ from app.cases.timeline import TIMELINE_OBJECTS
 from app.extensions import db
 from app.paging import parse_paging
 from app.spreadsheets import XLSX_MIMETYPE, xlsx_bytes
-from app.timeutil import SHANGHAI, local
+from app.timeutil import SHANGHAI, file_stamp, local
 from app.transactions import ui_action
 
 PER_PAGE = 50
@@ -129,7 +129,7 @@ def audit_export():
     buf = io.BytesIO(xlsx_bytes("审计日志", HEADERS, rows, EXPORT_WIDTHS))
     filters = _filter_args()
     described = "，".join(f"{k}={v}" for k, v in filters.items()) or "全部"
-    stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M%S")
+    stamp = file_stamp(with_time=True)
     # The export writes its audit entry: committed like any other action.
     return ui_action(lambda: audit.record("export", "audit_log", None, f"导出审计日志 {len(entries)} 条（筛选条件：{described}）",
                                           after={"count": len(entries), "filters": filters}),

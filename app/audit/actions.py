@@ -54,4 +54,13 @@ ACTIONS: dict[str, str] = {
     "issue": "印发意见书",
     "issue_opinion": "会商出具意见",
     "feedback": "落实反馈",
+    # supervision (督办)
+    "extension_request": "申请延长办理期限",
+    "extension_approve": "批准延长办理期限",
+    "extension_reject": "不批准延长办理期限",
+    "supervision_alert": "督办预警",
+    "supervision_notice": "制发督办单",
+    "supervision_reply": "答复督办单",
+    # signing keys (签章)
+    "rotate": "轮换签章证书",
 }

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from app.audit import services as audit
 from app.audit.models import AuditEntry
+from app.cases.models import Case
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.experts import permissions as perm
 from app.experts.models import (
@@ -180,7 +181,15 @@ def add_conflict(user, expert: Expert, payload: dict) -> ConflictDeclaration:
         raise ValidationFailed({"organization_id": "单位不存在"})
     if not _id_ok(data.case_id):
         raise ValidationFailed({"case_id": "信访事项编号无效"})
-    row = ConflictDeclaration(expert=expert, created_by_id=getattr(user, "id", None), **data.model_dump())
+    case_id = data.case_id
+    if data.case_number:
+        # A declaration names a case the expert knows of, visible to them or not: the number is enough.
+        found = db.session.scalar(select(Case.id).where(Case.case_number == data.case_number))
+        if found is None or (case_id is not None and case_id != found):
+            raise ValidationFailed({"case_number": f"没有编号为 {data.case_number} 的信访事项（格式如 320102-2026-00001）"})
+        case_id = found
+    row = ConflictDeclaration(expert=expert, created_by_id=getattr(user, "id", None),
+                              **data.model_dump(exclude={"case_number", "case_id"}), case_id=case_id)
     db.session.add(row)
     db.session.flush()
     audit.record("create", "conflict", row.id, f"专家 {expert.name} 申报回避：{data.reason}", after=row.to_dict(),
