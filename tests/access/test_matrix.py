@@ -529,6 +529,10 @@ UI_CASES += [
          path={"notification_id": _notification_of()}, label="(one's own)"),
     Case("POST", "/notifications/<int:notification_id>/read", E(LOGIN, 404, 404, 404, 404, 404),
          path={"notification_id": _notification_of("spare")}, label="(another user's)"),
+    Case("GET", "/notifications/<int:notification_id>/open", E(LOGIN, 302, 302, 302, 302, 302),
+         path={"notification_id": _notification_of()}, label="(one's own)"),
+    Case("GET", "/notifications/<int:notification_id>/open", E(LOGIN, 404, 404, 404, 404, 404),
+         path={"notification_id": _notification_of("spare")}, label="(another user's)"),
     Case("POST", "/notifications/read-all", E(LOGIN, 302, 302, 302, 302, 302)),
     # --- opinion pages
     Case("GET", "/opinions/new", E(LOGIN, 302, 302, 404, 302, 302), body=_form(consultation_id="cons"),
