@@ -14,6 +14,8 @@ from app.cases.models import CASE_STATUSES, Case, Petitioner
 from app.cases.schemas import today
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
+from app.orgs.models import Organization
+from app.sorting import Sortable
 from expert_pool import regions
 from expert_pool.codes import CATEGORIES
 
@@ -108,6 +110,19 @@ def list_query(user, filters: CaseFilters | None = None):
             matches.append(Case.id.in_(select(Petitioner.case_id).where(Petitioner.id_number == number)))
         stmt = stmt.where(or_(*matches))
     return stmt.order_by(Case.created_at.desc(), Case.id.desc())
+
+
+def _org_name(column):
+    return select(Organization.name).where(Organization.id == column).scalar_subquery()
+
+
+# The ledger's sortable columns (app.sorting); by default the newest registration first.
+CASE_SORT = Sortable({
+    "number": Case.case_number, "title": Case.title, "category": Case.category, "region": Case.region_code,
+    "org": _org_name(Case.handling_org_id), "status": Case.status, "due": Case.due_date,
+    "created": Case.created_at,
+    "repeat": Case.repeat_letters + Case.repeat_visits + Case.repeat_online,
+}, default="created", default_desc=True, tiebreak=Case.id)
 
 
 def with_details(stmt):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.audit import services as audit
@@ -26,6 +26,7 @@ from app.orgs.models import Organization
 from app.timeutil import parse_datetime
 from app.validation import parse
 from app.locking import lock
+from app.sorting import Sortable
 from expert_pool import regions
 
 EDITABLE = tuple(ExpertIn.model_fields)
@@ -81,6 +82,14 @@ def list_query(user, filters: ExpertFilters):
         like = f"%{text}%"
         stmt = stmt.where(or_(Expert.name.like(like, escape="\\"), Expert.employer.like(like, escape="\\")))
     return stmt.order_by(Expert.tier, Expert.region_code, Expert.id)
+
+
+_TIER_ORDER = case({"national": 0, "provincial": 1, "municipal": 2}, value=Expert.tier, else_=3)
+# The roster's sortable columns (app.sorting); by default pool by pool, national first.
+EXPERT_SORT = Sortable({
+    "name": Expert.name, "tier": _TIER_ORDER, "region": Expert.region_code, "employer": Expert.employer,
+    "title": Expert.title, "status": Expert.status, "term_end": Expert.term_end,
+}, default="tier", tiebreak=Expert.id, default_order=(Expert.tier, Expert.region_code))
 
 
 def _region_prefix(code: str) -> str:
