@@ -523,6 +523,7 @@ UI_CASES += [
     Case("POST", "/meetings/<int:meeting_id>/cancel", UI_STAFF(409), path=MEET, body=_form(), label="(already held)"),
     Case("POST", "/meetings/<int:meeting_id>/minutes", UI_STAFF(422), path=MEET, body=_form(), label="(empty form)"),
     Case("GET", "/meetings/<int:meeting_id>/invite.ics", UI_VIEW(), path=MEET),
+    Case("GET", "/meetings/calendar", E(LOGIN, 200, 200, 200, 200, 200)),  # each sees their own meetings
     # --- notification centre: one's own only
     Case("GET", "/notifications", E(LOGIN, 200, 200, 200, 200, 200)),
     Case("POST", "/notifications/<int:notification_id>/read", E(LOGIN, 302, 302, 302, 302, 302),

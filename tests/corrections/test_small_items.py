@@ -77,6 +77,7 @@ def test_staff_find_a_case_by_a_petitioners_full_id_number(client, world, login,
     assert case.case_number in client.get(f"/cases?q={ID_NUMBER}").get_data(as_text=True)
     assert case.case_number in client.get(f"/cases?q={ID_NUMBER.lower()}").get_data(as_text=True)
     assert case.case_number not in client.get("/cases?q=110105194912310021").get_data(as_text=True)
+    client.post("/logout")
     login(world.agency_user)
     assert case.case_number in client.get(f"/cases?q={ID_NUMBER}").get_data(as_text=True)
 
