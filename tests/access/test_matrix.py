@@ -515,6 +515,10 @@ UI_CASES += [
          label="(王建国's own, already accepted: a message)"),
     Case("POST", "/consultations/<dbid:consultation_id>/ratings/<dbid:expert_id>", UI_STAFF(422),
          path={"consultation_id": "cons", "expert_id": "e_nj"}, body=_form(), label="(no score)"),
+    Case("POST", "/consultations/<dbid:consultation_id>/invitations", UI_STAFF(422), path=CONS, body=_form(),
+         label="(no answer chosen)"),
+    Case("POST", "/consultations/<dbid:consultation_id>/ratings", UI_STAFF(422), path=CONS, body=_form(),
+         label="(no score)"),
     # --- meeting pages (the meeting was held)
     Case("GET", "/meetings/consultations/<int:consultation_id>", UI_VIEW(), path=CONS),
     Case("POST", "/meetings/consultations/<int:consultation_id>/schedule", UI_STAFF(422), path=CONS, body=_form(),
