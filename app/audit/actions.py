@@ -25,6 +25,9 @@ ACTIONS: dict[str, str] = {
     # the case ledger
     "status": "信访事项状态变更",
     "extend": "延长办理期限",
+    "extension_request": "申请延长办理期限",
+    "extension_approve": "批准延期申请",
+    "extension_reject": "不予批准延期申请",
     "close": "办结",
     "reopen": "撤销办结",
     # consultations
@@ -55,12 +58,9 @@ ACTIONS: dict[str, str] = {
     "issue_opinion": "会商出具意见",
     "feedback": "落实反馈",
     # supervision (督办)
-    "extension_request": "申请延长办理期限",
-    "extension_approve": "批准延长办理期限",
-    "extension_reject": "不批准延长办理期限",
     "supervision_alert": "督办预警",
-    "supervision_notice": "制发督办单",
+    "supervision_notice": "发出督办单",
     "supervision_reply": "答复督办单",
-    # signing keys (签章)
+    # signing keys and seals
     "rotate": "轮换签章证书",
 }
