@@ -4,7 +4,8 @@ each role would take it, without the API and without editing the database.
 1. The agency clerk registers a case (the region and category picked by typing, Tom Select) and
    requests a consultation.
 2. The officer finds it on the home dashboard's to-do list, accepts it and draws the panel, then
-   schedules the meeting from a suggested slot and sees it in the meetings calendar.
+   schedules the meeting from a suggested slot, sees it in the meetings calendar and sorts the
+   ledger by deadline.
 3. Each drawn expert signs in and accepts the invitation.
 4. After the meeting the officer records the minutes; the chair drafts the opinion; every member
    signs with the password; the officer issues it.
@@ -132,6 +133,12 @@ def test_walkthrough_every_role_in_the_browser(page, world, pool, freeze_clock):
     expect(page.locator(".alert-success")).to_contain_text("已安排会商会议")
     page.locator("#mainNav").get_by_role("link", name="会议日程").click()
     expect(page.locator('[data-day="2026-12-08"] [data-meeting]')).to_contain_text(TITLE)
+    page.locator("#mainNav").get_by_role("link", name="信访事项台账").click()
+    page.locator("th[data-sort-key=due] a").click()  # sortable columns: by deadline, then back
+    expect(page.locator("th[data-sort-key=due]")).to_have_attribute("aria-sort", "ascending")
+    page.locator("th[data-sort-key=due] a").click()
+    expect(page.locator("th[data-sort-key=due]")).to_have_attribute("aria-sort", "descending")
+    expect(page.locator("[data-case-list] tbody tr", has_text=TITLE)).to_have_count(1)
 
     # 3. Each drawn expert accepts from their own list.
     for name in drawn:
