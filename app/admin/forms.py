@@ -46,7 +46,7 @@ class OrganizationForm(FlaskForm):
     name = StringField("单位名称", validators=[DataRequired("请填写单位名称"), Length(max=120)])
     kind = SelectField("单位类型", choices=dict(ORG_KINDS), validate_choice=False)
     tier = SelectField("层级", choices=dict(ORG_TIERS), validate_choice=False)
-    region_code = StringField("行政区划代码", validators=[DataRequired("请填写行政区划代码")],
+    region_code = StringField("行政区划", validators=[DataRequired("请选择行政区划")],
                               render_kw={"maxlength": 6, "inputmode": "numeric", "placeholder": "如 320100"})
     parent_id = SelectField("上级单位", choices={}, validate_choice=False)
     doc_prefix = StringField("发文字号前缀", validators=[Optional(), Length(max=20)],

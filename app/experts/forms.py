@@ -45,7 +45,7 @@ class ExpertForm(PoolForm):
     name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=64, message="不能超过 64 个字符")])
     tier = SelectField("层级", choices=choices((c, f"{label}级专家库") for c, label in POOL_TIERS.items()),
                        invalid_choice_message="只能选择本单位所管理的专家库层级")
-    region_code = StringField("行政区划代码", validators=[DataRequired("请填写行政区划代码")],
+    region_code = StringField("行政区划", validators=[DataRequired("请选择行政区划")],
                               render_kw={"inputmode": "numeric", "maxlength": 6, "placeholder": "如 320100"})
     employer = StringField("工作单位", validators=[DataRequired("请填写工作单位"), Length(max=120, message="不能超过 120 个字符")])
     employer_organization_id = SelectField("关联单位（可选）", choices=[], default="", invalid_choice_message=BAD_CHOICE)
