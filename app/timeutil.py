@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -31,3 +33,26 @@ def format_span(start: datetime, end: datetime) -> str:
     if s.date() == e.date():
         return f"{day}{s:%H:%M}—{e:%H:%M}"
     return f"{day}{s:%H:%M}—{e.month}月{e.day}日 {e:%H:%M}"
+
+
+_DATE_SHAPE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ].*)?$")
+
+
+def date_problem(raw: object, what: str = "日期") -> str:
+    """Why ``raw`` is not a date, in the words a person expects: a value shaped like a date but
+    not on the calendar (2028-02-30) is an impossible date, not a format error."""
+    m = _DATE_SHAPE.match(str(raw)) if isinstance(raw, str) else None
+    if m is None:
+        return f"{what}格式应为 YYYY-MM-DD" if what == "日期" else "时间格式应为 ISO 8601，如 2026-12-08T09:30:00+08:00"
+    year, month, day = (int(g) for g in m.groups())
+    if not 1 <= month <= 12:
+        return f"日期不存在：没有 {month} 月"
+    last = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if not 1 <= day <= last:
+        return f"日期不存在：{year} 年 {month} 月只有 {last} 天"
+    return f"{what}格式应为 YYYY-MM-DD" if what == "日期" else "时间格式应为 ISO 8601，如 2026-12-08T09:30:00+08:00"
+
+
+def file_stamp(with_time: bool = False) -> str:
+    """The date (and time) in an export's file name: China time, like every date the user sees."""
+    return datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M%S" if with_time else "%Y%m%d")

@@ -12,6 +12,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from app.errors import ValidationFailed
+from app.timeutil import date_problem
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -42,9 +43,9 @@ def _message(err: dict) -> str:
     if kind in ("list_type",):
         return "应为列表"
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"):
-        return "日期格式应为 YYYY-MM-DD"
+        return date_problem(err.get("input"))
     if kind in ("datetime_type", "datetime_parsing", "datetime_from_date_parsing"):
-        return "时间格式应为 ISO 8601，如 2026-12-08T09:30:00+08:00"
+        return date_problem(err.get("input"), "时间")
     if kind == "literal_error":
         return f"取值无效，可选：{ctx.get('expected', '')}"
     if kind == "string_too_short":

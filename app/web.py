@@ -12,6 +12,7 @@ from app.auth.sessions import user_for_session  # the cookie counts only while i
 from app.errors import AppError, Conflict, ValidationFailed, error_body
 from app.extensions import db, login_manager
 from app.timeutil import local
+from app import region_picker
 from expert_pool import codes, regions
 
 ERROR_TITLES = {
@@ -98,7 +99,7 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def inject_codes():
-        return {"codes": codes, "regions": regions}
+        return {"codes": codes, "regions": regions, "region_picker": region_picker}
 
     @app.template_filter("localtime")
     def localtime(value, fmt: str = "%Y-%m-%d %H:%M"):

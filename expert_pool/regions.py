@@ -2,12 +2,14 @@
 
 A code is six digits: province (2) + prefecture (2) + county (2). National bodies use
 ``000000``. We validate the structure and the province prefix against the published list;
-names are known for provinces and for the prefectures the platform is deployed in.
+names are known for every province, prefecture and county (``gbt2260.tsv``: 342 prefecture-level
+and 3,062 county-level units).
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 NATIONAL = "000000"
 
@@ -21,26 +23,22 @@ PROVINCES: dict[str, str] = {
     "65": "新疆维吾尔自治区", "71": "台湾省", "81": "香港特别行政区", "82": "澳门特别行政区",
 }
 
-PREFECTURES: dict[str, str] = {
-    "3201": "南京市", "3202": "无锡市", "3203": "徐州市", "3204": "常州市", "3205": "苏州市",
-    "3206": "南通市", "3207": "连云港市", "3208": "淮安市", "3209": "盐城市", "3210": "扬州市",
-    "3211": "镇江市", "3212": "泰州市", "3213": "宿迁市",
-    "3301": "杭州市", "3302": "宁波市", "3303": "温州市", "3304": "嘉兴市", "3305": "湖州市",
-    "3306": "绍兴市", "3307": "金华市", "3308": "衢州市", "3309": "舟山市", "3310": "台州市",
-    "3311": "丽水市",
-}
+def _load_table() -> tuple[dict[str, str], dict[str, str]]:
+    """Prefecture (4-digit) and county (6-digit) names from ``gbt2260.tsv`` beside this module."""
+    prefectures: dict[str, str] = {}
+    counties: dict[str, str] = {}
+    for line in (Path(__file__).with_name("gbt2260.tsv")).read_text(encoding="utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        code, name = line.split("\t", 1)
+        (prefectures if len(code) == 4 else counties)[code] = name
+    return prefectures, counties
 
-COUNTIES: dict[str, str] = {
-    "320102": "玄武区", "320104": "秦淮区", "320105": "建邺区", "320106": "鼓楼区",
-    "320111": "浦口区", "320113": "栖霞区", "320114": "雨花台区", "320115": "江宁区",
-    "320116": "六合区", "320117": "溧水区", "320118": "高淳区", "320505": "虎丘区", "320506": "吴中区",
-    "320507": "相城区", "320508": "姑苏区", "320581": "常熟市", "320583": "昆山市",
-    "330102": "上城区", "330105": "拱墅区", "330106": "西湖区", "330108": "滨江区",
-    "330109": "萧山区", "330110": "余杭区", "330111": "富阳区", "330112": "临安区", "330113": "临平区",
-    "330114": "钱塘区", "330122": "桐庐县", "330127": "淳安县", "330182": "建德市",
-    "330203": "海曙区", "330205": "江北区", "330212": "鄞州区",
-    "330281": "余姚市", "330282": "慈溪市",
-}
+
+# The full county-level table (issue 9: every code shown by name). Municipalities' 市辖区 and the
+# groupings of directly administered counties are left out of printed names.
+PREFECTURES, COUNTIES = _load_table()
+_UNNAMED_GROUPS = {"市辖区", "县", "省直辖县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 
 _CODE_RE = re.compile(r"^\d{6}$")
 LEVELS = ("national", "provincial", "municipal", "county")
@@ -98,8 +96,30 @@ def name(code: str) -> str:
         return "全国"
     parts = [PROVINCES.get(code[:2], "")]
     if code[2:4] != "00":
-        parts.append(PREFECTURES.get(code[:4], ""))
+        prefecture = PREFECTURES.get(code[:4], "")
+        if prefecture not in _UNNAMED_GROUPS:
+            parts.append(prefecture)
     if code[4:] != "00":
         parts.append(COUNTIES.get(code, ""))
     text = "".join(parts)
     return text if all(parts) else (text + f"（{code}）" if text else code)
+
+
+def is_known(code: str) -> bool:
+    """A code of the published table (or 000000 / a province)."""
+    if code == NATIONAL:
+        return True
+    if code[2:] == "0000":
+        return code[:2] in PROVINCES
+    if code[4:] == "00":
+        return code[:4] in PREFECTURES
+    return code in COUNTIES
+
+
+def choices(within: str = "") -> list[tuple[str, str]]:
+    """``(code, full name)`` of every province, prefecture and county whose code starts with
+    ``within`` (a jurisdiction prefix; "" for all), in code order, for the region picker."""
+    codes = [f"{p}0000" for p in PROVINCES if p not in ("71", "81", "82") or not within]
+    codes += [f"{p}00" for p, n in PREFECTURES.items() if n not in _UNNAMED_GROUPS]
+    codes += list(COUNTIES)
+    return [(c, name(c)) for c in sorted(codes) if c.startswith(within)]

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from app.audit.actions import ACTIONS
 from app.auth.accounts import ROLE_ORG_KIND
+from app.timeutil import date_problem
 from expert_pool.codes import ORG_KINDS, ORG_TIERS, ROLES
 
 AUDIT_OBJECT_LABELS_EXTRA = {"audit_log": "审计日志"}
@@ -38,14 +39,14 @@ class LocalDateField(DateField):
             super().process_formdata(valuelist)
         except ValueError:
             self.data = None
-            raise ValueError("日期格式应为 YYYY-MM-DD") from None
+            raise ValueError(date_problem(valuelist[0] if valuelist else "")) from None
 
 
 class OrganizationForm(FlaskForm):
     name = StringField("单位名称", validators=[DataRequired("请填写单位名称"), Length(max=120)])
     kind = SelectField("单位类型", choices=dict(ORG_KINDS), validate_choice=False)
     tier = SelectField("层级", choices=dict(ORG_TIERS), validate_choice=False)
-    region_code = StringField("行政区划代码", validators=[DataRequired("请填写行政区划代码")],
+    region_code = StringField("行政区划", validators=[DataRequired("请选择行政区划")],
                               render_kw={"maxlength": 6, "inputmode": "numeric", "placeholder": "如 320100"})
     parent_id = SelectField("上级单位", choices={}, validate_choice=False)
     doc_prefix = StringField("发文字号前缀", validators=[Optional(), Length(max=20)],

@@ -17,8 +17,9 @@ from app.audit.actions import ACTIONS
 from app.cases.timeline import TIMELINE_OBJECTS
 from app.extensions import db
 from app.paging import parse_paging
+from app.sorting import Sortable
 from app.spreadsheets import XLSX_MIMETYPE, xlsx_bytes
-from app.timeutil import SHANGHAI, local
+from app.timeutil import SHANGHAI, file_stamp, local
 from app.transactions import ui_action
 
 PER_PAGE = 50
@@ -73,6 +74,12 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# The log's sortable columns (app.sorting); by default the newest entry first.
+AUDIT_SORT = Sortable({"id": AuditEntry.id, "time": AuditEntry.created_at, "actor": AuditEntry.actor_name,
+                       "action": AuditEntry.action, "object": AuditEntry.object_type},
+                      default="id", default_desc=True, tiebreak=AuditEntry.id)
+
+
 def _filter_args() -> dict:
     return {k: request.args[k] for k in FILTER_KEYS if request.args.get(k)}
 
@@ -80,12 +87,14 @@ def _filter_args() -> dict:
 @bp.route("/audit")
 def audit_log():
     form = _filter_form()
-    stmt = _filtered(form)
+    sort = AUDIT_SORT.parse(request.args)
+    stmt = AUDIT_SORT.apply(_filtered(form), sort)
     total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     page, _ = parse_paging(request.args, per_page=PER_PAGE)
     entries = db.session.execute(stmt.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).scalars().all()
     return render_template("admin/audit_log.html", form=form, entries=entries, total=total, page=page,
                            per_page=PER_PAGE, args=_filter_args(), action_labels=ACTION_LABELS,
+                           sort=sort, pager_args=dict(_filter_args(), **sort.args()),
                            object_labels=OBJECT_LABELS, fmt=format_value)
 
 
@@ -129,7 +138,7 @@ def audit_export():
     buf = io.BytesIO(xlsx_bytes("审计日志", HEADERS, rows, EXPORT_WIDTHS))
     filters = _filter_args()
     described = "，".join(f"{k}={v}" for k, v in filters.items()) or "全部"
-    stamp = datetime.now(SHANGHAI).strftime("%Y%m%d-%H%M%S")
+    stamp = file_stamp(with_time=True)
     # The export writes its audit entry: committed like any other action.
     return ui_action(lambda: audit.record("export", "audit_log", None, f"导出审计日志 {len(entries)} 条（筛选条件：{described}）",
                                           after={"count": len(entries), "filters": filters}),

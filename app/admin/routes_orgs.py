@@ -26,15 +26,18 @@ def organizations():
     q = request.args.get("q", "").strip()
     filters = org_queries.OrganizationFilters(kind=kind if kind in ORG_KINDS else None,
                                               tier=tier if tier in ORG_TIERS else None, q=q or None)
-    orgs = list(db.session.execute(org_queries.list_query(filters)).scalars())
+    sort = org_queries.ORG_SORT.parse(request.args)
+    orgs = list(db.session.execute(org_queries.ORG_SORT.apply(org_queries.list_query(filters), sort)).scalars())
     filtered = bool(kind or tier or q)
-    rows = [(o, 0) for o in orgs] if filtered else organization_tree(orgs)
+    # The tree needs the default order; a chosen column lists the units flat in that order.
+    rows = [(o, 0) for o in orgs] if filtered or not sort.is_default else organization_tree(orgs)
     user_counts = dict(db.session.execute(
         select(User.organization_id, func.count()).where(User.organization_id.is_not(None)).group_by(User.organization_id)
     ).all())
     names = dict(db.session.execute(select(Organization.id, Organization.name)).all())
     return render_template("admin/organizations.html", rows=rows, names=names, user_counts=user_counts,
-                           filtered=filtered, args={"kind": kind, "tier": tier, "q": q},
+                           filtered=filtered, args={k: v for k, v in {"kind": kind, "tier": tier, "q": q}.items() if v},
+                           sort=sort,
                            total=db.session.execute(select(func.count(Organization.id))).scalar_one())
 
 

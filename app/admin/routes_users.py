@@ -32,14 +32,17 @@ def users():
         organization_id=request.args.get("organization_id", type=int),
         active=(form.active.data == "1") if form.active.data in ("0", "1") else None,
         q=(form.q.data or "").strip() or None))
+    sort = user_queries.USER_SORT.parse(request.args)
+    stmt = user_queries.USER_SORT.apply(stmt, sort)
     total = db.session.execute(select(func.count()).select_from(stmt.order_by(None).subquery())).scalar_one()
     page, _ = parse_paging(request.args, per_page=PER_PAGE)
     rows = db.session.execute(
         stmt.options(selectinload(User.organization), selectinload(User.expert))
         .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
     ).scalars().all()
-    args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("admin/users.html", form=form, rows=rows, total=total, page=page, per_page=PER_PAGE, args=args)
+    args = {k: v for k, v in request.args.items() if k not in ("page", "sort", "dir") and v}
+    return render_template("admin/users.html", form=form, rows=rows, total=total, page=page, per_page=PER_PAGE, args=args,
+                           sort=sort, pager_args=dict(args, **sort.args()))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

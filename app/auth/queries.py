@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from sqlalchemy import Select, or_, select
 
 from app.auth.models import User
+from app.orgs.models import Organization
+from app.sorting import Sortable
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,14 @@ class UserFilters:
     organization_id: int | None = None
     active: bool | None = None
     q: str | None = None  # part of the user name or the display name
+
+
+# The user list's sortable columns (app.sorting); by default by role, then username.
+USER_SORT = Sortable({
+    "username": User.username, "name": User.display_name, "role": User.role,
+    "org": select(Organization.name).where(Organization.id == User.organization_id).scalar_subquery(),
+    "status": User.is_active_flag, "created": User.created_at,
+}, default="role", tiebreak=User.id, default_order=(User.role, User.username))
 
 
 def list_query(filters: UserFilters | None = None) -> Select:

@@ -78,7 +78,7 @@ class CaseForm(FlaskForm):
     category = SelectField("问题类别", validators=REQUIRED,
                            choices=[choice("", "（请选择）"), *(choice(c, label) for c, label in CATEGORIES.items())],
                            validate_choice=False)
-    region_code = StringField("行政区划代码", validators=REQUIRED,
+    region_code = StringField("行政区划", validators=REQUIRED,
                               render_kw={"inputmode": "numeric", "maxlength": 6, "placeholder": "如 320102"})
     handling_org_id = SelectField("承办单位（有权处理机关）", validators=REQUIRED, choices=[], validate_choice=False)
     lead_org_id = SelectField("牵头单位", choices=[], validate_choice=False)

@@ -5,7 +5,6 @@ stick); petitioners appear by name."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from urllib.parse import quote
 
 from app.audit import services as audit
@@ -15,7 +14,7 @@ from app.cases.deadlines import extended_days, is_overdue
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
 from app.spreadsheets import XLSX_MIMETYPE, xlsx_bytes
-from app.timeutil import SHANGHAI, local
+from app.timeutil import file_stamp, local
 from expert_pool.codes import CROSS_FLAGS
 
 MAX_ROWS = 100000
@@ -69,7 +68,7 @@ def export_ledger(user, filters: CaseFilters | None = None, fmt: str = "xlsx") -
     filters = filters or CaseFilters()
     cases = db.session.execute(with_details(list_query(user, filters)).limit(MAX_ROWS)).scalars().all()
     content = workbook_bytes(cases)
-    stamp = datetime.now(SHANGHAI).strftime("%Y%m%d")
+    stamp = file_stamp()
     audit.record("export", "case_ledger", None, f"导出信访事项台账（{len(cases)} 件）",
                  after={"format": fmt, "count": len(cases), "filters": filters.as_args()})
     return Export(content, XLSX_MIMETYPE, f"信访事项台账_{stamp}.xlsx", len(cases))

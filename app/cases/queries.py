@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.cases import permissions as perm
+from app.cases.idcard import normalize_id_number
 from app.cases.models import CASE_STATUSES, Case, Petitioner
 from app.cases.schemas import today
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
+from app.orgs.models import Organization
+from app.sorting import Sortable
 from expert_pool import regions
 from expert_pool.codes import CATEGORIES
 
+STAFF_ROLES = ("admin", "agency", "officer")  # as perm.sees_personal_data
+ID_NUMBER_RE = re.compile(r"^\d{17}[\dX]$|^\d{15}$")
 TRUE_WORDS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}
 
 
@@ -92,12 +98,31 @@ def list_query(user, filters: CaseFilters | None = None):
         stmt = stmt.where(or_(Case.due_date.is_(None), Case.due_date >= today(), Case.status == "closed"))
     if filters.q:
         q = filters.q
-        stmt = stmt.where(or_(
+        matches = [
             Case.title.icontains(q, autoescape=True),
             Case.case_number.icontains(q, autoescape=True),
             Case.id.in_(select(Petitioner.case_id).where(Petitioner.name.icontains(q, autoescape=True))),
-        ))
+        ]
+        number = normalize_id_number(q)
+        if user.role in STAFF_ROLES and ID_NUMBER_RE.match(number):
+            # Staff see these numbers in full on every case they can list, so finding a case by its
+            # petitioner's whole number reveals nothing new; experts never search by it.
+            matches.append(Case.id.in_(select(Petitioner.case_id).where(Petitioner.id_number == number)))
+        stmt = stmt.where(or_(*matches))
     return stmt.order_by(Case.created_at.desc(), Case.id.desc())
+
+
+def _org_name(column):
+    return select(Organization.name).where(Organization.id == column).scalar_subquery()
+
+
+# The ledger's sortable columns (app.sorting); by default the newest registration first.
+CASE_SORT = Sortable({
+    "number": Case.case_number, "title": Case.title, "category": Case.category, "region": Case.region_code,
+    "org": _org_name(Case.handling_org_id), "status": Case.status, "due": Case.due_date,
+    "created": Case.created_at,
+    "repeat": Case.repeat_letters + Case.repeat_visits + Case.repeat_online,
+}, default="created", default_desc=True, tiebreak=Case.id)
 
 
 def with_details(stmt):

@@ -202,6 +202,33 @@ def respond(user, c: Consultation, expert_id: int, payload: dict) -> PanelMember
     return member
 
 
+def respond_many(user, c: Consultation, answers: dict[int, dict]) -> list[PanelMember]:
+    """The staffing officer records several answers received by telephone or letter at once:
+    ``{expert_id: {"response", "reason"}}``. Every answer is checked first and nothing is recorded
+    unless all are valid (422 naming ``response-<expert_id>`` fields); then each is recorded as
+    :func:`respond` records one (reserves promoted in turn)."""
+    lock(c)
+    if not can_staff(user, c):
+        raise Forbidden("只有承办单位工作人员可以登记专家答复")
+    if not answers:
+        raise ValidationFailed({"responses": "请至少为一位专家选择答复"}, message="请至少为一位专家选择答复")
+    errors: dict[str, str] = {}
+    for expert_id, payload in answers.items():
+        member = c.seat_of(expert_id)
+        name = member.expert.name if member is not None else f"#{expert_id}"
+        if member is None or not member.awaits_answer:
+            errors[f"response-{expert_id}"] = f"专家 {name} 的邀请已答复或不在本专家组"
+        elif payload.get("response") not in ("accept", "decline"):
+            errors[f"response-{expert_id}"] = f"请为专家 {name} 选择接受或谢绝"
+        elif payload["response"] == "decline" and len((payload.get("reason") or "").strip()) < 2:
+            errors[f"reason-{expert_id}"] = f"专家 {name} 谢绝邀请，请说明理由"
+        elif len(payload.get("reason") or "") > 1000:
+            errors[f"reason-{expert_id}"] = "理由不能超过 1000 个字符"
+    if errors:
+        raise ValidationFailed(errors, message="未登记任何答复：" + "；".join(errors.values()))
+    return [respond(user, c, expert_id, payload) for expert_id, payload in answers.items()]
+
+
 def _promote_reserve(c: Consultation, role: str, declined_id: int | None = None) -> PanelMember | None:
     """The best-ranked reserve joins as invited (keeping required specialties covered when it can)."""
     reserves = c.reserves()

@@ -13,7 +13,10 @@ from sqlalchemy import case as sql_case
 from app.consultations import permissions as perm
 from app.consultations.models import CONSULTATION_STATUSES, Consultation
 from app.errors import ValidationFailed
+from app.cases.models import Case
 from app.extensions import db
+from app.orgs.models import Organization
+from app.sorting import Sortable
 from app.routing import parse_id
 
 # The page's tabs for an officer: the office's own staffing queue (the default) or everything
@@ -39,9 +42,24 @@ def list_query(user, filters: ConsultationFilters | None = None) -> Select:
         stmt = stmt.where(Consultation.status == filters.status)
     if filters.case_id is not None:
         stmt = stmt.where(Consultation.case_id == filters.case_id)
-    waiting = sql_case((Consultation.status == "submitted", 0), else_=1)
-    urgent = sql_case((Consultation.urgency == "urgent", 0), else_=1)
-    return stmt.order_by(waiting, urgent, Consultation.id.desc())
+    return stmt.order_by(*WORK_FIRST)
+
+
+_WAITING = sql_case((Consultation.status == "submitted", 0), else_=1)
+_URGENT = sql_case((Consultation.urgency == "urgent", 0), else_=1)
+WORK_FIRST = (_WAITING, _URGENT, Consultation.id.desc())
+
+
+def _name_of(model, column):
+    return select(model.name).where(model.id == column).scalar_subquery()
+
+
+# The list's sortable columns (app.sorting); by default work first (WORK_FIRST).
+CONSULTATION_SORT = Sortable({
+    "id": Consultation.id, "case": select(Case.title).where(Case.id == Consultation.case_id).scalar_subquery(),
+    "status": Consultation.status, "requester": _name_of(Organization, Consultation.requesting_org_id),
+    "office": _name_of(Organization, Consultation.office_id), "created": Consultation.created_at,
+}, default="created", default_desc=True, tiebreak=Consultation.id, default_order=WORK_FIRST[:2])
 
 
 def count(stmt: Select) -> int:

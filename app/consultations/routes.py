@@ -60,7 +60,9 @@ def index():
     user = current_user
     shown = queries.filters_from_page_args(request.args, user)
     page, _ = parse_paging(request.args, per_page=PER_PAGE)
-    rows, total = queries.paginate(queries.list_query(user, shown.filters), page, PER_PAGE)
+    sort = queries.CONSULTATION_SORT.parse(request.args)
+    rows, total = queries.paginate(queries.CONSULTATION_SORT.apply(queries.list_query(user, shown.filters), sort),
+                                   page, PER_PAGE)
     tab_counts = queries.tab_counts(user, shown.filters) if shown.tab else {}
     mine = {}
     if user.role == "expert" and user.expert_id and rows:
@@ -69,6 +71,7 @@ def index():
     return render_template(
         "consultations/list.html", items=rows, total=total, page=page, per_page=PER_PAGE, tab=shown.tab, tabs=queries.TABS,
         tab_counts=tab_counts, status=shown.filters.status, status_error=shown.status_error, args=shown.args, mine=mine,
+        sort=sort, pager_args=dict(shown.args, **sort.args()),
         statuses=CONSULTATION_STATUSES, cases_link=cases_url(),
     )
 

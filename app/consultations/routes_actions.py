@@ -6,7 +6,7 @@ conflict → the service's message as a flash."""
 
 from __future__ import annotations
 
-from flask import abort, redirect, url_for
+from flask import abort, redirect, request, url_for
 from flask_login import current_user
 
 from app.consultations import services
@@ -72,6 +72,28 @@ def withdraw(consultation_id: int):
 @bp.route("/<dbid:consultation_id>/close", methods=["POST"])
 def close(consultation_id: int):
     return _reason_action(consultation_id, "close", services.close, "会商已办结，请对专家组成员进行评价。")
+
+
+@bp.route("/<dbid:consultation_id>/ratings", methods=["POST"])
+def rate_all(consultation_id: int):
+    """评价 every member in one form (``score-<id>``, ``comment-<id>``); blank rows are skipped,
+    nothing is saved unless every filled row is valid."""
+    c = load(consultation_id)
+    entries: dict[int, dict] = {}
+    values: dict[str, str] = {}
+    for m in c.accepted_members():
+        score = request.form.get(f"score-{m.expert_id}", "").strip()
+        comment = request.form.get(f"comment-{m.expert_id}", "")
+        values[f"score-{m.expert_id}"], values[f"comment-{m.expert_id}"] = score, comment
+        if score or comment.strip():
+            entries[m.expert_id] = {"score": score, "comment": comment.strip()}
+    return ui_action(
+        lambda: services.rate_many(current_user, c, entries),
+        done=lambda rows: f"已评价 {len(rows)} 位专家。", back=lambda: back(consultation_id, "ratings"),
+        to=lambda _: back(consultation_id, "ratings"),
+        on_invalid=lambda err: render_detail(load(consultation_id), 422,
+                                             bulk={"form": "rate", "values": values, "errors": err.fields,
+                                                   "message": err.message}))
 
 
 @bp.route("/<dbid:consultation_id>/ratings/<dbid:expert_id>", methods=["POST"])

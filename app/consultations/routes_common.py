@@ -147,7 +147,7 @@ def steps(c: Consultation) -> list[dict]:
 
 def render_detail(c: Consultation, status: int = 200, forms: dict | None = None, errors: dict | None = None,
                   open_panel: str | None = None, insufficient: dict | None = None, rating_form=None,
-                  rating_expert_id: int | None = None):
+                  rating_expert_id: int | None = None, bulk: dict | None = None):
     """The consultation page. ``forms`` overrides the blank action forms (to re-show input with
     errors), ``errors`` are per-form messages that belong to no field, ``open_panel`` names the
     action form to show opened."""
@@ -179,6 +179,7 @@ def render_detail(c: Consultation, status: int = 200, forms: dict | None = None,
         steps=steps(c), forms=blank, errors=errors or {}, open_panel=open_panel,
         insufficient=insufficient, insufficient_rows=insufficient_rows(insufficient or {}),
         ratings=ratings, rating_forms=rating_forms, accepted_members=accepted,
+        bulk=bulk or {"form": "", "values": {}, "errors": {}, "message": ""},
         case_link=case_url(c.case), timeline_link=case_url(c.case, "timeline"),
     ), status
 

@@ -123,3 +123,28 @@ def _after_response(consultation_id: int):
     if c is not None and perm.can_view_consultation(current_user, c):
         return back(consultation_id, "panel")
     return redirect(url_for("consultations.index"))
+
+
+@bp.route("/<dbid:consultation_id>/invitations", methods=["POST"])
+def respond_all(consultation_id: int):
+    """登记专家答复 for several experts in one form (``response-<id>``, ``reason-<id>``): the
+    officer records what was received by telephone or letter; nothing is saved unless all are valid."""
+    c = load(consultation_id, for_update=True)
+    answers: dict[int, dict] = {}
+    values: dict[str, str] = {}
+    for m in c.awaiting_members():
+        response = request.form.get(f"response-{m.expert_id}", "").strip()
+        reason = request.form.get(f"reason-{m.expert_id}", "")
+        values[f"response-{m.expert_id}"], values[f"reason-{m.expert_id}"] = response, reason
+        if response:
+            answers[m.expert_id] = {"response": response, "reason": reason.strip()}
+
+    def invalid(err: ValidationFailed):
+        return render_detail(load(consultation_id), 422, open_panel="respond-all",
+                             bulk={"form": "respond", "values": values, "errors": err.fields,
+                                   "message": err.message})
+
+    return ui_action(lambda: panel.respond_many(current_user, c, answers),
+                     done=lambda members: f"已登记 {len(members)} 位专家的答复。",
+                     back=lambda: back(consultation_id, "panel"), to=lambda _: back(consultation_id, "panel"),
+                     on_invalid=invalid)

@@ -212,6 +212,35 @@ def rate(user, c: Consultation, payload: dict) -> ExpertRating:
     return rating
 
 
+def rate_many(user, c: Consultation, entries: dict[int, dict]) -> list[ExpertRating]:
+    """Rate several members in one form: ``{expert_id: {"score", "comment"}}``. All are checked
+    before any is saved (422 naming ``score-<expert_id>``), then each is saved as :func:`rate`."""
+    lock(c)
+    require_staff(user, c)
+    if c.status not in RATABLE:
+        raise Conflict("会商结束（已召开会商）后才能评价专家", code="invalid_transition")
+    if not entries:
+        raise ValidationFailed({"scores": "请至少为一位专家填写评分"}, message="请至少为一位专家填写评分")
+    names = {m.expert_id: m.expert.name for m in c.accepted_members()}
+    rated = set(db.session.execute(select(ExpertRating.expert_id).where(ExpertRating.consultation_id == c.id)).scalars())
+    errors: dict[str, str] = {}
+    for expert_id, entry in entries.items():
+        raw = str(entry.get("score", "")).strip()
+        name = names.get(expert_id, f"#{expert_id}")
+        if expert_id not in names:
+            errors[f"score-{expert_id}"] = "该专家不是本次会商的专家组成员"
+        elif expert_id in rated:
+            errors[f"score-{expert_id}"] = f"已评价过专家 {name}"
+        elif not raw.isdigit() or not 0 <= int(raw) <= 100:
+            errors[f"score-{expert_id}"] = f"专家 {name} 的评分应为 0–100 的整数"
+        elif len(entry.get("comment") or "") > 2000:
+            errors[f"comment-{expert_id}"] = "评语不能超过 2000 个字符"
+    if errors:
+        raise ValidationFailed(errors, message="未保存任何评价：" + "；".join(errors.values()))
+    return [rate(user, c, {"expert_id": expert_id, "score": int(str(e["score"]).strip()), "comment": e.get("comment") or ""})
+            for expert_id, e in entries.items()]
+
+
 def get_case_for_request(user, case_id: int) -> Case:
     case = db.session.get(Case, case_id)
     if case is None:

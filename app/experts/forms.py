@@ -45,7 +45,7 @@ class ExpertForm(PoolForm):
     name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=64, message="不能超过 64 个字符")])
     tier = SelectField("层级", choices=choices((c, f"{label}级专家库") for c, label in POOL_TIERS.items()),
                        invalid_choice_message="只能选择本单位所管理的专家库层级")
-    region_code = StringField("行政区划代码", validators=[DataRequired("请填写行政区划代码")],
+    region_code = StringField("行政区划", validators=[DataRequired("请选择行政区划")],
                               render_kw={"inputmode": "numeric", "maxlength": 6, "placeholder": "如 320100"})
     employer = StringField("工作单位", validators=[DataRequired("请填写工作单位"), Length(max=120, message="不能超过 120 个字符")])
     employer_organization_id = SelectField("关联单位（可选）", choices=[], default="", invalid_choice_message=BAD_CHOICE)
@@ -116,8 +116,12 @@ class ConflictForm(PoolForm):
     organization_id = SelectField("利益冲突单位", choices=[], default="", invalid_choice_message=BAD_CHOICE)
     person_name = StringField("利益冲突人员", validators=[Length(max=64, message="不能超过 64 个字符")],
                               render_kw={"placeholder": "如近亲属、曾代理的当事人"})
-    case_id = StringField("信访事项编号（ID）", widget=NumberInput(min=1), validators=[Optional()])
-    reason = TextAreaField("申报事由", validators=[DataRequired("请填写申报事由"), Length(max=500, message="不能超过 500 个字符")],
+    # The number printed on the ledger (320102-2026-00001), not a database id: that is what people know.
+    case_number = StringField("信访事项编号", validators=[Length(max=32, message="不能超过 32 个字符")],
+                              render_kw={"placeholder": "如 320102-2026-00001"})
+    # Own HTML ids: the unavailability form on the same page also has a ``reason`` field.
+    reason = TextAreaField("申报事由", id="conflict-reason",
+                           validators=[DataRequired("请填写申报事由"), Length(max=500, message="不能超过 500 个字符")],
                            render_kw={"rows": 2, "placeholder": "如：三年内曾在该单位任职；系该信访人近亲属"})
 
     def setup(self, organizations) -> ConflictForm:
@@ -126,11 +130,10 @@ class ConflictForm(PoolForm):
 
     def to_payload(self) -> dict:
         org = _blank_none(self.organization_id.data)
-        case = _blank_none(self.case_id.data)
         return {
             "organization_id": int(org) if org and org.isdigit() else None,
             "person_name": _blank_none(self.person_name.data),
-            "case_id": case,  # the service reports a non-integer in Chinese
+            "case_number": _blank_none((self.case_number.data or "").strip()),  # the service finds the case
             "reason": self.reason.data or "",
         }
 
@@ -138,7 +141,7 @@ class ConflictForm(PoolForm):
 class UnavailabilityForm(PoolForm):
     start = StringField("开始时间", widget=DateTimeLocalInput(), validators=[DataRequired("请填写开始时间")])
     end = StringField("结束时间", widget=DateTimeLocalInput(), validators=[DataRequired("请填写结束时间")])
-    reason = StringField("事由", validators=[Length(max=200, message="不能超过 200 个字符")],
+    reason = StringField("事由", id="unavailability-reason", validators=[Length(max=200, message="不能超过 200 个字符")],
                          render_kw={"placeholder": "如：出差、开庭、休假"})
 
     def to_payload(self) -> dict:

@@ -10,7 +10,7 @@ back unchanged.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from app.timeutil import file_stamp
 from typing import BinaryIO
 from urllib.parse import quote
 
@@ -363,7 +363,7 @@ def export_roster(user, filters: ExpertFilters, fmt: str) -> Export:
     experts = db.session.execute(list_query(user, filters)).scalars().all()
     rows = [expert_row(e) for e in experts]
     headers = [h for h, _ in COLUMNS]
-    stamp = date.today().strftime("%Y%m%d")
+    stamp = file_stamp()
     # Formula-safe cells (app.spreadsheets); the importer takes the safety apostrophe off again.
     if fmt == "csv":
         export = Export(csv_bytes(headers, rows), CSV_MIMETYPE, f"专家名册_{stamp}.csv")

@@ -45,16 +45,19 @@ def index():
     args = {k: request.args[k].strip() for k in FILTER_KEYS if request.args.get(k, "").strip()}
     filter_errors: dict[str, str] = {}
     items, total, status = [], 0, 200
+    sort = services.EXPERT_SORT.parse(request.args)
     try:
         filters = filters_from_args(request.args)
     except ValidationFailed as err:
         filter_errors, status = err.fields, 422
     else:
-        items, total = services.paginate(services.list_query(current_user, filters), page, per_page)
-    pager_args = dict(args, per_page=per_page) if per_page != PER_PAGE_CHOICES[0] else dict(args)
+        stmt = services.EXPERT_SORT.apply(services.list_query(current_user, filters), sort)
+        items, total = services.paginate(stmt, page, per_page)
+    list_args = dict(args, per_page=per_page) if per_page != PER_PAGE_CHOICES[0] else dict(args)
+    pager_args = dict(list_args, **sort.args())
     return render_template(
         "experts/list.html", experts=items, total=total, page=page, per_page=per_page, args=args,
-        pager_args=pager_args, filter_errors=filter_errors, filter_labels=FILTER_LABELS,
+        pager_args=pager_args, sort=sort, list_args=list_args, filter_errors=filter_errors, filter_labels=FILTER_LABELS,
         per_page_choices=PER_PAGE_CHOICES, today=today(),
     ), status
 

@@ -12,6 +12,7 @@ from app.experts import permissions as perm
 from app.experts import serialize, services
 from app.experts.forms import ConflictForm, UnavailabilityForm
 from app.extensions import db
+from app.cases.models import Case
 from app.orgs.models import Organization
 from expert_pool.codes import TIER_RANK
 
@@ -56,5 +57,14 @@ def render_detail(expert, conflict_form: ConflictForm | None = None,
         open_panel=open_panel,
         history=serialize.history_items(services.history(expert)),
         org_names={o.id: o.name for o in orgs},
+        case_numbers=_case_numbers(expert),
         today=today(),
     ), status
+
+
+def _case_numbers(expert) -> dict[int, str]:
+    """Ledger numbers of the cases named in the expert's declarations (people know the number)."""
+    ids = {c.case_id for c in expert.conflicts if c.case_id}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Case.id, Case.case_number).where(Case.id.in_(ids))).all())

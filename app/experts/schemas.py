@@ -77,11 +77,12 @@ class ConflictIn(BaseModel):
     organization_id: int | None = None
     person_name: str | None = Field(default=None, max_length=64)
     case_id: int | None = None
+    case_number: str | None = Field(default=None, max_length=32)  # the ledger number, resolved to case_id
     reason: str = Field(min_length=1, max_length=500)
 
     @model_validator(mode="after")
     def _one_target(self) -> ConflictIn:
-        if not (self.organization_id or self.person_name or self.case_id):
+        if not (self.organization_id or self.person_name or self.case_id or self.case_number):
             raise ValueError("请至少填写利益冲突的单位、人员或信访事项之一")
         return self
 

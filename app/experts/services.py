@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.audit import services as audit
 from app.audit.models import AuditEntry
+from app.cases.models import Case
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.experts import permissions as perm
 from app.experts.models import (
@@ -25,6 +26,7 @@ from app.orgs.models import Organization
 from app.timeutil import parse_datetime
 from app.validation import parse
 from app.locking import lock
+from app.sorting import Sortable
 from expert_pool import regions
 
 EDITABLE = tuple(ExpertIn.model_fields)
@@ -80,6 +82,14 @@ def list_query(user, filters: ExpertFilters):
         like = f"%{text}%"
         stmt = stmt.where(or_(Expert.name.like(like, escape="\\"), Expert.employer.like(like, escape="\\")))
     return stmt.order_by(Expert.tier, Expert.region_code, Expert.id)
+
+
+_TIER_ORDER = case({"national": 0, "provincial": 1, "municipal": 2}, value=Expert.tier, else_=3)
+# The roster's sortable columns (app.sorting); by default pool by pool, national first.
+EXPERT_SORT = Sortable({
+    "name": Expert.name, "tier": _TIER_ORDER, "region": Expert.region_code, "employer": Expert.employer,
+    "title": Expert.title, "status": Expert.status, "term_end": Expert.term_end,
+}, default="tier", tiebreak=Expert.id, default_order=(Expert.tier, Expert.region_code))
 
 
 def _region_prefix(code: str) -> str:
@@ -180,7 +190,15 @@ def add_conflict(user, expert: Expert, payload: dict) -> ConflictDeclaration:
         raise ValidationFailed({"organization_id": "单位不存在"})
     if not _id_ok(data.case_id):
         raise ValidationFailed({"case_id": "信访事项编号无效"})
-    row = ConflictDeclaration(expert=expert, created_by_id=getattr(user, "id", None), **data.model_dump())
+    case_id = data.case_id
+    if data.case_number:
+        # A declaration names a case the expert knows of, visible to them or not: the number is enough.
+        found = db.session.scalar(select(Case.id).where(Case.case_number == data.case_number))
+        if found is None or (case_id is not None and case_id != found):
+            raise ValidationFailed({"case_number": f"没有编号为 {data.case_number} 的信访事项（格式如 320102-2026-00001）"})
+        case_id = found
+    row = ConflictDeclaration(expert=expert, created_by_id=getattr(user, "id", None),
+                              **data.model_dump(exclude={"case_number", "case_id"}), case_id=case_id)
     db.session.add(row)
     db.session.flush()
     audit.record("create", "conflict", row.id, f"专家 {expert.name} 申报回避：{data.reason}", after=row.to_dict(),

@@ -11,6 +11,7 @@ from app.consultations.permissions import visible_consultations_clause
 from app.experts.models import Expert, ExpertSpecialty
 from app.experts.services import pool_statistics
 from app.extensions import db
+from app.main import todo
 from app.main.blueprint import bp
 from app.meetings.models import Meeting
 from app.opinions.models import Opinion, OpinionSignature
@@ -51,7 +52,9 @@ def dashboard():
     if role == "agency":
         return render_template("main/dashboard_agency.html", stats=_stats_for_region(user.organization.region_code),
                                work=agency_work(user))
-    return render_template("main/dashboard.html", stats=pool_statistics(user), work=office_work(user))
+    return render_template("main/dashboard.html", stats=pool_statistics(user), work=office_work(user),
+                           todos=todo.office_todos(user), cases_due=todo.cases_due(user),
+                           meetings=todo.coming_meetings(user), today=clock.today())
 
 
 def _count(stmt) -> int:

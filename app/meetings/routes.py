@@ -15,6 +15,7 @@ from flask_login import current_user, login_required
 from app.consultations import permissions as perm
 from app.consultations import services as cs
 from app.errors import AppError, ValidationFailed
+from app.meetings import calendar as cal
 from app.meetings import services
 from app.meetings.blueprint import bp
 from app.meetings.forms import CancelForm, MinutesForm, ScheduleForm
@@ -167,3 +168,13 @@ def ics(meeting_id: int):
     data, _ = meeting_ics(meeting)
     return Response(data, content_type="text/calendar; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'})
+
+
+@bp.route("/calendar")
+def calendar():
+    """会议日程: week or month, per office and per expert (app.meetings.calendar)."""
+    q = cal.parse(request.args, current_user)
+    rows = cal.meetings(current_user, q)
+    return render_template("meetings/calendar.html", q=q, weeks=cal.weeks(q, rows), count=len(rows),
+                           views=cal.VIEWS, offices=cal.offices_for(current_user),
+                           experts=cal.experts_for(current_user), weekdays=WEEKDAYS)

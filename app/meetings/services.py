@@ -43,7 +43,7 @@ from app.extensions import db
 from app.meetings import notify
 from app.meetings.models import MEETING_MODES, Meeting, MeetingAttendance
 from app.meetings.schemas import MAX_DURATION, MIN_DURATION, CancelIn, MeetingIn, MeetingPatch, MinutesIn
-from app.timeutil import SHANGHAI, format_span, parse_datetime
+from app.timeutil import SHANGHAI, date_problem, format_span, parse_datetime
 from app.validation import parse
 from app.locking import lock, lock_name
 from expert_pool import workdays
@@ -111,7 +111,7 @@ def _parse_date(raw: str | None, name: str, errors: dict) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        errors[name] = "不是有效的日期"
+        errors[name] = date_problem(raw)
         return None
 
 

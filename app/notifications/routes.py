@@ -46,6 +46,16 @@ def mark_read(notification_id: int):
     return ui_action(lambda: services.mark_read(current_user, notification_id), to=opened)
 
 
+@bp.route("/<dbid:notification_id>/open")
+def open_link(notification_id: int):
+    """查看详情 is a real link (open in a new tab, copy, middle-click): following it marks one's own
+    notification read, a harmless and idempotent change, and goes to its same-site target."""
+    def follow(note):
+        return redirect(services.safe_link(note.link) or url_for("notifications.index"))
+
+    return ui_action(lambda: services.mark_read(current_user, notification_id), to=follow)
+
+
 @bp.route("/read-all", methods=["POST"])
 def mark_all_read():
     return ui_action(lambda: services.mark_all_read(current_user), to=lambda _: redirect(url_for("notifications.index")))

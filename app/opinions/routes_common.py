@@ -13,7 +13,7 @@ from app.opinions import services
 from app.opinions.forms import ActionForm, CommentForm, DissentForm, FeedbackForm, OpinionForm, SignForm
 from app.opinions.issuing import document_for, unsigned_members
 from app.opinions.models import OUTCOMES, Opinion
-from app.opinions.serialize import abilities, citation_suggestions, signature_status
+from app.opinions.serialize import abilities, citation_suggestions, citation_warnings, signature_status
 
 
 def load(opinion_id: int) -> Opinion:
@@ -57,6 +57,7 @@ def render_detail(opinion: Opinion, status: int = 200, *, form: OpinionForm | No
         unsigned=unsigned_members(opinion), missing=C.missing_sections(opinion), labels=C.LABELS,
         required=C.REQUIRED_FOR_SIGNING,
         suggestions=citation_suggestions(opinion) if opinion.status == "draft" else [], comments=comments,
+        citation_warnings=citation_warnings(opinion),
         open_comments=open_comments, confirm_feedback=confirm_feedback, outcomes=OUTCOMES,
         seat=seat, my_dissent=mine, signed_by_me=signed_by_me, doc_html=doc_html, superseded_by=superseded_by,
         consultation_url=url_for("consultations.detail", consultation_id=c.id),

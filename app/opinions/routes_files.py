@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import jsonify, render_template, request
 
 from app.documents import render_html, suggest_legal_basis
+from app.documents.laws import legal_basis_warnings
 from app.opinions.blueprint import bp
 from app.opinions.diff import content_diff
 from app.opinions.downloads import file_response
@@ -60,4 +61,4 @@ def check_citations():
     lines = [x for x in lines if isinstance(x, str)][:200]
     canonical, errors = canonical_legal_basis(lines)
     return jsonify({"suggestions": suggest_legal_basis(analysis[:100000], canonical), "canonical": canonical,
-                    "errors": list(errors.values())})
+                    "errors": list(errors.values()), "warnings": legal_basis_warnings(canonical)})

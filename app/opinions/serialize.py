@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from app.documents import suggest_legal_basis
+from app.documents.laws import legal_basis_warnings
 from app.opinions import content as C
 from app.opinions import permissions as perm
 from app.opinions.diff import changed_sections
@@ -14,6 +15,12 @@ from expert_pool.codes import CONCLUSIONS, RECOMMENDATIONS
 def citation_suggestions(opinion: Opinion) -> list[str]:
     """Citations written in the legal analysis that the legal-basis list lacks (canonical)."""
     return suggest_legal_basis(opinion.analysis or "", opinion.legal_basis or [])
+
+
+def citation_warnings(opinion: Opinion) -> list[str]:
+    """Legal-basis lines the law catalogue doubts (unknown law, article past the last, repealed);
+    only while the draft can still be corrected."""
+    return legal_basis_warnings(opinion.legal_basis or []) if opinion.status == "draft" else []
 
 
 def signature_status(opinion: Opinion) -> list[dict]:
@@ -73,6 +80,7 @@ def opinion_dict(opinion: Opinion, user=None) -> dict:
         "recommendation_labels": [RECOMMENDATIONS.get(r, r) for r in opinion.recommendations or []],
         "legal_basis": list(opinion.legal_basis or []),
         "citation_suggestions": citation_suggestions(opinion) if opinion.status == "draft" else [],
+        "citation_warnings": citation_warnings(opinion),
         "dissent": opinion.dissent or "",
         "dissents": [{"expert_id": d.expert_id, "name": d.expert.name, "text": d.text,
                       "updated_at": iso(d.updated_at)} for d in opinion.dissents],

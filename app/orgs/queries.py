@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, select
+from sqlalchemy.orm import aliased
 
 from app.orgs.models import Organization
+from app.sorting import Sortable
 
 
 @dataclass(frozen=True)
@@ -16,6 +18,17 @@ class OrganizationFilters:
     tier: str | None = None
     region_code: str | None = None  # the region and everything inside it
     q: str | None = None            # part of the name, or the start of the region code
+
+
+_PARENT = aliased(Organization)
+# The admin list's sortable columns (app.sorting); by default the tree by region code.
+ORG_SORT = Sortable({
+    "name": Organization.name, "kind": Organization.kind,
+    "tier": case({"national": 0, "provincial": 1, "municipal": 2, "county": 3}, value=Organization.tier, else_=4),
+    "region": Organization.region_code,
+    "parent": select(_PARENT.name).where(_PARENT.id == Organization.parent_id).scalar_subquery(),
+    "prefix": Organization.doc_prefix,
+}, default="region", tiebreak=Organization.id)
 
 
 def list_query(filters: OrganizationFilters | None = None) -> Select:

@@ -515,6 +515,10 @@ UI_CASES += [
          label="(王建国's own, already accepted: a message)"),
     Case("POST", "/consultations/<dbid:consultation_id>/ratings/<dbid:expert_id>", UI_STAFF(422),
          path={"consultation_id": "cons", "expert_id": "e_nj"}, body=_form(), label="(no score)"),
+    Case("POST", "/consultations/<dbid:consultation_id>/invitations", UI_STAFF(422), path=CONS, body=_form(),
+         label="(no answer chosen)"),
+    Case("POST", "/consultations/<dbid:consultation_id>/ratings", UI_STAFF(422), path=CONS, body=_form(),
+         label="(no score)"),
     # --- meeting pages (the meeting was held)
     Case("GET", "/meetings/consultations/<int:consultation_id>", UI_VIEW(), path=CONS),
     Case("POST", "/meetings/consultations/<int:consultation_id>/schedule", UI_STAFF(422), path=CONS, body=_form(),
@@ -523,11 +527,16 @@ UI_CASES += [
     Case("POST", "/meetings/<int:meeting_id>/cancel", UI_STAFF(409), path=MEET, body=_form(), label="(already held)"),
     Case("POST", "/meetings/<int:meeting_id>/minutes", UI_STAFF(422), path=MEET, body=_form(), label="(empty form)"),
     Case("GET", "/meetings/<int:meeting_id>/invite.ics", UI_VIEW(), path=MEET),
+    Case("GET", "/meetings/calendar", E(LOGIN, 200, 200, 200, 200, 200)),  # each sees their own meetings
     # --- notification centre: one's own only
     Case("GET", "/notifications", E(LOGIN, 200, 200, 200, 200, 200)),
     Case("POST", "/notifications/<int:notification_id>/read", E(LOGIN, 302, 302, 302, 302, 302),
          path={"notification_id": _notification_of()}, label="(one's own)"),
     Case("POST", "/notifications/<int:notification_id>/read", E(LOGIN, 404, 404, 404, 404, 404),
+         path={"notification_id": _notification_of("spare")}, label="(another user's)"),
+    Case("GET", "/notifications/<int:notification_id>/open", E(LOGIN, 302, 302, 302, 302, 302),
+         path={"notification_id": _notification_of()}, label="(one's own)"),
+    Case("GET", "/notifications/<int:notification_id>/open", E(LOGIN, 404, 404, 404, 404, 404),
          path={"notification_id": _notification_of("spare")}, label="(another user's)"),
     Case("POST", "/notifications/read-all", E(LOGIN, 302, 302, 302, 302, 302)),
     # --- opinion pages

@@ -104,7 +104,7 @@ def test_bad_row_shows_every_error_and_imports_nothing(client, world, login):
     table = html[html.index("data-import-error-table"):]
     assert table.count("第 3 行") == 4
     for column, message in [("姓名", "不能为空"), ("专业领域", "未知的专业领域：算命"), ("手机", "手机号码应为11位大陆手机号"),
-                            ("聘期截止", "日期格式应为 YYYY-MM-DD")]:
+                            ("聘期截止", "日期不存在：没有 13 月")]:
         assert f"<td>{column}</td><td>{message}" in table, column
     assert "第 2 行" not in table and "第 4 行" not in table
     assert count_experts() == 4 and by_phone("13711112222") is None and by_phone("13722223333") is None

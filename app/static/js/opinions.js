@@ -94,6 +94,11 @@ document.addEventListener("DOMContentLoaded", () => {
       data.errors.forEach((e) => {
         nodes.push(Object.assign(document.createElement("div"), { className: "small text-danger", textContent: e }));
       });
+      (data.warnings || []).forEach((w) => {
+        nodes.push(Object.assign(document.createElement("div"), {
+          className: "small text-warning-emphasis", textContent: w, role: "status",
+        }));
+      });
       box.replaceChildren(...nodes);
     });
   }
