@@ -72,11 +72,11 @@ def citation_key(text: str) -> tuple[str, str] | None:
     return (keys[-1], citation) if len(keys) > 1 else None
 
 
-def subwords(text: str) -> tuple[str, ...]:
-    """The search-mode words of a plain query word the segmenter does not keep whole (two or more
-    characters, no stop words); none for a dictionary word, which stays exact."""
+def subwords(text: str, whole_too: bool = False) -> tuple[str, ...]:
+    """The search-mode words of a plain query word (two or more characters, no stop words); none for
+    a dictionary word, which stays exact, unless ``whole_too``."""
     normalized = normalize(text).strip()
-    if not normalized or is_whole_word(text):
+    if not normalized or (not whole_too and is_whole_word(text)):
         return ()
     found: list[str] = []
     for word, start, end in segmenter().tokenize(normalized, mode="search"):
@@ -85,11 +85,13 @@ def subwords(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _plain(item: _Item) -> _Item:
+def _plain(item: _Item, several: bool) -> _Item:
+    """A plain word as read in an OR-ed query: a citation, or the word and (when not known whole, or
+    when it is one of several words) its search-mode words."""
     cited = citation_key(item.text)
     if cited:
         return _Item(item.text, law=cited[0], citation=cited[1])
-    return _Item(item.text, alternatives=subwords(item.text))
+    return _Item(item.text, alternatives=subwords(item.text, whole_too=several))
 
 
 def _lex(text: str) -> list[_Item]:
@@ -227,7 +229,7 @@ def read(text: str, item_query: Callable[[_Item], Q | None], either: Callable[[Q
     plain words. ``empty``: nothing searchable is left."""
     items = _lex(text or "")
     if is_plain(items):
-        found = clauses([_plain(item) for item in items], item_query, either)
+        found = clauses([_plain(item, len(items) > 1) for item in items], item_query, either)
         return Plan([q for _, q in found], [], plain=True)
     found = clauses(items, item_query, either)
     if not found and any(item.operator for item in items):

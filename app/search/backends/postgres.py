@@ -36,7 +36,7 @@ from app.search.backends.base import (
     SimilarRequest,
 )
 from app.search.analysis import segmenter
-from app.search.backends.tsv import RANK_WEIGHTS, any_of, entry, match
+from app.search.backends.tsv import RANK_WEIGHTS, any_of, entry, law_lexemes, listed_law_lexemes, match
 from app.search.document import SearchDocument
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,9 @@ REBUILD_BATCH = 200
 REBUILD_WORKERS = 4
 # ts_rank_cd normalization: divide by 1 + log(length), so long opinions do not win by length alone.
 RANK_NORMALIZATION = 1
+# Plain words (tuned on the evaluation set, as ``query.ALL_WORDS_BONUS`` / ``LAW_SCORE`` for Whoosh):
+ALL_WORDS_BONUS = 1.0   # documents holding every word: their rank counts (1 + this) times
+LAW_RANK = 0.5          # per provision typed in the query that the document cites
 _WEIGHTS = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
 
 _COLUMNS = ("opinion_id", "case_id", "number", "category", "tier", "province_code", "city_code", "region_code",
@@ -71,7 +74,7 @@ def row(doc: SearchDocument) -> dict:
         "region_code": doc.region_code, "year": doc.year, "issued_on": doc.issued_on, "conclusion": doc.conclusion,
         "recommendations": list(doc.recommendations), "laws": list(doc.laws), "cross_flags": list(doc.cross_flags),
         "superseded": doc.superseded, "fingerprint": doc.fingerprint,
-        "units": data.units, "tsv": data.tsv, "rank_tsv": data.rank_tsv,
+        "units": data.units, "tsv": " ".join(x for x in (data.tsv, law_lexemes(doc.laws)) if x), "rank_tsv": " ".join(x for x in (data.rank_tsv, listed_law_lexemes(doc.texts.get("basis", ""))) if x),
     }
 
 
@@ -101,13 +104,28 @@ def where(filters: Filters, params: dict) -> list[str]:
     return conditions
 
 
-def page_sql(matched: str, *, ranked: bool, facets: bool) -> str:
+def page_sql(matched: str, *, ranked: bool, facets: bool, every: str | None = None, laws: bool = False) -> str:
     """One statement for a page of results: the matches are found once (``m``: GIN, plus a recheck
-    of positions for longer phrases), then counted, faceted and ordered. Relevance ranks only the
-    newest ``:bound`` matches (``ts_rank_cd`` reads each one's whole tsvector)."""
+    of positions for longer phrases), then counted, faceted and ordered. Relevance ranks a bounded
+    set of ``:bound`` candidates (``ts_rank_cd`` reads each one's tsvector): those holding every
+    plain word (``every``, found by GIN as well) and citing the provisions typed come first, then
+    the newest."""
+    flags = ""
     if ranked:
-        hits = (f"SELECT c.opinion_id, ts_rank_cd('{_WEIGHTS}', e.rank_tsv, CAST(:rank AS tsquery), {RANK_NORMALIZATION}) AS s, "  # noqa: S608 (names from this module; values bound)
-                f"c.issued_on FROM (SELECT opinion_id, issued_on FROM m ORDER BY issued_on DESC, opinion_id DESC "
+        order = []
+        if every:
+            flags += f", (opinion_id IN (SELECT opinion_id FROM search_entries WHERE {every})) AS every"
+            order.append("every DESC")
+        if laws:
+            flags += ", cardinality(ARRAY(SELECT unnest(laws) INTERSECT SELECT unnest(CAST(:laws AS text[])))) AS cited"
+            order.append("cited DESC")
+        rank = f"ts_rank_cd('{_WEIGHTS}', e.rank_tsv, CAST(:rank AS tsquery), {RANK_NORMALIZATION})"
+        if laws:
+            rank = f"({rank} + {LAW_RANK} * c.cited)"
+        if every:
+            rank = f"{rank} * CASE WHEN c.every THEN {1 + ALL_WORDS_BONUS} ELSE 1 END"
+        hits = (f"SELECT c.opinion_id, {rank} AS s, "  # noqa: S608 (names from this module; values bound)
+                f"c.issued_on FROM (SELECT * FROM m ORDER BY {', '.join(order + ['issued_on DESC', 'opinion_id DESC'])} "
                 f"LIMIT :bound) c JOIN search_entries e ON e.opinion_id = c.opinion_id")
     else:
         hits = "SELECT opinion_id, 0.0 AS s, issued_on FROM m"
@@ -120,7 +138,7 @@ def page_sql(matched: str, *, ranked: bool, facets: bool) -> str:
                   for facet, column in _FACET_COLUMNS.items()]
         parts.append("SELECT 'recommendation', r, count(*), 0 FROM m, unnest(m.recommendations) AS r GROUP BY 2")
     return (f"WITH m AS MATERIALIZED (SELECT opinion_id, issued_on, category, tier, province_code, year, conclusion, "  # noqa: S608 (names from this module; values bound)
-            f"recommendations FROM search_entries WHERE {matched}) " + " UNION ALL ".join(parts))
+            f"recommendations{flags} FROM search_entries WHERE {matched}) " + " UNION ALL ".join(parts))
 
 
 class PostgresBackend:
@@ -172,11 +190,17 @@ class PostgresBackend:
                 params.update(found.params)
         matched = " AND ".join(conditions) or "TRUE"
         ranked = found is not None and found.rank is not None and request.sort != "date"
+        every = None
         if ranked:
             params["rank"] = found.rank
+            if found.every:
+                every = " AND ".join(["tsv @@ CAST(:every AS tsquery)"] + ([found.every_check] if found.every_check else []))
+                params["every"] = found.every
+            if found.laws:
+                params["laws"] = list(found.laws)
         params.update(offset=request.offset, limit=request.limit,
                       bound=max(RANK_CANDIDATES, request.offset + request.limit))
-        sql = page_sql(matched, ranked=ranked, facets=request.facets)
+        sql = page_sql(matched, ranked=ranked, facets=request.facets, every=every, laws=ranked and bool(found.laws))
         with self._reading() as conn:
             rows = conn.execute(text(sql), params).all()
         total, hits = 0, []
