@@ -74,8 +74,13 @@ def row(doc: SearchDocument) -> dict:
         "region_code": doc.region_code, "year": doc.year, "issued_on": doc.issued_on, "conclusion": doc.conclusion,
         "recommendations": list(doc.recommendations), "laws": list(doc.laws), "cross_flags": list(doc.cross_flags),
         "superseded": doc.superseded, "fingerprint": doc.fingerprint,
-        "units": data.units, "tsv": " ".join(x for x in (data.tsv, law_lexemes(doc.laws)) if x), "rank_tsv": " ".join(x for x in (data.rank_tsv, listed_law_lexemes(doc.texts.get("basis", ""))) if x),
+        "units": data.units, "tsv": _joined(data.tsv, law_lexemes(doc.laws)),
+        "rank_tsv": _joined(data.rank_tsv, listed_law_lexemes(doc.texts.get("basis", ""))),
     }
+
+
+def _joined(*literals: str) -> str:
+    return " ".join(x for x in literals if x)
 
 
 def where(filters: Filters, params: dict) -> list[str]:
@@ -114,7 +119,7 @@ def page_sql(matched: str, *, ranked: bool, facets: bool, every: str | None = No
     if ranked:
         order = []
         if every:
-            flags += f", (opinion_id IN (SELECT opinion_id FROM search_entries WHERE {every})) AS every"
+            flags += f", (opinion_id IN (SELECT opinion_id FROM search_entries WHERE {every})) AS every"  # noqa: S608
             order.append("every DESC")
         if laws:
             flags += ", cardinality(ARRAY(SELECT unnest(laws) INTERSECT SELECT unnest(CAST(:laws AS text[])))) AS cited"
@@ -125,7 +130,7 @@ def page_sql(matched: str, *, ranked: bool, facets: bool, every: str | None = No
         if every:
             rank = f"{rank} * CASE WHEN c.every THEN {1 + ALL_WORDS_BONUS} ELSE 1 END"
         hits = (f"SELECT c.opinion_id, {rank} AS s, "  # noqa: S608 (names from this module; values bound)
-                f"c.issued_on FROM (SELECT * FROM m ORDER BY {', '.join(order + ['issued_on DESC', 'opinion_id DESC'])} "
+                f"c.issued_on FROM (SELECT * FROM m ORDER BY {', '.join([*order, 'issued_on DESC', 'opinion_id DESC'])} "
                 f"LIMIT :bound) c JOIN search_entries e ON e.opinion_id = c.opinion_id")
     else:
         hits = "SELECT opinion_id, 0.0 AS s, issued_on FROM m"
@@ -187,7 +192,7 @@ class PostgresBackend:
                 params["q"] = found.tsquery
             if found.check:
                 conditions.append(found.check)
-                params.update(found.params)
+            params.update(found.params)  # the check's patterns and those of ``every``
         matched = " AND ".join(conditions) or "TRUE"
         ranked = found is not None and found.rank is not None and request.sort != "date"
         every = None

@@ -207,6 +207,7 @@ class _Builder:
     def __init__(self):
         self.params: dict[str, str] = {}
         self.laws: list[str] = []
+        self.typed: list[_Clause] = []   # each plain word as typed: its exact chain or the provision
 
     def like(self, chain: list[str]) -> str:
         name = f"u{len(self.params)}"
@@ -235,12 +236,18 @@ class _Builder:
         """A word or phrase; a plain word also as its search-mode words, a citation also as the
         provision (``query._Item``)."""
         found = self.text(item)
+        typed = found
         if item.alternatives:
+            # Its words are parts of it: whatever holds the chain holds them, so they alone decide the
+            # match (no LIKE over every candidate); the chain ranks first (``Match.every``).
             parts = [c for word in item.alternatives if (c := self.text(dataclasses.replace(item, text=word)))]
-            found = reduce(self.either, [found, *parts] if found else parts) if parts or found else None
+            found = reduce(self.either, parts) if parts else found
         if item.law:
             cited = self.cited(item.law)
             found = cited if found is None else self.either(cited, found)
+            typed = found
+        if typed is not None:
+            self.typed.append(typed)
         return found
 
     def text(self, item) -> _Clause | None:
@@ -278,8 +285,8 @@ def match(text: str) -> Match | None:
     if found.empty:
         return None
     positives, every = found.positives, None
-    if found.plain and len(positives) > 1:  # any word finds; those with all of them rank first
-        every = _conjunction(positives)
+    if found.plain and builder.typed and (len(positives) > 1 or builder.typed[0] is not positives[0]):
+        every = _conjunction(builder.typed)  # any word finds; those with all of them as typed rank first
         positives = [reduce(builder.either, positives)]
     conjunction = _conjunction(positives)
     tsquery = [conjunction[0]] if conjunction[0] else []
