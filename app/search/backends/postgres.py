@@ -122,11 +122,12 @@ def page_sql(matched: str, *, ranked: bool, facets: bool, every: str | None = No
             flags += f", (opinion_id IN (SELECT opinion_id FROM search_entries WHERE {every})) AS every"  # noqa: S608
             order.append("every DESC")
         if laws:
-            flags += ", cardinality(ARRAY(SELECT unnest(laws) INTERSECT SELECT unnest(CAST(:laws AS text[])))) AS cited"
+            flags += ", (laws && CAST(:laws AS text[])) AS cited"  # cheap for every match; counted for candidates
             order.append("cited DESC")
         rank = f"ts_rank_cd('{_WEIGHTS}', e.rank_tsv, CAST(:rank AS tsquery), {RANK_NORMALIZATION})"
         if laws:
-            rank = f"({rank} + {LAW_RANK} * c.cited)"
+            rank = (f"({rank} + {LAW_RANK} * cardinality(ARRAY(SELECT unnest(e.laws) "
+                    f"INTERSECT SELECT unnest(CAST(:laws AS text[])))))")
         if every:
             rank = f"{rank} * CASE WHEN c.every THEN {1 + ALL_WORDS_BONUS} ELSE 1 END"
         hits = (f"SELECT c.opinion_id, {rank} AS s, "  # noqa: S608 (names from this module; values bound)
