@@ -41,7 +41,7 @@ from app.search.document import SearchDocument
 
 log = logging.getLogger(__name__)
 
-RANK_CANDIDATES = 500       # matches ranked by relevance: the newest ones
+RANK_CANDIDATES = 200       # matches ranked by relevance: all words first, then citing, then newest
 SIMILAR_CANDIDATES = 1000
 REBUILD_BATCH = 200
 REBUILD_WORKERS = 4
@@ -63,6 +63,13 @@ _UPSERT = text(
 # Facet → column; ``recommendation`` (an array) is counted through unnest.
 _FACET_COLUMNS = {"category": "category", "tier": "tier", "province": "province_code", "year": "year::text",
                   "conclusion": "conclusion"}
+# The total and every single-valued facet in one pass over the matches (GROUPING SETS), not one
+# scan each: at 20,000 matches six scans of the materialized matches took ~35 ms of a page.
+_COUNTS = (
+    "SELECT CASE " + " ".join(f"WHEN GROUPING({c.split('::')[0]}) = 0 THEN '{f}'" for f, c in _FACET_COLUMNS.items())  # noqa: S608 (names from this module)
+    + " ELSE '' END, COALESCE(" + ", ".join(_FACET_COLUMNS.values()) + ", ''), count(*), 0 FROM m GROUP BY GROUPING SETS ((), "
+    + ", ".join(f"({c.split('::')[0]})" for c in _FACET_COLUMNS.values()) + ")"
+)
 
 
 def row(doc: SearchDocument) -> dict:
@@ -138,10 +145,8 @@ def page_sql(matched: str, *, ranked: bool, facets: bool, every: str | None = No
     parts = [f"SELECT 'hit' AS facet, opinion_id::text AS value, "  # noqa: S608 (names from this module; values bound)
              f"row_number() OVER (ORDER BY s DESC, issued_on DESC, opinion_id DESC) AS n, s "
              f"FROM ({hits} ORDER BY s DESC, issued_on DESC, opinion_id DESC OFFSET :offset LIMIT :limit) h",
-             "SELECT '', '', count(*), 0 FROM m"]
+             _COUNTS if facets else "SELECT '', '', count(*), 0 FROM m"]
     if facets:
-        parts += [f"SELECT '{facet}', {column}, count(*), 0 FROM m GROUP BY 2"  # noqa: S608 (names from this module)
-                  for facet, column in _FACET_COLUMNS.items()]
         parts.append("SELECT 'recommendation', r, count(*), 0 FROM m, unnest(m.recommendations) AS r GROUP BY 2")
     return (f"WITH m AS MATERIALIZED (SELECT opinion_id, issued_on, category, tier, province_code, year, conclusion, "  # noqa: S608 (names from this module; values bound)
             f"recommendations{flags} FROM search_entries WHERE {matched}) " + " UNION ALL ".join(parts))
@@ -159,14 +164,15 @@ class PostgresBackend:
         table) undoes only the search, and so do its planner settings. The planner does not count
         the cost of reading a tsvector out of TOAST (most of a search's time): sequential scans,
         which read every tsvector, are ruled out where GIN can answer, and JIT (compiling for
-        what it thinks are huge queries) is off."""
+        what it thinks are huge queries) is off; ``work_mem`` holds the matches of a common word
+        in memory (4 MB spilled 20,000 to disk)."""
         try:
             conn = db.session.connection()
             savepoint = conn.begin_nested()
         except (DBAPIError, SQLAlchemyError) as exc:
             raise SearchUnavailable(f"数据库无法连接：{exc.__class__.__name__}") from exc
         try:
-            conn.exec_driver_sql("SET LOCAL enable_seqscan = off; SET LOCAL jit = off")
+            conn.exec_driver_sql("SET LOCAL enable_seqscan = off; SET LOCAL jit = off; SET LOCAL work_mem = '32MB'")
             yield conn
         except (DBAPIError, SQLAlchemyError) as exc:
             raise SearchUnavailable(f"全文检索表无法读取：{exc.__class__.__name__}") from exc
