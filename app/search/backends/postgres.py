@@ -190,6 +190,7 @@ class PostgresBackend:
     def search(self, request: SearchRequest) -> SearchPage:
         params: dict = {}
         conditions = where(request.filters, params)
+        filters = list(conditions)
         found = match(request.q) if request.q.strip() else None
         if request.q.strip() and found is None:  # stop words or punctuation only
             return SearchPage(0, [], {name: {} for name in FACETS})
@@ -206,7 +207,9 @@ class PostgresBackend:
         if ranked:
             params["rank"] = found.rank
             if found.every:
-                every = " AND ".join(["tsv @@ CAST(:every AS tsquery)"] + ([found.every_check] if found.every_check else []))
+                # the filters too: GIN then intersects with them instead of listing every opinion with all words
+                every = " AND ".join(["tsv @@ CAST(:every AS tsquery)", *([found.every_check] if found.every_check else []),
+                                      *filters])
                 params["every"] = found.every
             if found.laws:
                 params["laws"] = list(found.laws)
