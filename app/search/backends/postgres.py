@@ -47,7 +47,7 @@ REBUILD_BATCH = 200
 REBUILD_WORKERS = 4
 # ts_rank_cd normalization: divide by 1 + log(length), so long opinions do not win by length alone.
 RANK_NORMALIZATION = 1
-# Plain words (tuned on the evaluation set, as ``query.ALL_WORDS_BONUS`` / ``LAW_SCORE`` for Whoosh):
+# Plain words (tuned on the evaluation set; ``query.LAW_SCORE`` is the Whoosh counterpart of LAW_RANK):
 ALL_WORDS_BONUS = 1.0   # documents holding every word: their rank counts (1 + this) times
 LAW_RANK = 0.5          # per provision typed in the query that the document cites
 _WEIGHTS = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
