@@ -14,6 +14,8 @@ from app.extensions import db
 from app.search.analysis import normalize
 from app.search.backends.base import FACETS, Filters, SearchRequest, SimilarRequest
 from app.search.document import SearchDocument
+from app.search.query import subwords
+from app.search.analysis import is_whole_word
 from tests.search.phrase_corpus import texts
 
 CATEGORIES = ("land_expropriation", "labor_social_security", "housing")
@@ -81,7 +83,11 @@ def test_phrase_returns_exactly_the_documents_containing_it(search_backend, corp
     expected = containing(corpus, phrase)
     assert expected or phrase == "第四十七条"
     assert ids(search_backend, f'"{phrase}"') == expected
-    assert ids(search_backend, phrase) == expected  # a word: its chain of units (or the word itself)
+    if is_whole_word(phrase) or not subwords(phrase):
+        assert ids(search_backend, phrase) == expected  # a dictionary word: its chain of units
+    else:  # a compound the dictionary does not know: its words find too, the chain ranks first
+        hits = search_backend.search(SearchRequest(phrase, limit=1000, facets=False)).hits
+        assert expected <= {h.opinion_id for h in hits} and hits[0].opinion_id in expected
 
 
 def test_traditional_and_full_width_queries_find_simplified_text(search_backend, corpus):
@@ -100,7 +106,25 @@ def test_minus_and_not_exclude(search_backend, corpus):
 def test_or_unions_and_words_intersect(search_backend, corpus):
     union = containing(corpus, "信访积案") | containing(corpus, "三跨三分离")
     assert ids(search_backend, "信访积案 OR 三跨三分离") == union
-    assert ids(search_backend, "征地 行政复议") == containing(corpus, "征地") & containing(corpus, "行政复议")
+    both = containing(corpus, "征地") & containing(corpus, "行政复议")
+    assert both and ids(search_backend, "征地 AND 行政复议") == both
+
+
+def test_plain_words_find_any_and_rank_those_with_all_first(search_backend, corpus):
+    land, review = containing(corpus, "征地"), containing(corpus, "行政复议")
+    page = search_backend.search(SearchRequest("征地 行政复议", limit=1000, facets=False))
+    found = [h.opinion_id for h in page.hits]
+    assert set(found) >= land | review and page.total == len(found)
+    assert found[0] in land & review
+
+
+def test_a_citation_in_the_query_box_finds_the_citing_opinions(search_backend, corpus):
+    citing = {d.opinion_id for d in corpus if "信访工作条例第33条" in d.laws}
+    for q in ("信访工作条例第33条", "《中华人民共和国信访工作条例》第三十三条"):
+        assert citing and ids(search_backend, q) >= citing
+        assert ids(search_backend, q) - citing == containing(corpus, "信访工作条例第33条") - citing
+    paragraph = {d.opinion_id for d in corpus if "信访工作条例第33条第1款" in d.laws}
+    assert paragraph < citing and ids(search_backend, "信访工作条例第三十三条第一款") == paragraph
 
 
 def test_facet_counts_equal_the_filtered_totals(search_backend, corpus):

@@ -74,13 +74,23 @@ def test_hostile_queries_become_quoted_lexemes(q):
 
 def test_short_words_need_no_check_and_phrases_do():
     assert match("征地 补偿").check is None
-    assert match("征地 补偿").tsquery == "'征地' & '补偿'"
+    assert match("征地 补偿").tsquery == "('征地' | '补偿')"   # plain words: any of them …
+    assert match("征地 补偿").every == "'征地' & '补偿'"       # … those with all of them first
+    assert match("征地 AND 补偿").tsquery == "'征地' & '补偿'" and match("征地 AND 补偿").every is None
     long = match('"区片综合地价"')
     assert long.tsquery == "'区片综合地价'" and long.check is None  # a dictionary word: one exact lexeme
     other = match('"逾期未反馈视为同意"')
     assert other.check == "units LIKE :u0" and other.params == {"u0": "%逾期未反馈视为同意%"}
     assert match("补偿 -征地").tsquery == "'补偿' & !'征地'"
     assert match("的") is None
+
+
+def test_a_citation_typed_in_the_box_finds_the_citing_opinions():
+    found = match("《中华人民共和国行政复议法》第二十三条")
+    assert "'§行政复议法第23条'" in found.tsquery and found.laws == ("行政复议法第23条",)
+    assert "'§行政复议法第23条'" in found.rank and only_quoted(found.tsquery)
+    assert match("信访工作条例第33条").laws == match("《信访工作条例》第三十三条").laws == ("信访工作条例第33条",)
+    assert match('"信访工作条例第33条"').laws == ()  # a quoted phrase stays the exact text
 
 
 def test_parts_of_a_phrase_split_by_punctuation_must_share_a_field():

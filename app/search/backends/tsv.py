@@ -26,15 +26,18 @@ limit, ~14,000 characters) are left out of ``rank_tsv`` only.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import reduce
 from itertools import pairwise
 
-from app.search.analysis import STOP_WORDS, gram, normalize, segmenter
+from app.documents.citations import find_citations, law_keys
+from app.search.analysis import STOP_WORDS, gram, is_whole_word, normalize, segmenter
 from app.search.document import TEXT_FIELDS
-from app.search.query import plan, positive_phrases, unit_chains
+from app.search.query import citation_key, positive_phrases, read, unit_chains
 
 MAX_POSITION = 16383
 FIELD_WEIGHTS = {"title": "A", "number_text": "A", "findings": "B", "basis": "B", "analysis": "C",
@@ -49,6 +52,20 @@ _CJK = "\u2e80"
 PUNCT = "\x1e"                                     # a punctuation mark in ``units``
 FIELD = "\x1d"                                     # between two fields in ``units``
 RUN = "\x1f"                                       # around a letter/digit run in ``units``: ``ab`` ≠ ``abc``
+LAW = "§"                                          # before a cited provision's key in ``tsv`` (§信访工作条例第33条)
+
+
+def law_lexemes(keys: Iterable[str]) -> str:
+    """The cited provisions (``law_keys``) as ``tsv`` lexemes: a citation typed in the query box is then
+    one more lexeme GIN answers."""
+    return " ".join(quote(LAW + key) for key in keys)
+
+
+def listed_law_lexemes(basis: str) -> str:
+    """The provisions listed in the legal basis, as ``rank_tsv`` lexemes of weight A: an opinion
+    resting on the provision typed ranks above one that only mentions it."""
+    keys = sorted({key for found in find_citations(basis or "") if found.citation.law for key in law_keys(found.citation)})
+    return " ".join(f"{quote(LAW + key)}:1A" for key in keys)
 
 
 def quote(lexeme: str) -> str:
@@ -173,23 +190,37 @@ class _Clause:
 @dataclass
 class Match:
     """How to find the documents matching a user's query: ``tsquery`` (GIN) and, for chains of three
-    or more units, ``check`` (LIKE on ``units``, patterns in ``params``); ``rank`` for ts_rank_cd."""
+    or more units, ``check`` (LIKE on ``units``, patterns in ``params``); ``rank`` for ts_rank_cd.
+    Plain words (OR-ed): ``every`` and ``every_check`` find the documents holding all of them, which
+    rank first; ``laws``: the provisions cited in the query (documents citing them rank higher)."""
 
     tsquery: str | None
     check: str | None
     params: dict[str, str]
     rank: str | None
+    every: str | None = None
+    every_check: str | None = None
+    laws: tuple[str, ...] = ()
 
 
 class _Builder:
     def __init__(self):
         self.params: dict[str, str] = {}
+        self.laws: list[str] = []
+        self.typed: list[_Clause] = []   # each plain word as typed: its exact chain or the provision
 
     def like(self, chain: list[str]) -> str:
         name = f"u{len(self.params)}"
         code = "".join(unit_code(u) for u in chain)
         self.params[name] = "%" + code.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         return f"units LIKE :{name}"
+
+    def cited(self, key: str) -> _Clause:
+        name = f"u{len(self.params)}"
+        self.params[name] = key
+        self.laws.append(key)
+        lexeme = quote(LAW + key)
+        return _Clause(lexeme, lexeme, f"laws @> ARRAY[CAST(:{name} AS text)]")
 
     def chain(self, chain: list[str]) -> _Clause:
         grams = [bigram(a, b) for a, b in pairwise(chain)] or [chain[0]]
@@ -202,6 +233,24 @@ class _Builder:
         return _Clause(necessary, necessary, self.like(chain))
 
     def item(self, item) -> _Clause | None:
+        """A word or phrase; a plain word also as its search-mode words, a citation also as the
+        provision (``query._Item``)."""
+        found = self.text(item)
+        typed = found
+        if item.alternatives:
+            # Its words are parts of it: whatever holds the chain holds them, so they alone decide the
+            # match (no LIKE over every candidate); the chain ranks first (``Match.every``).
+            parts = [c for word in item.alternatives if (c := self.text(dataclasses.replace(item, text=word)))]
+            found = reduce(self.either, parts) if parts else found
+        if item.law:
+            cited = self.cited(item.law)
+            found = cited if found is None else self.either(cited, found)
+            typed = found
+        if typed is not None:
+            self.typed.append(typed)
+        return found
+
+    def text(self, item) -> _Clause | None:
         if not item.phrase and normalize(item.text).strip() in STOP_WORDS:
             return None
         parts = [self.chain(c) for c in unit_chains(item.text)]
@@ -229,30 +278,50 @@ def _regex_escape(code: str) -> str:
 
 
 def match(text: str) -> Match | None:
-    """The user's ``text`` (words, "phrases", AND/OR/NOT, -word, as ``query.plan`` reads them) as
+    """The user's ``text`` (words, "phrases", AND/OR/NOT, -word, as ``query.read`` reads them) as
     SQL pieces; ``None`` when nothing searchable is left. Never raises, whatever ``text`` holds."""
     builder = _Builder()
-    positives, negatives = plan(text, builder.item, builder.either)
-    if not positives and not negatives:
+    found = read(text, builder.item, builder.either)
+    if found.empty:
         return None
-    tsquery = [p.necessary for p in positives]
-    tsquery += [f"!{n.exact}" for n in negatives if n.exact is not None]
-    checks = [p.check for p in positives if p.exact is None]
-    checks += [f"NOT {n.check}" for n in negatives if n.exact is None]
-    used = " ".join(checks)
+    positives, every = found.positives, None
+    if found.plain and builder.typed and (len(positives) > 1 or builder.typed[0] is not positives[0]):
+        every = _conjunction(builder.typed)  # any word finds; those with all of them as typed rank first
+        positives = [reduce(builder.either, positives)]
+    conjunction = _conjunction(positives)
+    tsquery = [conjunction[0]] if conjunction[0] else []
+    tsquery += [f"!{n.exact}" for n in found.negatives if n.exact is not None]
+    checks = [conjunction[1]] if conjunction[1] else []
+    checks += [f"NOT {n.check}" for n in found.negatives if n.exact is None]
+    used = " ".join(checks + ([every[1]] if every and every[1] else []))
     params = {k: v for k, v in builder.params.items() if re.search(rf":{k}\b", used)}
-    return Match(" & ".join(tsquery) or None, " AND ".join(checks) or None, params, rank_query(text))
+    return Match(" & ".join(tsquery) or None, " AND ".join(checks) or None, params, rank_query(text),
+                 every[0] if every else None, every[1] if every else None, tuple(builder.laws))
+
+
+def _conjunction(clauses: list[_Clause]) -> tuple[str | None, str | None]:
+    """(tsquery, check) of documents matching every clause."""
+    tsquery = " & ".join(c.necessary for c in clauses) or None
+    checks = " AND ".join(c.check for c in clauses if c.exact is None) or None
+    return tsquery, checks
 
 
 def rank_query(text: str) -> str | None:
-    """The words of the query's wanted words and phrases, any of them: what ``rank_tsv`` holds."""
+    """The words of the query's wanted words and phrases, any of them: what ``rank_tsv`` holds. A
+    citation counts by its whole words only (信访工作条例, 第三十三条), not by 信访 or 第三, which
+    every opinion holds."""
     jieba = segmenter()
     words = set()
     for phrase in positive_phrases(text):
         normalized = normalize(phrase)
-        for word, start, end in jieba.tokenize(normalized, mode="search"):
-            if end - start > 1 and word[0] >= _CJK and word not in STOP_WORDS:
-                words.add(word)
+        found = [(word, start, end) for word, start, end in jieba.tokenize(normalized, mode="search")
+                 if end - start > 1 and word[0] >= _CJK and word not in STOP_WORDS]
+        cited = citation_key(phrase)
+        if cited or is_whole_word(phrase):  # ts_rank_cd knows no idf: parts every opinion holds only blur
+            found = [(w, s, e) for w, s, e in found if not any(s2 <= s and e <= e2 and e2 - s2 > e - s for _, s2, e2 in found)]
+        if cited:
+            words.add(LAW + cited[0])
+        words.update(word for word, _, _ in found)
     return " | ".join(quote(w) for w in sorted(words)) or None
 
 

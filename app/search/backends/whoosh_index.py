@@ -182,8 +182,9 @@ class WhooshBackend:
     def _facets(self, searcher, docnums: set[int]) -> dict[str, dict[str, int]]:
         columns = self._column_values(searcher)
         facets: dict[str, dict[str, int]] = {}
+        matched = list(docnums)
         for facet, values in columns.items():
-            counts = Counter(values[d] for d in docnums)
+            counts = Counter(map(values.__getitem__, matched))  # cached column lists, at C speed
             facets[facet] = {_text(v): n for v, n in counts.most_common() if _text(v) not in ("", "-")}
         recommendation: dict[str, int] = {}
         reader = searcher.reader()
