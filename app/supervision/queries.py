@@ -30,6 +30,7 @@ from app.cases.permissions import visible_cases_clause
 from app.consultations.models import Consultation
 from app.consultations.permissions import visible_consultations_clause
 from app.extensions import db
+from app.supervision import figure_cache
 from app.supervision import rules as R
 from app.supervision.models import SupervisionNotice
 from app.timeutil import SHANGHAI
@@ -243,8 +244,12 @@ def to_item(kind: str, row, today: date, th: D.Thresholds) -> Item:
 
 def count_rows(stmt: Select) -> int:
     """Rows of an entity select (one row per entity): ``count(*)`` over the same FROM and WHERE,
-    without a subquery (the planner can then answer from an index)."""
-    return db.session.execute(stmt.with_only_columns(func.count()).order_by(None)).scalar_one()
+    without a subquery (the planner can then answer from an index). Cached under the data's
+    version stamp, keyed by the statement's SQL and parameters (exactly what it counts)."""
+    counting = stmt.with_only_columns(func.count()).order_by(None)
+    compiled = counting.compile(db.session.get_bind())
+    key = ("count", str(compiled), tuple(sorted((k, repr(v)) for k, v in compiled.params.items())))
+    return figure_cache.cached(key, lambda: db.session.execute(counting).scalar_one())
 
 
 def kinds_for(scope: str | None) -> tuple[str, ...]:
