@@ -196,8 +196,12 @@ KIND_DEFS = {
 
 def window_clause(kind: str, w: Window):
     """SQL for "due date within ``w``" of items of ``kind``."""
-    _, column, rule_code, _ = KIND_DEFS[kind]
-    col = column()
+    return window_clause_on(kind, KIND_DEFS[kind][1](), w)
+
+
+def window_clause_on(kind: str, col, w: Window):
+    """:func:`window_clause` on ``col`` (the kind's due date or start column, e.g. from a CTE)."""
+    rule_code = KIND_DEFS[kind][2]
     if rule_code is None:
         clauses = ([col >= w.lo] if w.lo else []) + ([col <= w.hi] if w.hi else [])
         return and_(true(), *clauses)

@@ -17,18 +17,13 @@ from app.cases.models import CASE_STATUSES, Case
 from app.cases.permissions import visible_cases_clause
 from app.consultations.models import (
     CONSULTATION_STATUSES,
-    HOLDING_STATUSES,
-    SEATED_ROLES,
     Consultation,
-    Escalation,
-    ExpertRating,
-    PanelMember,
 )
 from app.experts.models import Expert
 from app.extensions import db
 from app.opinions.models import Opinion, OpinionFeedback
 from app import clock
-from app.supervision import figure_cache
+from app.supervision import consultation_pass, figure_cache
 from app.supervision import queries as Q
 from app.supervision import rules as R
 from expert_pool import deadlines as D
@@ -36,7 +31,7 @@ from expert_pool import regions
 from expert_pool.codes import CATEGORIES, POOL_TIERS
 
 CLOSED = "closed"
-OPEN_SEAT_CONSULTATIONS = ("accepted", "panel_drawn", "scheduled", "deliberated")
+OPEN_SEAT_CONSULTATIONS = consultation_pass.OPEN_SEAT_CONSULTATIONS
 
 
 def region_group(code: str) -> str:
@@ -59,10 +54,13 @@ def consultation_scope(user, f: Q.Filters):
         clauses.append(Case.region_code.startswith(f.region_code))
     if f.category:
         clauses.append(Case.category == f.category)
+    # the period as an expression: through the request-time index each of the many rows in a
+    # period would cost a table visit; the covering ix_consultations_case_status reads none
+    requested = Q._unindexed(Consultation.created_at)
     if f.date_from:
-        clauses.append(Consultation.created_at >= Q._midnight(f.date_from))
+        clauses.append(requested() >= Q._midnight(f.date_from))
     if f.date_to:
-        clauses.append(Consultation.created_at < Q._midnight(f.date_to + timedelta(days=1)))
+        clauses.append(requested() < Q._midnight(f.date_to + timedelta(days=1)))
     return and_(*clauses)
 
 
@@ -155,17 +153,14 @@ def deadline_counts(user, f: Q.Filters, today: date) -> dict:
 # --------------------------------------------------------------------------- consultations and opinions
 
 
-def consultation_groups(user, f: Q.Filters, today: date) -> list:
-    """(status, count, due-soon, overdue, escalated) of the consultations in scope, in one pass."""
-    def compute():
-        th = R.thresholds()
-        flags = [func.count(sql_case((Q.window_clause("consultation", Q.window_for(st, today, th)), 1)))
-                 for st in Q.STATES]
-        return tuple(db.session.execute(select(Consultation.status, func.count(), *flags)
-                                        .join(Case, Case.id == Consultation.case_id)
-                                        .where(consultation_scope(user, f)).group_by(Consultation.status)).all())
+def consultation_figures(user, f: Q.Filters, today: date) -> consultation_pass.ConsultationFigures:
+    """Every consultation-side count of a page, from one statement (:mod:`consultation_pass`)."""
+    return _cached("consultations", user, f, today, lambda: consultation_pass.compute(consultation_scope(user, f), today))
 
-    return _cached("consultations", user, f, today, compute)
+
+def consultation_groups(user, f: Q.Filters, today: date) -> list:
+    """(status, count, due-soon, overdue, escalated) of the consultations in scope."""
+    return [(status, *counts) for status, counts in consultation_figures(user, f, today).by_status.items()]
 
 
 def consultations_by_status(user, f: Q.Filters, today: date | None = None) -> dict:
@@ -241,11 +236,9 @@ def feedback_rates(user, f: Q.Filters) -> dict:
                                     "resolution_rate")}
 
 
-def escalations_by_tier(user, f: Q.Filters) -> dict:
+def escalations_by_tier(user, f: Q.Filters, today: date | None = None) -> dict:
     """三跨三分离 escalations (上级专家库援助) by the tier they went to."""
-    counts = _cached("escalations", user, f, None, lambda: _pairs(
-        select(Escalation.to_tier, func.count()).join(Consultation, Consultation.id == Escalation.consultation_id)
-        .join(Case, Case.id == Consultation.case_id).where(consultation_scope(user, f)).group_by(Escalation.to_tier)))
+    counts = consultation_figures(user, f, today or clock.today()).escalations
     return {t: counts.get(t, 0) for t in POOL_TIERS}
 
 
@@ -259,29 +252,21 @@ class ExpertLoad:
     ratings: int
 
 
-def expert_workload(user, f: Q.Filters, limit: int = 20) -> list[ExpertLoad]:
+def expert_workload(user, f: Q.Filters, limit: int = 20, today: date | None = None) -> list[ExpertLoad]:
     """Experts seated (invited or accepted) on open consultations in scope, busiest first, with
     their average rating over the consultations in scope."""
-    return _cached(f"experts-{limit}", user, f, None, lambda: _expert_workload(user, f, limit))
-
-
-def _expert_workload(user, f: Q.Filters, limit: int) -> tuple[ExpertLoad, ...]:
-    seat = and_(PanelMember.role.in_(SEATED_ROLES), PanelMember.status.in_(HOLDING_STATUSES))
-    open_ids = (select(Consultation.id).join(Case, Case.id == Consultation.case_id)
-                .where(consultation_scope(user, f), Consultation.status.in_(OPEN_SEAT_CONSULTATIONS)))
-    loads = db.session.execute(
-        select(PanelMember.expert_id, func.count()).where(PanelMember.consultation_id.in_(open_ids), seat)
-        .group_by(PanelMember.expert_id).order_by(func.count().desc(), PanelMember.expert_id).limit(limit)).all()
+    figures = consultation_figures(user, f, today or clock.today())
+    loads = sorted(figures.seats.items(), key=lambda item: (-item[1], item[0]))[:limit]
     if not loads:
-        return ()
-    ids = [e for e, _ in loads]
-    ratings = {e: (float(a), int(n)) for e, a, n in db.session.execute(
-        select(ExpertRating.expert_id, func.avg(ExpertRating.score), func.count())
-        .join(Consultation, Consultation.id == ExpertRating.consultation_id).join(Case, Case.id == Consultation.case_id)
-        .where(consultation_scope(user, f), ExpertRating.expert_id.in_(ids)).group_by(ExpertRating.expert_id)).all()}
-    experts = {e.id: e for e in db.session.execute(select(Expert).where(Expert.id.in_(ids))).scalars()}
-    return tuple(ExpertLoad(e, experts[e].name, experts[e].tier, int(n), round(ratings[e][0], 1) if e in ratings else None,
-                       ratings.get(e, (0, 0))[1]) for e, n in loads)
+        return []
+    experts = _cached("expert-names", user, f, None, lambda: {e.id: (e.name, e.tier) for e in db.session.execute(
+        select(Expert).where(Expert.id.in_(sorted(figures.seats)))).scalars()})
+    out = []
+    for expert_id, seats in loads:
+        n, total = figures.ratings.get(expert_id, (0, 0))
+        name, tier = experts[expert_id]
+        out.append(ExpertLoad(expert_id, name, tier, seats, round(total / n, 1) if n else None, n))
+    return out
 
 
 # --------------------------------------------------------------------------- the API's overview

@@ -19,18 +19,17 @@ depends_on = None
 WATCHED = ('cases', 'consultations', 'panel_members', 'escalations', 'expert_ratings', 'opinions', 'opinion_feedback',
            'supervision_notices', 'experts')
 INDEXES = (
-    # consultations in scope by status with request time and case (one pass, no table visit)
-    ('consultations', 'ix_consultations_office_status', ['office_id', 'status', 'created_at', 'case_id']),
+    # the consultations in scope: read in case order from one index (no table visit), each case's
+    # region, category, agency and registration time from another (not from the wide table rows)
     ('consultations', 'ix_consultations_case_status', ['case_id', 'status', 'created_at', 'office_id']),
+    ('cases', 'ix_cases_scope', ['id', 'region_code', 'category', 'handling_org_id', 'created_at']),
     # issued opinions of a consultation (turnaround, adoption) and the latest feedback of each
     ('opinions', 'ix_opinions_consultation_issued', ['consultation_id', 'issued_at', 'supersedes_id']),
     ('opinion_feedback', 'ix_opinion_feedback_opinion_id_id', ['opinion_id', 'id']),
-    # seats of a consultation (expert workload) and ratings
-    ('panel_members', 'ix_panel_members_consultation_seat', ['consultation_id', 'role', 'status', 'expert_id']),
-    ('expert_ratings', 'ix_expert_ratings_consultation_expert', ['consultation_id', 'expert_id', 'score']),
+    # seats and ratings per expert (workload), escalations per consultation, without table visits
+    ('panel_members', 'ix_panel_members_expert_seat', ['expert_id', 'consultation_id', 'role', 'status']),
+    ('expert_ratings', 'ix_expert_ratings_expert_score', ['expert_id', 'consultation_id', 'score']),
     ('escalations', 'ix_escalations_consultation_tier', ['consultation_id', 'to_tier']),
-    # drill-down lists ordered by due date within a case scope
-    ('cases', 'ix_cases_handling_org_status_due', ['handling_org_id', 'status', 'due_date', 'id']),
 )
 
 
