@@ -22,6 +22,7 @@ from app.consultations.models import (
 from app.experts.models import Expert
 from app.extensions import db
 from app.opinions.models import Opinion, OpinionFeedback
+from app.supervision.models import SupervisionNotice
 from app import clock
 from app.supervision import consultation_pass, figure_cache
 from app.supervision import queries as Q
@@ -145,8 +146,26 @@ def deadline_counts(user, f: Q.Filters, today: date) -> dict:
         if status in Q.OPEN_CONSULTATION:
             for i, st in enumerate(Q.STATES):
                 out["consultation"][st] += flags[i]
-    out["supervision_notice"] = dict(_cached("notices", user, f, today,
-                                             lambda: Q.state_counts(user, "supervision_notice", today, f)))
+    out["supervision_notice"] = dict(_cached("notices", user, f, today, lambda: _notice_states(user, f, today)))
+    return out
+
+
+def _notice_states(user, f: Q.Filters, today: date) -> dict[str, int]:
+    """Open 督办单 by deadline state. They are few: read them first, then which of their cases the
+    viewer sees and the filters keep, by primary key (a join lets PostgreSQL scan every case)."""
+    th = R.thresholds()
+    open_notices = db.session.execute(select(SupervisionNotice.case_id, SupervisionNotice.due_on)
+                                      .where(SupervisionNotice.status == "open")).all()
+    case_ids = sorted({case_id for case_id, _ in open_notices})
+    seen = set(db.session.execute(select(Case.id).where(Case.id.in_(case_ids), case_scope(user, f))).scalars()) \
+        if case_ids else set()
+    windows = {st: Q.window_for(st, today, th) for st in Q.STATES}
+    out = dict.fromkeys(Q.STATES, 0)
+    for case_id, due_on in open_notices:
+        if case_id in seen:
+            for st, w in windows.items():
+                if (w.lo is None or due_on >= w.lo) and (w.hi is None or due_on <= w.hi):
+                    out[st] += 1
     return out
 
 
