@@ -21,7 +21,7 @@ from functools import partial
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import Select, and_, case, false, func, or_, select, true
+from sqlalchemy import Select, and_, false, func, or_, select, true
 from sqlalchemy.orm import contains_eager
 
 from app.auth.jurisdiction import is_admin, officer_jurisdiction
@@ -221,15 +221,6 @@ def select_items(kind: str, user, w: Window, f: Filters, page_rows: bool = False
 
 
 SELECTS = {kind: partial(select_items, kind) for kind in KIND_DEFS}
-
-
-def state_counts(user, kind: str, today: date, f: Filters = Filters()) -> dict[str, int]:
-    """{due_soon, overdue (escalated included), escalated} of ``kind`` in one query."""
-    th = R.thresholds()
-    base = KIND_DEFS[kind][0](user, f).order_by(None)
-    sums = [func.count(case((window_clause(kind, window_for(state, today, th)), 1))) for state in STATES]
-    row = db.session.execute(base.with_only_columns(*sums)).one()
-    return dict(zip(STATES, (int(v) for v in row), strict=True))
 
 
 def local_date(value: datetime) -> date:

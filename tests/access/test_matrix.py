@@ -479,8 +479,9 @@ UI_CASES += [
          path={"case_id": "case", "attachment_id": _new_attachment}),
     Case("POST", "/cases/<int:case_id>/close", E(LOGIN, 302, 403, 404, 302, 302), path={"case_id": "case_done"},
          body=_form(), label="(the issued opinion's case: closed by the first, then already closed)"),
-    Case("POST", "/cases/<int:case_id>/extend", E(LOGIN, 302, 403, 404, 302, 302), path=CASE,
-         body=_form({"days": "10", "reason": "需要补充调查核实"}), label="(no acceptance date yet: refused with a message)"),
+    Case("POST", "/cases/<int:case_id>/extend", E(LOGIN, 302, 403, 404, 403, 302), path=CASE,
+         body=_form({"days": "10", "reason": "需要补充调查核实"}),
+         label="(an extension request: the agency asks, the office decides; no acceptance date yet: refused)"),
     Case("POST", "/cases/<int:case_id>/reopen", E(LOGIN, 403, 403, 404, 403, 302), path=CASE,
          label="(not closed: refused with a message)"),
     # --- consultation pages
