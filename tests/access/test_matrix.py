@@ -244,7 +244,7 @@ API_CASES += [
          label="(empty body)"),
     Case("POST", "/api/v1/cases/<int:case_id>/consultations", E(401, 404, 404, 404, 422, 422), path={"case_id": "case_b"},
          body=EMPTY, label="(another 南京 agency's case, empty body)"),
-    Case("POST", "/api/v1/cases/<int:case_id>/extend", E(401, 409, 403, 404, 409, 409), path=CASE,
+    Case("POST", "/api/v1/cases/<int:case_id>/extend", E(401, 409, 403, 404, 403, 409), path=CASE,
          body=_json(lambda w, r: EXTEND), label="(no acceptance date yet)"),
     Case("POST", "/api/v1/cases/<int:case_id>/reopen", E(401, 403, 403, 404, 403, 409), path=CASE, label="(not closed)"),
     Case("GET", "/api/v1/cases/<int:case_id>/timeline", VIEW(), path=CASE),

@@ -61,11 +61,6 @@ def case(world, db):
     return case
 
 
-def _state(db, case) -> tuple:
-    db.session.expire_all()
-    return case.due_date, case.version, audit_count(db, "extend")
-
-
 def _page_state(db, case) -> tuple:
     """The case page's extension form files a request (issue 10): the deadline stays, a request row
     and its audit entry are written."""
@@ -73,18 +68,6 @@ def _page_state(db, case) -> tuple:
     requests = db.session.execute(select(func.count()).select_from(ExtensionRequest)
                                   .where(ExtensionRequest.case_id == case.id)).scalar_one()
     return case.due_date, case.version, requests, audit_count(db, "extension_request")
-
-
-def _written_then(raise_error, monkeypatch):
-    """services.extend_deadline doing its whole work (version, deadline, audit entry, flushed)
-    and then raising: what the API does must undo all of it."""
-    real = case_services.extend_deadline
-
-    def extend_then_fail(user, case, payload):
-        real(user, case, payload)
-        raise raise_error
-
-    monkeypatch.setattr(case_services, "extend_deadline", extend_then_fail)
 
 
 def _requested_then(raise_error, monkeypatch):
@@ -163,8 +146,8 @@ def test_api_commits_a_successful_change_once_and_never_a_read(client, world, ap
     h = api(world.agency_user)
     with counting_commits() as commits:
         resp = client.post(f"/api/v1/cases/{case.id}/extend", headers=h, json={"days": 10, "reason": "需补充调查"})
-    assert resp.status_code == 200, resp.get_json()
-    assert len(commits) == 1 and audit_count(db, "extend") == 1
+    assert resp.status_code == 201, resp.get_json()
+    assert len(commits) == 1 and audit_count(db, "extension_request") == 1
     with counting_commits() as commits:
         assert client.get("/api/v1/consultations", headers=h).status_code == 200
     assert commits == []
@@ -178,14 +161,14 @@ def test_api_commits_a_successful_change_once_and_never_a_read(client, world, ap
 
 def test_api_error_raised_after_writing_is_rolled_back(client, world, api, db, case, monkeypatch):
     h = api(world.agency_user)
-    before = _state(db, case)
-    _written_then(Conflict("测试：已被他人处理", code="test_conflict"), monkeypatch)
+    before = _page_state(db, case)
+    _requested_then(Conflict("测试：已被他人处理", code="test_conflict"), monkeypatch)
     with counting_commits() as commits:
         resp = client.post(f"/api/v1/cases/{case.id}/extend", headers=h, json={"days": 10, "reason": "需补充调查"})
     assert resp.status_code == 409
     assert resp.get_json() == {"error": {"code": "test_conflict", "message": "测试：已被他人处理", "details": {}}}
     assert commits == []
-    assert _state(db, case) == before
+    assert _page_state(db, case) == before
 
 
 def test_api_4xx_answered_by_the_view_writes_nothing(client, world, api, db):
