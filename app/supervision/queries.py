@@ -17,7 +17,7 @@ rises with the start date, so "due before X" is "started on or before S" in SQL
 from __future__ import annotations
 
 import heapq
-from functools import partial
+from functools import lru_cache, partial
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -227,6 +227,12 @@ def local_date(value: datetime) -> date:
     return value.astimezone(SHANGHAI).date()
 
 
+# Pure functions of dates, called for every row of a page with few distinct due dates: counting
+# working days over a long overdue span walks the calendar day by day, so each pair is counted once.
+_working_days_left = lru_cache(maxsize=8192)(D.working_days_left)
+_state = lru_cache(maxsize=8192)(D.state)
+
+
 def to_item(kind: str, row, today: date, th: D.Thresholds) -> Item:
     if kind == "case":
         due, warning, case, org = row.due_date, None, row, row.handling_org_id
@@ -239,7 +245,7 @@ def to_item(kind: str, row, today: date, th: D.Thresholds) -> Item:
     else:
         due, warning, case, org = row.due_on, None, row.case, row.agency_id
     title = case.title if kind != "supervision_notice" else f"{row.number} {case.title}"
-    return Item(kind, row.id, title, due, D.working_days_left(today, due), org, D.state(today, due, th), case.id,
+    return Item(kind, row.id, title, due, _working_days_left(today, due), org, _state(today, due, th), case.id,
                 case.region_code, warning)
 
 
