@@ -9,7 +9,9 @@ materialized CTE; the statement then returns, as one list of rows ``(figure, key
 - ``escalation`` per tier escalated to: count;
 - ``seat``       per expert (key = expert id): seats (invited or accepted chair/member) on open
                  consultations;
-- ``rating``     per expert: number of ratings and their sum.
+- ``rating``     per expert: number of ratings and their sum;
+- ``opinion``    per issued, not superseded opinion: request and issue time (``t1``, ``t2``), its
+                 latest feedback's outcome (``key``, none without feedback) and adoption (``n``).
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Integer, String, and_, case, cast, func, literal, select, union_all
+from sqlalchemy import Integer, String, and_, case, cast, exists, func, literal, null, select, union_all
+from sqlalchemy.orm import aliased
 
 from app.cases.models import Case
 from app.consultations.models import HOLDING_STATUSES, SEATED_ROLES, Consultation, Escalation, ExpertRating, PanelMember
+from app.db_types import UTCDateTime
 from app.extensions import db
+from app.opinions.models import Opinion, OpinionFeedback
 from app.supervision import queries as Q
 from app.supervision import rules as R
 
@@ -34,13 +39,30 @@ class ConsultationFigures:
     escalations: dict[str, int] = field(default_factory=dict)
     seats: dict[int, int] = field(default_factory=dict)
     ratings: dict[int, tuple[int, int]] = field(default_factory=dict)  # expert → (count, sum of scores)
+    opinions: list[tuple] = field(default_factory=list)  # (requested, issued, adopted, outcome or None)
 
 
-def _row(fig: str, key, n, a=None, b=None, c=None) -> list:
+def _row(fig: str, key, n, a=None, b=None, c=None, t1=None, t2=None) -> list:
     zero = literal(0)
     return [literal(fig, String).label("fig"), cast(key, String).label("key"), cast(n, Integer).label("n"),
             cast(a if a is not None else zero, Integer).label("a"), cast(b if b is not None else zero, Integer).label("b"),
-            cast(c if c is not None else zero, Integer).label("c")]
+            cast(c if c is not None else zero, Integer).label("c"),
+            (t1 if t1 is not None else cast(null(), UTCDateTime)).label("t1"),
+            (t2 if t2 is not None else cast(null(), UTCDateTime)).label("t2")]
+
+
+def _issued_opinions(scope):
+    """Issued opinions of the consultations in ``scope`` not replaced by an issued correction, with
+    the latest feedback on each (if any)."""
+    newer = aliased(Opinion)
+    latest = (select(func.max(OpinionFeedback.id)).where(OpinionFeedback.opinion_id == Opinion.id)
+              .correlate(Opinion).scalar_subquery())
+    return (select(*_row("opinion", OpinionFeedback.outcome, case((OpinionFeedback.adopted.is_(True), 1), else_=0),
+                         t1=scope.c.created_at, t2=Opinion.issued_at))
+            .select_from(Opinion).join(scope, scope.c.id == Opinion.consultation_id)
+            .outerjoin(OpinionFeedback, OpinionFeedback.id == latest)
+            .where(Opinion.issued_at.is_not(None),
+                   ~exists().where(newer.supersedes_id == Opinion.id, newer.issued_at.is_not(None))))
 
 
 def compute(scope_clause, today: date) -> ConsultationFigures:
@@ -64,8 +86,11 @@ def compute(scope_clause, today: date) -> ConsultationFigures:
     ratings = (select(*_row("rating", ExpertRating.expert_id, func.count(), func.sum(ExpertRating.score)))
                .join(scope, scope.c.id == ExpertRating.consultation_id).group_by(ExpertRating.expert_id))
     out = ConsultationFigures()
-    for fig, key, n, a, b, c in db.session.execute(union_all(by_status, escalations, seats, ratings)).all():
-        if fig == "status":
+    rows = db.session.execute(union_all(by_status, escalations, seats, ratings, _issued_opinions(scope))).all()
+    for fig, key, n, a, b, c, t1, t2 in rows:
+        if fig == "opinion":
+            out.opinions.append((t1, t2, n == 1, key))
+        elif fig == "status":
             out.by_status[key] = (n, a, b, c)
         elif fig == "escalation":
             out.escalations[key] = n

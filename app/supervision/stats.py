@@ -205,16 +205,11 @@ def _latest_feedback_id():
             .correlate(Opinion).scalar_subquery())
 
 
-def opinion_figures(user, f: Q.Filters) -> dict:
-    """Turnaround (request → issued opinion) and the feedback figures, from one pass over the issued
-    opinions in scope: each row's request and issue time and its latest feedback."""
+def opinion_figures(user, f: Q.Filters, today: date | None = None) -> dict:
+    """Turnaround (request → issued opinion) and the feedback figures, from the issued opinions in
+    scope as the consultation pass returns them (request and issue time, latest feedback)."""
     def compute():
-        rows = db.session.execute(
-            select(Consultation.created_at, Opinion.issued_at, OpinionFeedback.adopted, OpinionFeedback.outcome)
-            .select_from(Opinion).join(Consultation, Consultation.id == Opinion.consultation_id)
-            .join(Case, Case.id == Consultation.case_id)
-            .outerjoin(OpinionFeedback, OpinionFeedback.id == _latest_feedback_id())
-            .where(consultation_scope(user, f), Opinion.issued_at.is_not(None), _not_superseded())).all()
+        rows = consultation_figures(user, f, today or clock.today()).opinions
         days = sorted((issued - created).total_seconds() / 86400 for created, issued, _, _ in rows)
         with_fb = [(adopted, outcome) for _, _, adopted, outcome in rows if outcome is not None]
         adopted = sum(1 for a, _ in with_fb if a)
@@ -226,7 +221,7 @@ def opinion_figures(user, f: Q.Filters) -> dict:
                 "adoption_rate": round(adopted / n, 4) if n else None,
                 "resolution_rate": round(resolved / n, 4) if n else None}
 
-    return _cached("opinions", user, f, None, compute)
+    return _cached("opinions", user, f, today, compute)
 
 
 def request_to_opinion_days(user, f: Q.Filters) -> dict:
