@@ -78,13 +78,17 @@ def compute(scope_clause, today: date) -> ConsultationFigures:
                  .group_by(scope.c.status))
     escalations = (select(*_row("escalation", Escalation.to_tier, func.count()))
                    .join(scope, scope.c.id == Escalation.consultation_id).group_by(Escalation.to_tier))
-    seats = (select(*_row("seat", PanelMember.expert_id, func.count()))
+    # grouped by an expression of the expert id: SQLite would otherwise read every seat or rating
+    # through the expert index (for its order) instead of each consultation's rows through the
+    # covering indexes of migration 0011
+    seat_expert, rated_expert = PanelMember.expert_id + 0, ExpertRating.expert_id + 0
+    seats = (select(*_row("seat", seat_expert, func.count()))
              .join(scope, scope.c.id == PanelMember.consultation_id)
              .where(scope.c.status.in_(OPEN_SEAT_CONSULTATIONS),
                     and_(PanelMember.role.in_(SEATED_ROLES), PanelMember.status.in_(HOLDING_STATUSES)))
-             .group_by(PanelMember.expert_id))
-    ratings = (select(*_row("rating", ExpertRating.expert_id, func.count(), func.sum(ExpertRating.score)))
-               .join(scope, scope.c.id == ExpertRating.consultation_id).group_by(ExpertRating.expert_id))
+             .group_by(seat_expert))
+    ratings = (select(*_row("rating", rated_expert, func.count(), func.sum(ExpertRating.score)))
+               .join(scope, scope.c.id == ExpertRating.consultation_id).group_by(rated_expert))
     out = ConsultationFigures()
     rows = db.session.execute(union_all(by_status, escalations, seats, ratings, _issued_opinions(scope))).all()
     for fig, key, n, a, b, c, t1, t2 in rows:

@@ -26,9 +26,9 @@ INDEXES = (
     # issued opinions of a consultation (turnaround, adoption) and the latest feedback of each
     ('opinions', 'ix_opinions_consultation_issued', ['consultation_id', 'issued_at', 'supersedes_id']),
     ('opinion_feedback', 'ix_opinion_feedback_opinion_id_id', ['opinion_id', 'id']),
-    # seats and ratings per expert (workload), escalations per consultation, without table visits
-    ('panel_members', 'ix_panel_members_expert_seat', ['expert_id', 'consultation_id', 'role', 'status']),
-    ('expert_ratings', 'ix_expert_ratings_expert_score', ['expert_id', 'consultation_id', 'score']),
+    # seats and ratings of each consultation in scope (workload), escalations, without table visits
+    ('panel_members', 'ix_panel_members_consultation_seat', ['consultation_id', 'expert_id', 'role', 'status']),
+    ('expert_ratings', 'ix_expert_ratings_consultation_score', ['consultation_id', 'expert_id', 'score']),
     ('escalations', 'ix_escalations_consultation_tier', ['consultation_id', 'to_tier']),
 )
 
