@@ -40,6 +40,7 @@ class ConsultationFigures:
     seats: dict[int, int] = field(default_factory=dict)
     ratings: dict[int, tuple[int, int]] = field(default_factory=dict)  # expert → (count, sum of scores)
     opinions: list[tuple] = field(default_factory=list)  # (requested, issued, adopted, outcome or None)
+    opinion_summary: dict = field(default_factory=dict)  # what the pages show of them (stats.py)
 
 
 def _row(fig: str, key, n, a=None, b=None, c=None, t1=None, t2=None) -> list:

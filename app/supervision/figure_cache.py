@@ -31,7 +31,7 @@ from app.extensions import db
 
 WATCHED = ("cases", "consultations", "panel_members", "escalations", "expert_ratings", "opinions", "opinion_feedback",
            "supervision_notices", "experts")
-MAX_ENTRIES = 2048
+MAX_ENTRIES = 512  # entries are small (counts per group); stale stamps age out
 _NO_STAMP = object()
 _ENV_KEY = "xf.supervision_stamp"
 

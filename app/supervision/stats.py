@@ -174,7 +174,13 @@ def _notice_states(user, f: Q.Filters, today: date) -> dict[str, int]:
 
 def consultation_figures(user, f: Q.Filters, today: date) -> consultation_pass.ConsultationFigures:
     """Every consultation-side count of a page, from one statement (:mod:`consultation_pass`)."""
-    return _cached("consultations", user, f, today, lambda: consultation_pass.compute(consultation_scope(user, f), today))
+    def compute():
+        figures = consultation_pass.compute(consultation_scope(user, f), today)
+        figures.opinion_summary = _opinion_summary(figures.opinions)
+        figures.opinions = []  # the cache keeps the summary, not thousands of rows
+        return figures
+
+    return _cached("consultations", user, f, today, compute)
 
 
 def consultation_groups(user, f: Q.Filters, today: date) -> list:
@@ -205,23 +211,24 @@ def _latest_feedback_id():
             .correlate(Opinion).scalar_subquery())
 
 
-def opinion_figures(user, f: Q.Filters, today: date | None = None) -> dict:
-    """Turnaround (request → issued opinion) and the feedback figures, from the issued opinions in
-    scope as the consultation pass returns them (request and issue time, latest feedback)."""
-    def compute():
-        rows = consultation_figures(user, f, today or clock.today()).opinions
-        days = sorted((issued - created).total_seconds() / 86400 for created, issued, _, _ in rows)
-        with_fb = [(adopted, outcome) for _, _, adopted, outcome in rows if outcome is not None]
-        adopted = sum(1 for a, _ in with_fb if a)
-        resolved = sum(1 for _, o in with_fb if o == "resolved")
-        n = len(with_fb)
-        return {"count": len(days), "median": round(statistics.median(days), 1) if days else None,
-                "p90": round(percentile(days, 90), 1) if days else None,
-                "issued": len(rows), "with_feedback": n, "adopted": adopted, "resolved": resolved,
-                "adoption_rate": round(adopted / n, 4) if n else None,
-                "resolution_rate": round(resolved / n, 4) if n else None}
+def _opinion_summary(rows: list[tuple]) -> dict:
+    """Turnaround (request → issued opinion: median, nearest-rank p90, in days) and the feedback
+    figures of the issued opinions' rows (request time, issue time, adopted, outcome or None)."""
+    days = sorted((issued - created).total_seconds() / 86400 for created, issued, _, _ in rows)
+    with_fb = [(adopted, outcome) for _, _, adopted, outcome in rows if outcome is not None]
+    adopted = sum(1 for a, _ in with_fb if a)
+    resolved = sum(1 for _, o in with_fb if o == "resolved")
+    n = len(with_fb)
+    return {"count": len(days), "median": round(statistics.median(days), 1) if days else None,
+            "p90": round(percentile(days, 90), 1) if days else None,
+            "issued": len(rows), "with_feedback": n, "adopted": adopted, "resolved": resolved,
+            "adoption_rate": round(adopted / n, 4) if n else None,
+            "resolution_rate": round(resolved / n, 4) if n else None}
 
-    return _cached("opinions", user, f, today, compute)
+
+def opinion_figures(user, f: Q.Filters, today: date | None = None) -> dict:
+    """The issued opinions' figures of the consultations in scope (from the consultation pass)."""
+    return consultation_figures(user, f, today or clock.today()).opinion_summary
 
 
 def request_to_opinion_days(user, f: Q.Filters) -> dict:
