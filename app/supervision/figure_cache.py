@@ -24,7 +24,8 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, has_app_context, has_request_context, request
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.orm import Session
 
 from app.auth.jurisdiction import officer_jurisdiction
 from app.extensions import db
@@ -34,6 +35,7 @@ WATCHED = ("cases", "consultations", "panel_members", "escalations", "expert_rat
 MAX_ENTRIES = 512  # entries are small (counts per group); stale stamps age out
 _NO_STAMP = object()
 _ENV_KEY = "xf.supervision_stamp"
+_WROTE = "supervision_wrote"
 
 
 class _Store:
@@ -94,10 +96,29 @@ def rules_key() -> str:
                        cfg.get("SUPERVISION_ESCALATE_AFTER_DAYS", 10)], sort_keys=True, default=str)
 
 
+# A transaction that has written sees its own uncommitted rows, while the stamp changes only at
+# its commit (PostgreSQL): figures it computes must not be kept under the old stamp.
+@event.listens_for(Session, "after_flush")
+def _wrote(session, flush_context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _ended(session) -> None:
+    session.info.pop(_WROTE, None)
+
+
+def _writing() -> bool:
+    session = db.session
+    return bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
+
+
 def cached(key: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()``, or its value for the same ``key`` under the current stamp. Values must not
-    be mutated by callers (they are shared between requests)."""
-    stamp = request_stamp() if has_app_context() else None
+    be mutated by callers (they are shared between requests). Nothing is cached (or read from the
+    cache) inside a transaction that has written."""
+    stamp = request_stamp() if has_app_context() and not _writing() else None
     if stamp is None:
         return compute()
     full = (stamp, rules_key(), *key)

@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event, select, text
 
+from app.cases.models import Case
 from app.extensions import db as _db
+from app.supervision import figure_cache
 from app.timeutil import SHANGHAI
 from tests.supervision.test_figures import TODAY, as_map, charts_of, expected
 
@@ -125,3 +127,25 @@ def test_viewers_with_different_scopes_never_share_figures(client, db, login, se
 def _no_leftover_session():
     yield
     _db.session.rollback()
+
+
+def test_a_transaction_that_wrote_neither_keeps_nor_reads_cached_figures(app, db, seeded):
+    """Inside a writing transaction the stamp has not moved yet (PostgreSQL changes it at commit):
+    figures counted there include uncommitted rows and must not be kept for others."""
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    with app.test_request_context("/supervision/"):
+        assert figure_cache.cached(("probe",), compute) == 1
+        assert figure_cache.cached(("probe",), compute) == 1  # kept under the stamp
+        case = db.session.execute(select(Case).order_by(Case.id).limit(1)).scalar_one()
+        case.title = case.title + "（改）"
+        db.session.flush()
+        assert figure_cache.cached(("probe",), compute) == 2  # computed afresh, not from the cache
+        assert figure_cache.cached(("probe",), compute) == 3  # and not kept
+        db.session.rollback()
+    with app.test_request_context("/supervision/"):
+        assert figure_cache.cached(("probe",), compute) == 1  # the committed state's entry again
