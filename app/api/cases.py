@@ -8,7 +8,9 @@ from flask import Response, jsonify, request
 from app.api.core import api_route, current_api_user, json_body, page_args, page_response
 from app.cases import attachments, ledger, personal, queries, services, timeline
 from app.cases.serialize import attachment_to_dict, case_to_dict
-from app.cases.schemas import CaseIn, CasePatchIn, CloseIn, ExtendIn
+from app.cases.schemas import CaseIn, CasePatchIn, CloseIn
+from app.supervision import services as extension_services
+from app.supervision.schemas import ExtensionIn
 
 TAG = "cases"
 LIST_QUERY = {"status": "状态：registered / consulting / opinion_issued / closed", "category": "问题类别代码",
@@ -64,13 +66,13 @@ def update_case(case_id: int):
     return jsonify(case_to_dict(case))
 
 
-@api_route("/cases/<dbid:case_id>/extend", ["POST"], "延长办理期限（一次，不超过 30 天，须说明理由）", body=ExtendIn,
-           roles=EDITORS, tag=TAG)
+@api_route("/cases/<dbid:case_id>/extend", ["POST"],
+           "申请延长办理期限（同 POST /cases/{id}/extensions：承办单位申请，辖区信访部门审批后期限才延长）",
+           body=ExtensionIn, status=201, roles="agency（承办单位）", tag=TAG)
 def extend_case(case_id: int):
-    user = current_api_user()
-    case = services.get_visible_case(user, case_id)
-    services.extend_deadline(user, case, json_body())
-    return jsonify(case_to_dict(case))
+    """The older name of the extension request (issue 10): it no longer moves the deadline itself."""
+    row = extension_services.request_extension(current_api_user(), case_id, json_body())
+    return jsonify(row.to_dict()), 201
 
 
 @api_route("/cases/<dbid:case_id>/close", ["POST"], "办结信访事项", body=CloseIn, roles=EDITORS, tag=TAG)

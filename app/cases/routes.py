@@ -23,6 +23,7 @@ from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 from app.orgs.models import Organization
 from app.paging import parse_paging
+from app.supervision import services as extension_services
 from app.transactions import ui_action
 from expert_pool.codes import TIER_RANK
 
@@ -172,6 +173,9 @@ def detail(case_id: int):
 
 @bp.route("/<dbid:case_id>/extend", methods=["POST"])
 def extend(case_id: int):
+    """The case page's extension form files an extension request (issue 10): the handling agency
+    asks, the petition office decides on the case's 督办 page, and only an approval moves the
+    deadline — the same flow as ``POST /supervision/cases/<id>/extensions``."""
     case = services.get_visible_case(current_user, case_id)
     form = ExtendForm()
     if not form.validate_on_submit():
@@ -184,9 +188,9 @@ def extend(case_id: int):
                 target.errors = [*target.errors, message]
         return render_detail(case, extend_form=form, status=422)
 
-    return ui_action(lambda: services.extend_deadline(current_user, case, {"days": (form.days.data or "").strip() or None,
-                                                                           "reason": form.reason.data or ""}),
-                     done=lambda _: f"办理期限已延长至 {case.due_date.isoformat()}。",
+    payload = {"days": (form.days.data or "").strip() or None, "reason": form.reason.data or ""}
+    return ui_action(lambda: extension_services.request_extension(current_user, case_id, payload),
+                     done="延期申请已提交，等待信访部门审批；批准后办理期限才会延长。",
                      back=lambda: redirect(url_for("cases.detail", case_id=case_id)), on_invalid=invalid)
 
 

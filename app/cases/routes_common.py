@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from flask import render_template
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.cases import permissions as perm
 from app.cases import deadlines, personal
 from app.cases.attachments import ALLOWED_TEXT, max_mb
 from app.cases.forms import AttachmentForm, ExtendForm
 from app.cases.timeline import timeline
+from app.extensions import db
+from app.supervision import permissions as extension_perm
+from app.supervision.models import ExtensionRequest
 
 
 def render_detail(case, extend_form: ExtendForm | None = None, attachment_form: AttachmentForm | None = None,
@@ -22,9 +26,12 @@ def render_detail(case, extend_form: ExtendForm | None = None, attachment_form: 
     can_edit = perm.can_edit_case(current_user, case)
     is_open = case.status != deadlines.CLOSED
     orgs = {o.id: o.name for o in case.cooperating_orgs}
+    pending = db.session.execute(select(ExtensionRequest).where(
+        ExtensionRequest.case_id == case.id, ExtensionRequest.status == "pending")).scalars().first()
     return render_template(
         "cases/detail.html", case=case, petitioners=petitioners, orgs=orgs, can_edit=can_edit and is_open,
-        can_extend=can_edit and deadlines.can_extend(case), can_close=can_edit and is_open,
+        can_extend=extension_perm.can_request_extension(current_user, case) and deadlines.can_extend(case)
+        and pending is None, pending_extension=pending, can_close=can_edit and is_open,
         can_reopen=perm.can_reopen(current_user) and not is_open,
         can_attach=perm.can_manage_attachments(current_user, case) and is_open,
         extend_form=extend_form or ExtendForm(formdata=None), attachment_form=attachment_form or AttachmentForm(formdata=None),

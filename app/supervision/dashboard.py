@@ -112,11 +112,11 @@ def build(user, f: Q.Filters, region_arg: str, today: date) -> list[Chart]:
         "件数", [rates[k] for k in keys], [_link(args, "opinions", feedback=k) for k in keys])], first_header="项目",
         extra_columns=[("比率（占已反馈）", pct)], note="采纳率、化解率以已反馈的意见书为分母"))
 
-    esc = S.escalations_by_tier(user, f)
+    esc = S.escalations_by_tier(user, f, today)
     charts.append(Chart("escalations", "三跨三分离：提请上级专家库援助（按层级）", [POOL_TIERS[t] for t in esc], [Series(
         "次数", list(esc.values()), [_link(args, "escalations", tier=t) for t in esc])], unit="次", first_header="提请至"))
 
-    loads = S.expert_workload(user, f)
+    loads = S.expert_workload(user, f, today=today)
     charts.append(Chart("experts", "专家工作量与评价（在办会商最多的专家）", [e.name for e in loads], [Series(
         "在办会商", [e.open_seats for e in loads], [_expert_link(user, e.expert_id) for e in loads])],
         first_header="专家", horizontal=True,

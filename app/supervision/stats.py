@@ -10,24 +10,21 @@ import statistics
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask import g, has_request_context
-from sqlalchemy import and_, case as sql_case, func, select
+from sqlalchemy import and_, case as sql_case, exists, func, select
+from sqlalchemy.orm import aliased
 
 from app.cases.models import CASE_STATUSES, Case
 from app.cases.permissions import visible_cases_clause
 from app.consultations.models import (
     CONSULTATION_STATUSES,
-    HOLDING_STATUSES,
-    SEATED_ROLES,
     Consultation,
-    Escalation,
-    ExpertRating,
-    PanelMember,
 )
 from app.experts.models import Expert
 from app.extensions import db
 from app.opinions.models import Opinion, OpinionFeedback
+from app.supervision.models import SupervisionNotice
 from app import clock
+from app.supervision import consultation_pass, figure_cache
 from app.supervision import queries as Q
 from app.supervision import rules as R
 from expert_pool import deadlines as D
@@ -35,7 +32,7 @@ from expert_pool import regions
 from expert_pool.codes import CATEGORIES, POOL_TIERS
 
 CLOSED = "closed"
-OPEN_SEAT_CONSULTATIONS = ("accepted", "panel_drawn", "scheduled", "deliberated")
+OPEN_SEAT_CONSULTATIONS = consultation_pass.OPEN_SEAT_CONSULTATIONS
 
 
 def region_group(code: str) -> str:
@@ -58,10 +55,13 @@ def consultation_scope(user, f: Q.Filters):
         clauses.append(Case.region_code.startswith(f.region_code))
     if f.category:
         clauses.append(Case.category == f.category)
+    # the period as an expression: through the request-time index each of the many rows in a
+    # period would cost a table visit; the covering ix_consultations_case_status reads none
+    requested = Q._unindexed(Consultation.created_at)
     if f.date_from:
-        clauses.append(Consultation.created_at >= Q._midnight(f.date_from))
+        clauses.append(requested() >= Q._midnight(f.date_from))
     if f.date_to:
-        clauses.append(Consultation.created_at < Q._midnight(f.date_to + timedelta(days=1)))
+        clauses.append(requested() < Q._midnight(f.date_to + timedelta(days=1)))
     return and_(*clauses)
 
 
@@ -74,12 +74,9 @@ def _pairs(stmt) -> dict:
 # category and city, with the deadline windows of the handling and acceptance periods summed in.
 
 
-def _memo(key: tuple, compute):
-    """Figures computed once per request (the dashboard, its tables and the API share them)."""
-    cache = g.setdefault("_supervision_figures", {}) if has_request_context() else {}
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
+def _cached(name: str, user, f: Q.Filters, today: date | None, compute):
+    """A figure under the data's version stamp (:mod:`app.supervision.figure_cache`)."""
+    return figure_cache.cached((name, figure_cache.scope_key(user), f, today), compute)
 
 
 def case_groups(user, f: Q.Filters, today: date) -> list:
@@ -93,9 +90,9 @@ def case_groups(user, f: Q.Filters, today: date) -> list:
         stmt = (select(Case.status, Case.is_backlog, Case.category, Case.region_code, func.count(),
                        func.count(sql_case((Case.due_date < today, 1))), *flags)
                 .where(case_scope(user, f)).group_by(Case.status, Case.is_backlog, Case.category, Case.region_code))
-        return db.session.execute(stmt).all()
+        return tuple(db.session.execute(stmt).all())
 
-    return _memo(("cases", getattr(user, "id", None), f, today), compute)
+    return _cached("cases", user, f, today, compute)
 
 
 def case_counts(user, f: Q.Filters, today: date) -> dict:
@@ -149,23 +146,46 @@ def deadline_counts(user, f: Q.Filters, today: date) -> dict:
         if status in Q.OPEN_CONSULTATION:
             for i, st in enumerate(Q.STATES):
                 out["consultation"][st] += flags[i]
-    out["supervision_notice"] = Q.state_counts(user, "supervision_notice", today, f)
+    out["supervision_notice"] = dict(_cached("notices", user, f, today, lambda: _notice_states(user, f, today)))
+    return out
+
+
+def _notice_states(user, f: Q.Filters, today: date) -> dict[str, int]:
+    """Open 督办单 by deadline state. They are few: read them first, then which of their cases the
+    viewer sees and the filters keep, by primary key (a join lets PostgreSQL scan every case)."""
+    th = R.thresholds()
+    open_notices = db.session.execute(select(SupervisionNotice.case_id, SupervisionNotice.due_on)
+                                      .where(SupervisionNotice.status == "open")).all()
+    case_ids = sorted({case_id for case_id, _ in open_notices})
+    seen = set(db.session.execute(select(Case.id).where(Case.id.in_(case_ids), case_scope(user, f))).scalars()) \
+        if case_ids else set()
+    windows = {st: Q.window_for(st, today, th) for st in Q.STATES}
+    out = dict.fromkeys(Q.STATES, 0)
+    for case_id, due_on in open_notices:
+        if case_id in seen:
+            for st, w in windows.items():
+                if (w.lo is None or due_on >= w.lo) and (w.hi is None or due_on <= w.hi):
+                    out[st] += 1
     return out
 
 
 # --------------------------------------------------------------------------- consultations and opinions
 
 
-def consultation_groups(user, f: Q.Filters, today: date) -> list:
-    """(status, count, due-soon, overdue, escalated) of the consultations in scope, in one pass."""
+def consultation_figures(user, f: Q.Filters, today: date) -> consultation_pass.ConsultationFigures:
+    """Every consultation-side count of a page, from one statement (:mod:`consultation_pass`)."""
     def compute():
-        th = R.thresholds()
-        flags = [func.count(sql_case((Q.window_clause("consultation", Q.window_for(st, today, th)), 1)))
-                 for st in Q.STATES]
-        return db.session.execute(select(Consultation.status, func.count(), *flags).join(Case, Case.id == Consultation.case_id)
-                                  .where(consultation_scope(user, f)).group_by(Consultation.status)).all()
+        figures = consultation_pass.compute(consultation_scope(user, f), today)
+        figures.opinion_summary = _opinion_summary(figures.opinions)
+        figures.opinions = []  # the cache keeps the summary, not thousands of rows
+        return figures
 
-    return _memo(("consultations", getattr(user, "id", None), f, today), compute)
+    return _cached("consultations", user, f, today, compute)
+
+
+def consultation_groups(user, f: Q.Filters, today: date) -> list:
+    """(status, count, due-soon, overdue, escalated) of the consultations in scope."""
+    return [(status, *counts) for status, counts in consultation_figures(user, f, today).by_status.items()]
 
 
 def consultations_by_status(user, f: Q.Filters, today: date | None = None) -> dict:
@@ -173,23 +193,48 @@ def consultations_by_status(user, f: Q.Filters, today: date | None = None) -> di
     return {s: counts.get(s, 0) for s in CONSULTATION_STATUSES}
 
 
+def _not_superseded():
+    """Not replaced by an issued correction (a correction replaces the original)."""
+    newer = aliased(Opinion)
+    return ~exists().where(newer.supersedes_id == Opinion.id, newer.issued_at.is_not(None))
+
+
 def issued_opinions(user, f: Q.Filters):
-    """Issued, not superseded opinions of the consultations in scope (a correction replaces the original)."""
-    superseded = select(Opinion.supersedes_id).where(Opinion.supersedes_id.is_not(None), Opinion.issued_at.is_not(None))
+    """Issued, not superseded opinions of the consultations in scope."""
     return (select(Opinion.id).join(Consultation, Consultation.id == Opinion.consultation_id)
             .join(Case, Case.id == Consultation.case_id)
-            .where(consultation_scope(user, f), Opinion.issued_at.is_not(None), Opinion.id.not_in(superseded)))
+            .where(consultation_scope(user, f), Opinion.issued_at.is_not(None), _not_superseded()))
+
+
+def _latest_feedback_id():
+    return (select(func.max(OpinionFeedback.id)).where(OpinionFeedback.opinion_id == Opinion.id)
+            .correlate(Opinion).scalar_subquery())
+
+
+def _opinion_summary(rows: list[tuple]) -> dict:
+    """Turnaround (request → issued opinion: median, nearest-rank p90, in days) and the feedback
+    figures of the issued opinions' rows (request time, issue time, adopted, outcome or None)."""
+    days = sorted((issued - created).total_seconds() / 86400 for created, issued, _, _ in rows)
+    with_fb = [(adopted, outcome) for _, _, adopted, outcome in rows if outcome is not None]
+    adopted = sum(1 for a, _ in with_fb if a)
+    resolved = sum(1 for _, o in with_fb if o == "resolved")
+    n = len(with_fb)
+    return {"count": len(days), "median": round(statistics.median(days), 1) if days else None,
+            "p90": round(percentile(days, 90), 1) if days else None,
+            "issued": len(rows), "with_feedback": n, "adopted": adopted, "resolved": resolved,
+            "adoption_rate": round(adopted / n, 4) if n else None,
+            "resolution_rate": round(resolved / n, 4) if n else None}
+
+
+def opinion_figures(user, f: Q.Filters, today: date | None = None) -> dict:
+    """The issued opinions' figures of the consultations in scope (from the consultation pass)."""
+    return consultation_figures(user, f, today or clock.today()).opinion_summary
 
 
 def request_to_opinion_days(user, f: Q.Filters) -> dict:
     """Days from the request to the issued opinion: median and 90th percentile (nearest rank)."""
-    ids = issued_opinions(user, f).subquery()
-    rows = db.session.execute(select(Consultation.created_at, Opinion.issued_at)
-                              .join(Opinion, Opinion.consultation_id == Consultation.id)
-                              .where(Opinion.id.in_(select(ids.c.id)))).all()
-    days = sorted((issued - created).total_seconds() / 86400 for created, issued in rows)
-    return {"count": len(days), "median": round(statistics.median(days), 1) if days else None,
-            "p90": round(percentile(days, 90), 1) if days else None}
+    figures = opinion_figures(user, f)
+    return {k: figures[k] for k in ("count", "median", "p90")}
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -200,34 +245,25 @@ def percentile(values: list[float], p: float) -> float:
 
 def latest_feedback(user, f: Q.Filters):
     """(opinion_id, adopted, outcome) of the latest feedback on each issued opinion in scope."""
-    ids = issued_opinions(user, f).subquery()
-    last = (select(func.max(OpinionFeedback.id).label("id")).where(OpinionFeedback.opinion_id.in_(select(ids.c.id)))
-            .group_by(OpinionFeedback.opinion_id).subquery())
-    return select(OpinionFeedback.opinion_id, OpinionFeedback.adopted, OpinionFeedback.outcome).where(
-        OpinionFeedback.id.in_(select(last.c.id)))
+    return (select(OpinionFeedback.opinion_id, OpinionFeedback.adopted, OpinionFeedback.outcome)
+            .select_from(Opinion).join(OpinionFeedback, OpinionFeedback.id == _latest_feedback_id())
+            .where(Opinion.id.in_(issued_opinions(user, f))))
 
 
 def feedback_rates(user, f: Q.Filters) -> dict:
     """Adoption and 化解 (resolved) rates among issued opinions with feedback."""
-    issued = db.session.execute(select(func.count()).select_from(issued_opinions(user, f).subquery())).scalar_one()
-    fb = latest_feedback(user, f).subquery()
-    row = db.session.execute(select(func.count(), func.count(sql_case((fb.c.adopted.is_(True), 1))),
-                                    func.count(sql_case((fb.c.outcome == "resolved", 1))))).one()
-    with_fb, adopted, resolved = (int(v) for v in row)
-    return {"issued": int(issued), "with_feedback": with_fb, "adopted": adopted, "resolved": resolved,
-            "adoption_rate": round(adopted / with_fb, 4) if with_fb else None,
-            "resolution_rate": round(resolved / with_fb, 4) if with_fb else None}
+    figures = opinion_figures(user, f)
+    return {k: figures[k] for k in ("issued", "with_feedback", "adopted", "resolved", "adoption_rate",
+                                    "resolution_rate")}
 
 
-def escalations_by_tier(user, f: Q.Filters) -> dict:
+def escalations_by_tier(user, f: Q.Filters, today: date | None = None) -> dict:
     """三跨三分离 escalations (上级专家库援助) by the tier they went to."""
-    counts = _pairs(select(Escalation.to_tier, func.count()).join(Consultation, Consultation.id == Escalation.consultation_id)
-                    .join(Case, Case.id == Consultation.case_id).where(consultation_scope(user, f))
-                    .group_by(Escalation.to_tier))
+    counts = consultation_figures(user, f, today or clock.today()).escalations
     return {t: counts.get(t, 0) for t in POOL_TIERS}
 
 
-@dataclass
+@dataclass(frozen=True)
 class ExpertLoad:
     expert_id: int
     name: str
@@ -237,25 +273,21 @@ class ExpertLoad:
     ratings: int
 
 
-def expert_workload(user, f: Q.Filters, limit: int = 20) -> list[ExpertLoad]:
+def expert_workload(user, f: Q.Filters, limit: int = 20, today: date | None = None) -> list[ExpertLoad]:
     """Experts seated (invited or accepted) on open consultations in scope, busiest first, with
     their average rating over the consultations in scope."""
-    seat = and_(PanelMember.role.in_(SEATED_ROLES), PanelMember.status.in_(HOLDING_STATUSES))
-    open_ids = (select(Consultation.id).join(Case, Case.id == Consultation.case_id)
-                .where(consultation_scope(user, f), Consultation.status.in_(OPEN_SEAT_CONSULTATIONS)))
-    loads = db.session.execute(
-        select(PanelMember.expert_id, func.count()).where(PanelMember.consultation_id.in_(open_ids), seat)
-        .group_by(PanelMember.expert_id).order_by(func.count().desc(), PanelMember.expert_id).limit(limit)).all()
+    figures = consultation_figures(user, f, today or clock.today())
+    loads = sorted(figures.seats.items(), key=lambda item: (-item[1], item[0]))[:limit]
     if not loads:
         return []
-    ids = [e for e, _ in loads]
-    ratings = {e: (float(a), int(n)) for e, a, n in db.session.execute(
-        select(ExpertRating.expert_id, func.avg(ExpertRating.score), func.count())
-        .join(Consultation, Consultation.id == ExpertRating.consultation_id).join(Case, Case.id == Consultation.case_id)
-        .where(consultation_scope(user, f), ExpertRating.expert_id.in_(ids)).group_by(ExpertRating.expert_id)).all()}
-    experts = {e.id: e for e in db.session.execute(select(Expert).where(Expert.id.in_(ids))).scalars()}
-    return [ExpertLoad(e, experts[e].name, experts[e].tier, int(n), round(ratings[e][0], 1) if e in ratings else None,
-                       ratings.get(e, (0, 0))[1]) for e, n in loads]
+    experts = _cached("expert-names", user, f, None, lambda: {e.id: (e.name, e.tier) for e in db.session.execute(
+        select(Expert).where(Expert.id.in_(sorted(figures.seats)))).scalars()})
+    out = []
+    for expert_id, seats in loads:
+        n, total = figures.ratings.get(expert_id, (0, 0))
+        name, tier = experts[expert_id]
+        out.append(ExpertLoad(expert_id, name, tier, seats, round(total / n, 1) if n else None, n))
+    return out
 
 
 # --------------------------------------------------------------------------- the API's overview

@@ -358,7 +358,7 @@ def test_closed_cases_cannot_be_edited(client, world, api):
     resp = client.post(f"{url}/close", json={"note": "已答复"}, headers=h)
     assert resp.status_code == 200 and resp.get_json()["status"] == "closed"
     error_of(client.patch(url, json={"version": resp.get_json()["version"], "title": "x"}, headers=h), 409, "case_closed")
-    error_of(client.post(f"{url}/extend", json={"days": 10, "reason": "复杂"}, headers=h), 409)
+    error_of(client.post(f"{url}/extend", json={"days": 10, "reason": "案情复杂需调查"}, headers=h), 409)
     error_of(upload(client, h, case["id"], PDF, "a.pdf"), 409)
     error_of(client.post(f"{url}/reopen", headers=h), 403)
     assert client.post(f"{url}/reopen", headers=api(world.admin)).get_json()["status"] == "registered"
@@ -369,21 +369,31 @@ def test_extend_deadline_once(client, world, api):
     accepted = TODAY - timedelta(days=10)
     case = create(client, h, world, accepted_on=accepted.isoformat())
     url = f"/api/v1/cases/{case['id']}/extend"
-    for bad in ({"days": 31, "reason": "x"}, {"days": 0, "reason": "x"}, {"days": 10, "reason": ""}, {"days": 10}):
+    for bad in ({"days": 31, "reason": "需补充调查核实"}, {"days": 0, "reason": "需补充调查核实"}, {"days": 10, "reason": ""},
+                {"days": 10}):
         error_of(client.post(url, json=bad, headers=h), 422)
+    # an extension request (issue 10): the agency asks, the petition office decides
     resp = client.post(url, json={"days": 30, "reason": "涉及多个部门，需补充调查"}, headers=h)
-    assert resp.status_code == 200, resp.get_json()
-    body = resp.get_json()
+    assert resp.status_code == 201, resp.get_json()
+    ext = resp.get_json()
+    assert ext["status"] == "pending"
+    assert client.get(f"/api/v1/cases/{case['id']}", headers=h).get_json()["due_date"] == (
+        accepted + timedelta(days=60)).isoformat()  # nothing moves until approved
+    error_of(client.post(url, json={"days": 30, "reason": "涉及多个部门，需补充调查"}, headers=api(world.officer_nj)), 403)
+    decided = client.post(f"/api/v1/extensions/{ext['id']}/decision", json={"approve": True, "note": "同意"},
+                          headers=api(world.officer_nj))
+    assert decided.status_code == 200, decided.get_json()
+    body = client.get(f"/api/v1/cases/{case['id']}", headers=h).get_json()
     assert body["due_date"] == (accepted + timedelta(days=90)).isoformat() and body["extended_days"] == 30
-    error_of(client.post(url, json={"days": 5, "reason": "再延"}, headers=h), 409, "already_extended")
+    error_of(client.post(url, json={"days": 5, "reason": "再次申请延期"}, headers=h), 409, "already_extended")
     # correcting the acceptance date keeps the extension
     moved = client.patch(f"/api/v1/cases/{case['id']}", json={"version": body["version"],
                                                              "accepted_on": (accepted - timedelta(days=1)).isoformat()},
                          headers=h).get_json()
     assert moved["due_date"] == (accepted + timedelta(days=89)).isoformat()
     no_date = create(client, h, world)
-    error_of(client.post(f"/api/v1/cases/{no_date['id']}/extend", json={"days": 5, "reason": "x"}, headers=h), 409,
-             "not_accepted")
+    error_of(client.post(f"/api/v1/cases/{no_date['id']}/extend", json={"days": 5, "reason": "需补充调查核实"}, headers=h),
+             409, "not_accepted")
 
 
 def test_timeline_lists_everything_newest_first(client, world, api):
@@ -393,8 +403,8 @@ def test_timeline_lists_everything_newest_first(client, world, api):
     client.post(f"/api/v1/cases/{case['id']}/extend", json={"days": 15, "reason": "需补充材料"}, headers=h)
     assert upload(client, h, case["id"], PDF, "材料.pdf").status_code == 201
     items = client.get(f"/api/v1/cases/{case['id']}/timeline", headers=h).get_json()["items"]
-    assert [i["action"] for i in items] == ["create", "extend", "update", "create"]
-    assert [i["title"] for i in items] == ["上传附件", "延长办理期限", "修改信访事项", "登记信访事项"]
+    assert [i["action"] for i in items] == ["create", "extension_request", "update", "create"]
+    assert [i["title"] for i in items] == ["上传附件", "申请延长办理期限", "修改信访事项", "登记信访事项"]
     update = items[2]
     assert {"field": "category", "label": "问题类别", "before": "征地拆迁", "after": "住房保障与物业"} in update["changes"]
     assert "需补充材料" in items[1]["summary"] and items[0]["at"].endswith("+08:00")

@@ -53,3 +53,26 @@ def new_case(factory, world, accepted_on: date | None = None, due: date | None =
         case.created_at = at(created)
         _db.session.commit()
     return case
+
+
+SEED_TODAY = date(2026, 9, 29)
+
+
+@pytest.fixture
+def seeded(app, db, factory):
+    """The figures' dataset (tests/supervision/dataset.py) as of 29 Sep 2026, and a user per viewer."""
+    from app.orgs.models import Organization
+    from tests.supervision import dataset
+
+    with clock.frozen(at(SEED_TODAY)):
+        o = dataset.seed(300, 150, rng_seed=11, today=SEED_TODAY)
+
+        def org(i):
+            return db.session.get(Organization, i)
+
+        users = {
+            "officer_nj": factory.user("officer", org(o.nj)), "officer_js": factory.user("officer", org(o.js)),
+            "agency": factory.user("agency", org(o.agency)), "officer_hz": factory.user("officer", org(o.hz)),
+            "admin": factory.user("admin"),
+        }
+        yield o, users

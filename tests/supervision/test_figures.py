@@ -16,35 +16,16 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import text
 
-from app import clock
 from app.cases.models import CASE_STATUSES
 from app.consultations.models import CONSULTATION_STATUSES
 from app.timeutil import SHANGHAI
 from expert_pool import deadlines as D
 from expert_pool import regions
 from expert_pool.codes import CATEGORIES, POOL_TIERS
-from tests.supervision import dataset
 
 TODAY = date(2026, 9, 29)
 KIND_LABELS = {"case": "办理期限", "case_acceptance": "告知受理期限", "consultation": "会商出具意见",
                "supervision_notice": "督办单回复"}
-
-
-@pytest.fixture
-def seeded(app, db, factory):
-    with clock.frozen(datetime.combine(TODAY, time(9), SHANGHAI).astimezone(UTC)):
-        o = dataset.seed(300, 150, rng_seed=11, today=TODAY)
-        from app.orgs.models import Organization
-
-        def org(i):
-            return db.session.get(Organization, i)
-
-        users = {
-            "officer_nj": factory.user("officer", org(o.nj)), "officer_js": factory.user("officer", org(o.js)),
-            "agency": factory.user("agency", org(o.agency)), "officer_hz": factory.user("officer", org(o.hz)),
-            "admin": factory.user("admin"),
-        }
-        yield o, users
 
 
 # --------------------------------------------------------------------------- the rules as SQL

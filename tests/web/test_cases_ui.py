@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
+from app.supervision.models import ExtensionRequest
 from app.timeutil import SHANGHAI
 
 ID_1 = "320102198001011238"
@@ -172,7 +173,7 @@ def test_export_xlsx_has_the_visible_filtered_rows(client, world, login, factory
     assert everything.max_row == 3  # two own cases + header; the 杭州 case is not visible
 
 
-def test_detail_shows_everything_and_extends_the_deadline(client, world, login):
+def test_detail_shows_everything_and_extends_the_deadline(client, world, login, db):
     case = new_case(world, accepted_on=(TODAY - timedelta(days=5)).isoformat(), responsible_leader="王区长",
                     repeat_visits=4, cross_flags=["cross_department"], lead_org_id=world.nj.id)
     login(world.agency_user)
@@ -183,14 +184,31 @@ def test_detail_shows_everything_and_extends_the_deadline(client, world, login):
     resp = client.post(f"/cases/{case.id}/extend", data={"days": "45", "reason": ""})
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
-    assert "不能大于 30" in html and "不能为空" in html
+    assert "不能大于 30" in html and "至少 5 个字符" in html  # the extension request's rules
+    # the form files a request; the deadline moves only when the petition office approves (issue 10)
     resp = client.post(f"/cases/{case.id}/extend", data={"days": "20", "reason": "需补充调查"})
     assert resp.status_code == 302
     html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    old_due = (TODAY - timedelta(days=5) + timedelta(days=60)).isoformat()
     new_due = (TODAY - timedelta(days=5) + timedelta(days=80)).isoformat()
-    assert new_due in html and "已延长 20 日" in html and "需补充调查" in html
-    assert "data-extend-form" not in html  # only once
-    resp = client.post(f"/cases/{case.id}/extend", data={"days": "5", "reason": "再次"}, follow_redirects=True)
+    assert f"data-due-date>{old_due}" in html and new_due not in html
+    assert "data-pending-extension" in html and "data-extend-form" not in html  # one request at a time
+    resp = client.post(f"/cases/{case.id}/extend", data={"days": "5", "reason": "再次申请延期"}, follow_redirects=True)
+    assert "已有待审批的延期申请" in resp.get_data(as_text=True)
+    client.post("/logout")
+    login(world.officer_nj)
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert "data-pending-extension" in html and "data-extend-form" not in html  # the office decides, never extends itself
+    assert client.post(f"/cases/{case.id}/extend", data={"days": "20", "reason": "信访部门直接延期"}).status_code == 403
+    [ext_id] = db.session.execute(select(ExtensionRequest.id).where(ExtensionRequest.case_id == case.id)).scalars()
+    resp = client.post(f"/supervision/extensions/{ext_id}/decision", data={"approve": "1", "note": "同意"})
+    assert resp.status_code == 302
+    client.post("/logout")
+    login(world.agency_user)
+    html = client.get(f"/cases/{case.id}").get_data(as_text=True)
+    assert f"data-due-date>{new_due}" in html and "已延长 20 日" in html and "需补充调查" in html
+    assert "data-extend-form" not in html and "data-pending-extension" not in html  # only once
+    resp = client.post(f"/cases/{case.id}/extend", data={"days": "5", "reason": "再次申请延期"}, follow_redirects=True)
     assert "只能延长一次" in resp.get_data(as_text=True)
 
 

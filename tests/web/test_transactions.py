@@ -15,6 +15,9 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.cases import services as case_services
+from app.extensions import db as _db
+from app.supervision import services as extension_services
+from app.supervision.models import ExtensionRequest
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.experts.models import Expert
 from app.timeutil import SHANGHAI
@@ -58,38 +61,43 @@ def case(world, db):
     return case
 
 
-def _state(db, case) -> tuple:
+def _page_state(db, case) -> tuple:
+    """The case page's extension form files a request (issue 10): the deadline stays, a request row
+    and its audit entry are written."""
     db.session.expire_all()
-    return case.due_date, case.version, audit_count(db, "extend")
+    requests = db.session.execute(select(func.count()).select_from(ExtensionRequest)
+                                  .where(ExtensionRequest.case_id == case.id)).scalar_one()
+    return case.due_date, case.version, requests, audit_count(db, "extension_request")
 
 
-def _written_then(raise_error, monkeypatch):
-    """services.extend_deadline doing its whole work (version, deadline, audit entry, flushed)
-    and then raising: what the page does must undo all of it."""
-    real = case_services.extend_deadline
+def _requested_then(raise_error, monkeypatch):
+    """The extension request doing its whole work (request row, audit entry, notification,
+    flushed) and then raising: what the page does must undo all of it."""
+    real = extension_services.request_extension
 
-    def extend_then_fail(user, case, payload):
-        real(user, case, payload)
+    def request_then_fail(user, case_id, payload):
+        real(user, case_id, payload)
+        _db.session.flush()
         raise raise_error
 
-    monkeypatch.setattr(case_services, "extend_deadline", extend_then_fail)
+    monkeypatch.setattr(extension_services, "request_extension", request_then_fail)
 
 
 def test_success_commits_once_flashes_and_redirects(client, world, login, db, case):
     login(world.agency_user)
-    due, version, audits = _state(db, case)
+    due, version, requests, audits = _page_state(db, case)
     with counting_commits() as commits:
         resp = client.post(f"/cases/{case.id}/extend", data={"days": "20", "reason": "需补充调查"})
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/cases/{case.id}")
     assert len(commits) == 1
-    assert _state(db, case) == (due + timedelta(days=20), version + 1, audits + 1)
-    assert flashes(client) == [("success", f"办理期限已延长至 {(due + timedelta(days=20)).isoformat()}。")]
+    assert _page_state(db, case) == (due, version, requests + 1, audits + 1)  # the office decides
+    assert flashes(client) == [("success", "延期申请已提交，等待信访部门审批；批准后办理期限才会延长。")]
 
 
 def test_validation_failed_re_renders_with_422_and_commits_nothing(client, world, login, db, case, monkeypatch):
     login(world.agency_user)
-    before = _state(db, case)
-    _written_then(ValidationFailed({"reason": "测试：理由不充分"}), monkeypatch)
+    before = _page_state(db, case)
+    _requested_then(ValidationFailed({"reason": "测试：理由不充分"}), monkeypatch)
     with counting_commits() as commits:
         resp = client.post(f"/cases/{case.id}/extend", data={"days": "20", "reason": "需补充调查"})
     assert resp.status_code == 422
@@ -98,31 +106,31 @@ def test_validation_failed_re_renders_with_422_and_commits_nothing(client, world
     # rolled back before the page was drawn: it shows the deadline as stored, not the one written
     assert f"data-due-date>{before[0]}" in html and str(before[0] + timedelta(days=20)) not in html
     assert commits == []
-    assert _state(db, case) == before
+    assert _page_state(db, case) == before
     assert flashes(client) == []
 
 
 def test_conflict_rolls_back_flashes_and_goes_back(client, world, login, db, case, monkeypatch):
     login(world.agency_user)
-    before = _state(db, case)
-    _written_then(Conflict("测试：已被他人处理"), monkeypatch)
+    before = _page_state(db, case)
+    _requested_then(Conflict("测试：已被他人处理"), monkeypatch)
     with counting_commits() as commits:
         resp = client.post(f"/cases/{case.id}/extend", data={"days": "20", "reason": "需补充调查"})
     assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/cases/{case.id}")
     assert commits == []
-    assert _state(db, case) == before
+    assert _page_state(db, case) == before
     assert flashes(client) == [("warning", "测试：已被他人处理")]
 
 
 def test_an_error_the_page_does_not_answer_reaches_the_error_page_rolled_back(client, world, login, db, case, monkeypatch):
     login(world.agency_user)
-    before = _state(db, case)
-    _written_then(Forbidden("测试：无权"), monkeypatch)
+    before = _page_state(db, case)
+    _requested_then(Forbidden("测试：无权"), monkeypatch)
     with counting_commits() as commits:
         resp = client.post(f"/cases/{case.id}/extend", data={"days": "20", "reason": "需补充调查"})
     assert resp.status_code == 403 and "测试：无权" in resp.get_data(as_text=True)
     assert commits == []
-    assert _state(db, case) == before
+    assert _page_state(db, case) == before
 
 
 def test_an_audited_export_commits_its_entry(client, world, login, db, case):
@@ -138,8 +146,8 @@ def test_api_commits_a_successful_change_once_and_never_a_read(client, world, ap
     h = api(world.agency_user)
     with counting_commits() as commits:
         resp = client.post(f"/api/v1/cases/{case.id}/extend", headers=h, json={"days": 10, "reason": "需补充调查"})
-    assert resp.status_code == 200, resp.get_json()
-    assert len(commits) == 1 and audit_count(db, "extend") == 1
+    assert resp.status_code == 201, resp.get_json()
+    assert len(commits) == 1 and audit_count(db, "extension_request") == 1
     with counting_commits() as commits:
         assert client.get("/api/v1/consultations", headers=h).status_code == 200
     assert commits == []
@@ -153,14 +161,14 @@ def test_api_commits_a_successful_change_once_and_never_a_read(client, world, ap
 
 def test_api_error_raised_after_writing_is_rolled_back(client, world, api, db, case, monkeypatch):
     h = api(world.agency_user)
-    before = _state(db, case)
-    _written_then(Conflict("测试：已被他人处理", code="test_conflict"), monkeypatch)
+    before = _page_state(db, case)
+    _requested_then(Conflict("测试：已被他人处理", code="test_conflict"), monkeypatch)
     with counting_commits() as commits:
         resp = client.post(f"/api/v1/cases/{case.id}/extend", headers=h, json={"days": 10, "reason": "需补充调查"})
     assert resp.status_code == 409
     assert resp.get_json() == {"error": {"code": "test_conflict", "message": "测试：已被他人处理", "details": {}}}
     assert commits == []
-    assert _state(db, case) == before
+    assert _page_state(db, case) == before
 
 
 def test_api_4xx_answered_by_the_view_writes_nothing(client, world, api, db):
