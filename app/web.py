@@ -17,7 +17,7 @@ from expert_pool import codes, regions
 ERROR_TITLES = {
     400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "页面不存在", 405: "不支持的请求方式",
     409: "操作冲突", 413: "上传文件过大", 415: "不支持的文件类型", 422: "数据校验未通过", 429: "操作过于频繁",
-    500: "系统错误",
+    500: "系统错误", 503: "服务暂不可用",
 }
 
 # Every asset is served by this server; nothing may load from another host.
