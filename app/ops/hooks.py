@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, g, request
+from flask import Flask, request
 
 from app.auth.signals import sign_in_failed
 from app.ops import logs, metrics, request_id
+
+STARTED_KEY = "xinfang.request_started"  # in the WSGI environ, like the request id
 
 
 def init_app(app: Flask) -> None:
@@ -16,13 +18,13 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def start_request() -> None:
-        g.request_started = time.perf_counter()
+        request.environ[STARTED_KEY] = time.perf_counter()
         request_id.current()
 
     @app.after_request
     def finish_request(response):
         response.headers[request_id.HEADER] = request_id.current()
-        started = g.pop("request_started", None)
+        started = request.environ.pop(STARTED_KEY, None)
         if started is not None:
             seconds = time.perf_counter() - started
             rule = request.url_rule.rule if request.url_rule is not None else None

@@ -7,9 +7,10 @@ from __future__ import annotations
 import re
 import uuid
 
-from flask import g, has_request_context, request
+from flask import has_request_context, request
 
 HEADER = "X-Request-ID"
+ENVIRON_KEY = "xinfang.request_id"  # kept in the WSGI environ: one per request, whatever the app context
 # Letters, digits and a few separators, at most 64: nothing that could forge a log line or
 # break out of an HTML attribute, nothing long enough to flood the logs.
 SANE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,63}")
@@ -29,7 +30,7 @@ def current() -> str | None:
     """This request's id (made on first use), or None outside a request."""
     if not has_request_context():
         return None
-    found = g.get("request_id")
+    found = request.environ.get(ENVIRON_KEY)
     if found is None:
-        found = g.request_id = accept(request.headers.get(HEADER))
+        found = request.environ[ENVIRON_KEY] = accept(request.headers.get(HEADER))
     return found
