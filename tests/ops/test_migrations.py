@@ -4,7 +4,8 @@
   schema is the one that revision had on the way up, base leaves nothing behind, and head the
   second time is head the first time;
 - a database filled at the first schema (0001_foundation) with plain SQL upgrades to head with
-  every row intact, and the app at head signs its users in and reads its experts.
+  every row intact, the app at head signs its users in and reads its experts, and downgrading
+  back to the first schema keeps those rows as well.
 
 Each test migrates a database of its own (a temporary SQLite file or PostgreSQL schema).
 """
@@ -229,6 +230,11 @@ def test_data_written_at_the_first_schema_survives_to_head():
         assert client.post("/api/v1/auth/token", json={"username": "agency_old", "password": password}).status_code == 401
         org = client.get("/api/v1/organizations/3", headers=headers).get_json()
         assert (org["name"], org["parent_id"], org["doc_prefix"]) == ("南京市信访局", 2, "宁信专审")
+
+        # And back: downgrading to the first schema (through the same table rebuilds) keeps them too.
+        at_head = snapshot(columns)
+        downgrade(revision=FIRST)
+        assert snapshot(columns) == at_head
 
 
 @pytest.mark.parametrize("revision", chain())
