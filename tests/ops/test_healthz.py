@@ -8,6 +8,9 @@ import os
 import shutil
 import tempfile
 
+import pytest
+from sqlalchemy import text
+
 from app import create_app
 from app.notifications.models import OutboxEmail
 from app.search import service as search_service
@@ -118,3 +121,25 @@ def test_dead_messages_over_the_limit_are_named(app, client, db, monkeypatch):
     assert resp.status_code == 503
     assert body["failing"] == ["outbox"] and body["reasons"]["outbox"] == "dead_messages"
     assert body["outbox_backlog"] == {"undelivered": 0, "dead": 2}
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"),
+                    reason="the PostgreSQL search backend needs PostgreSQL")
+def test_postgresql_search_table_gone_is_named(app, client, db, world, monkeypatch):
+    """SEARCH_BACKEND=postgresql: its own check reads search_entries; without the table, search fails."""
+    from app.search.backends.postgres import PostgresBackend
+
+    monkeypatch.setitem(app.extensions, "search_backend", PostgresBackend())
+    insert_issued(next(iter(generate_opinions(1, seed=14))), world.agency, world.nj)  # indexed in the database
+    assert client.get("/healthz").get_json()["search"] == "ok"
+    db.session.execute(text("ALTER TABLE search_entries RENAME TO search_entries_away"))
+    db.session.commit()
+    try:
+        resp = client.get("/healthz")
+    finally:
+        db.session.rollback()
+        db.session.execute(text("ALTER TABLE search_entries_away RENAME TO search_entries"))
+        db.session.commit()
+    body = resp.get_json()
+    assert resp.status_code == 503
+    assert body["failing"] == ["search"] and body["database"] == "ok"
