@@ -28,7 +28,10 @@ def init_app(app: Flask) -> None:
         if started is not None:
             seconds = time.perf_counter() - started
             rule = request.url_rule.rule if request.url_rule is not None else None
-            metrics.observe(request.method, rule, response.status_code, seconds)
+            try:
+                metrics.observe(request.method, rule, response.status_code, seconds)
+            except OSError:  # an unwritable PROMETHEUS_MULTIPROC_DIR costs the figure, never the answer
+                app.logger.warning("metrics not recorded", exc_info=True)
             logs.access(response.status_code, seconds * 1000)
         return response
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response, jsonify
 
-from app.errors import Forbidden
+from app.errors import Forbidden, Unavailable
 from app.ops import access, health, metrics
 from app.ops.blueprint import bp
 
@@ -22,5 +22,8 @@ def healthz():
 def prometheus_metrics():
     if not access.may_read_metrics():
         raise Forbidden("仅管理员或本机可读取运行指标")
-    payload, content_type = metrics.exposition()
+    try:
+        payload, content_type = metrics.exposition()
+    except (OSError, ValueError) as exc:  # PROMETHEUS_MULTIPROC_DIR missing or unreadable
+        raise Unavailable("运行指标暂不可用：指标目录无法读取", code="metrics_unavailable") from exc
     return Response(payload, content_type=content_type, headers={"Cache-Control": "no-store"})

@@ -133,3 +133,12 @@ def test_multiprocess_mode_adds_up_the_workers(tmp_path):
     assert value(out, "xf_http_requests_total", method="GET", route="/healthz", status="2xx") == 5
     assert any(name == "xf_outbox_messages" for name, _ in samples(out))
     assert list(directory.glob("*.db"))  # the workers' value files
+
+
+def test_a_missing_multiprocess_directory_breaks_no_page(client, monkeypatch, tmp_path):
+    """The scrape says so (503); the app's pages still answer."""
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "gone"))
+    resp = client.get("/metrics")
+    assert resp.status_code == 503
+    assert "运行指标暂不可用" in resp.get_data(as_text=True)
+    assert client.get("/healthz").status_code == 200
