@@ -73,19 +73,26 @@ def chain() -> list[str]:
 
 
 def schema() -> dict[str, tuple]:
-    """Every table (but Alembic's own) with its columns, indexes, unique constraints and foreign keys."""
+    """Every table (but Alembic's own) with its columns, indexes, unique constraints and foreign
+    keys (reflected all at once: one catalog query per kind on PostgreSQL)."""
     db.session.remove()
-    found = {}
     inspector = inspect(db.engine)
-    for table in inspector.get_table_names():
-        if table == "alembic_version":
-            continue
-        columns = tuple(sorted((c["name"], c["nullable"]) for c in inspector.get_columns(table)))
-        indexes = tuple(sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
-                               for i in inspector.get_indexes(table)))
-        uniques = tuple(sorted(tuple(u["column_names"]) for u in inspector.get_unique_constraints(table)))
-        fks = tuple(sorted((tuple(f["constrained_columns"]), f["referred_table"]) for f in inspector.get_foreign_keys(table)))
-        found[table] = (columns, indexes, uniques, fks)
+    tables = [t for t in inspector.get_table_names() if t != "alembic_version"]
+    if not tables:
+        return {}
+    columns = inspector.get_multi_columns(filter_names=tables)
+    indexes = inspector.get_multi_indexes(filter_names=tables)
+    uniques = inspector.get_multi_unique_constraints(filter_names=tables)
+    fks = inspector.get_multi_foreign_keys(filter_names=tables)
+    found = {}
+    for key in columns:
+        table = key[1]
+        found[table] = (
+            tuple(sorted((c["name"], c["nullable"]) for c in columns[key])),
+            tuple(sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in indexes.get(key, []))),
+            tuple(sorted(tuple(u["column_names"]) for u in uniques.get(key, []))),
+            tuple(sorted((tuple(f["constrained_columns"]), f["referred_table"]) for f in fks.get(key, []))),
+        )
     return found
 
 
