@@ -11,6 +11,7 @@ from app import input_guard
 from app.auth.sessions import user_for_session  # the cookie counts only while its session lives
 from app.errors import AppError, Conflict, ValidationFailed, error_body
 from app.extensions import db, login_manager
+from app.ops import error_page
 from app.timeutil import local
 from expert_pool import codes, regions
 
@@ -84,7 +85,12 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         if _wants_json():
             return jsonify(error_body("internal_error", "系统内部错误，请联系管理员")), 500
-        return render_template("errors/error.html", status=500, title=ERROR_TITLES[500], message="系统内部错误，请联系管理员"), 500
+        message = "系统内部错误，请联系管理员"
+        try:
+            return render_template("errors/error.html", status=500, title=ERROR_TITLES[500], message=message), 500
+        except Exception:  # noqa: BLE001 (the layout failed too, e.g. the database is down: a plain page)
+            app.logger.exception("error page not rendered")
+            return error_page.bare(500, ERROR_TITLES[500], message), 500
 
     @app.after_request
     def security_headers(response):

@@ -117,3 +117,21 @@ def test_production_defaults_to_json_and_tests_stay_quiet():
     assert ProductionConfig.LOG_FORMAT == "json"
     assert TestingConfig.LOG_FORMAT == ""
     assert Config.LOG_FORMAT is None  # development: decided by the server (log_format)
+
+
+def test_request_id_on_the_500_page_when_the_layout_fails_too(app, client, world, login, monkeypatch):
+    """The database goes away under a signed-in user: loading the user fails, and so would the
+    layout of the error page; the plain last-resort page still names the request."""
+    from sqlalchemy.exc import OperationalError
+
+    login(world.officer_nj)
+
+    def database_down(user_id):
+        raise OperationalError("SELECT", {}, ConnectionRefusedError("database down"))
+
+    monkeypatch.setattr("app.web.user_for_session", database_down)
+    resp = client.get("/cases", headers={"X-Request-ID": "quote-me-db-down"})
+    assert resp.status_code == 500
+    page = resp.get_data(as_text=True)
+    assert "quote-me-db-down" in page and "系统错误" in page
+    assert resp.headers["X-Request-ID"] == "quote-me-db-down"
