@@ -88,7 +88,7 @@ def init_app(app: Flask) -> None:
         message = "系统内部错误，请联系管理员"
         try:
             return render_template("errors/error.html", status=500, title=ERROR_TITLES[500], message=message), 500
-        except Exception:  # noqa: BLE001 (the layout failed too, e.g. the database is down: a plain page)
+        except Exception:
             app.logger.exception("error page not rendered")
             return error_page.bare(500, ERROR_TITLES[500], message), 500
 
