@@ -88,7 +88,7 @@ def init_app(app: Flask) -> None:
         message = "系统内部错误，请联系管理员"
         try:
             return render_template("errors/error.html", status=500, title=ERROR_TITLES[500], message=message), 500
-        except Exception:
+        except Exception:  # the layout failed too (it loads the user: the database may be down)
             app.logger.exception("error page not rendered")
             return error_page.bare(500, ERROR_TITLES[500], message), 500
 
