@@ -39,6 +39,7 @@ def create_app(config: str | type | dict | None = None, overrides: dict | None =
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     _init_extensions(app)
+    _init_operations(app)
     routing.init_app(app)
     _register_blueprints(app)
     _connect_signals()
@@ -85,6 +86,13 @@ def _init_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (registers every table on the metadata)
 
 
+def _init_operations(app: Flask) -> None:
+    """Logging, request ids and metrics first, so that their hooks wrap every other one."""
+    from app.ops import hooks
+
+    hooks.init_app(app)
+
+
 def _register_blueprints(app: Flask) -> None:
     # Each feature's routes.py gathers its route modules, so importing it yields the blueprint
     # with every route on it (the packages themselves import no views).
@@ -98,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.meetings.routes import bp as meetings_bp
     from app.notifications.routes import bp as notifications_bp
     from app.opinions.routes import bp as opinions_bp
+    from app.ops.routes import bp as ops_bp
     from app.pki.routes import bp as pki_bp
     from app.search.routes import bp as search_bp
     from app.supervision.routes import bp as supervision_bp
@@ -105,7 +114,7 @@ def _register_blueprints(app: Flask) -> None:
 
     csrf.exempt(api_bp)  # bearer-token API: no cookies, so no CSRF (api.md)
     blueprints = (main_bp, auth_bp, experts_bp, cases_bp, consultations_bp, meetings_bp, notifications_bp, opinions_bp,
-                  search_bp, supervision_bp, admin_bp, pki_bp, verify_bp, api_bp)
+                  search_bp, supervision_bp, admin_bp, pki_bp, verify_bp, ops_bp, api_bp)
     for bp in blueprints:
         app.register_blueprint(bp)
 

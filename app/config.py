@@ -100,6 +100,15 @@ class Config:
     PKI_PASSPHRASE_FILE_FALLBACK = True
     # Public verification pages and POST /api/v1/verify: requests per address and minute.
     VERIFY_RATE_PER_MINUTE = int(os.environ.get("VERIFY_RATE_PER_MINUTE", "30"))
+    # Operations (app/ops): log lines as JSON objects ("json"), plain text ("text") or left to the
+    # host's logging setup (""); unset: JSON under gunicorn, else text. GET /healthz fails when the
+    # outbox holds more undelivered (pending or being sent) or dead (failed for good) e-mails than
+    # these. GET /metrics adds up gunicorn's workers when PROMETHEUS_MULTIPROC_DIR is set (read by
+    # prometheus_client itself when it is imported).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT") or None
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    HEALTH_OUTBOX_MAX_UNDELIVERED = int(os.environ.get("HEALTH_OUTBOX_MAX_UNDELIVERED", "500"))
+    HEALTH_OUTBOX_MAX_DEAD = int(os.environ.get("HEALTH_OUTBOX_MAX_DEAD", "100"))
 
 
 class DevelopmentConfig(Config):
@@ -120,10 +129,12 @@ class TestingConfig(Config):
     AUDIT_CHECKPOINTS = False
     PKI_KDF_ROUNDS = 1000  # cheap key encryption: every test issuing an opinion makes an office key
     VERIFY_RATE_PER_MINUTE = 1000  # the rate-limit tests lower it
+    LOG_FORMAT = ""  # quiet, whatever the environment says: pytest shows the records of failures
 
 
 class ProductionConfig(Config):
     PKI_PASSPHRASE_FILE_FALLBACK = False
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")  # one JSON object per line, for the journal
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
 

@@ -11,6 +11,7 @@ from app import input_guard
 from app.auth.sessions import user_for_session  # the cookie counts only while its session lives
 from app.errors import AppError, Conflict, ValidationFailed, error_body
 from app.extensions import db, login_manager
+from app.ops import error_page
 from app.timeutil import local
 from app import region_picker
 from expert_pool import codes, regions
@@ -18,7 +19,7 @@ from expert_pool import codes, regions
 ERROR_TITLES = {
     400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "页面不存在", 405: "不支持的请求方式",
     409: "操作冲突", 413: "上传文件过大", 415: "不支持的文件类型", 422: "数据校验未通过", 429: "操作过于频繁",
-    500: "系统错误",
+    500: "系统错误", 503: "服务暂不可用",
 }
 
 # Every asset is served by this server; nothing may load from another host.
@@ -85,7 +86,12 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         if _wants_json():
             return jsonify(error_body("internal_error", "系统内部错误，请联系管理员")), 500
-        return render_template("errors/error.html", status=500, title=ERROR_TITLES[500], message="系统内部错误，请联系管理员"), 500
+        message = "系统内部错误，请联系管理员"
+        try:
+            return render_template("errors/error.html", status=500, title=ERROR_TITLES[500], message=message), 500
+        except Exception:  # the layout failed too (it loads the user: the database may be down)
+            app.logger.exception("error page not rendered")
+            return error_page.bare(500, ERROR_TITLES[500], message), 500
 
     @app.after_request
     def security_headers(response):

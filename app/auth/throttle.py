@@ -27,6 +27,7 @@ from flask import current_app
 from sqlalchemy import and_, func, select
 
 from app.auth.models import LoginAttempt
+from app.auth.signals import sign_in_failed
 from app.db_types import utcnow
 from app.errors import RateLimited
 from app.extensions import db
@@ -116,6 +117,7 @@ def reserve(username: str, ip: str | None) -> LoginAttempt:
             _check_account(limits, username, now, window_start)
     except RateLimited:
         db.session.rollback()  # release the locks now, not at the end of the request
+        sign_in_failed.send(None, reason="throttled")
         raise
     attempt = LoginAttempt(username=username, ip=ip, succeeded=False, created_at=now)
     db.session.add(attempt)
@@ -127,3 +129,5 @@ def settle(attempt: LoginAttempt, succeeded: bool) -> None:
     """Record the outcome of a reserved try (in the caller's transaction)."""
     if succeeded:
         attempt.succeeded = True
+    else:
+        sign_in_failed.send(None, reason="invalid_credentials")

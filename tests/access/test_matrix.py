@@ -638,6 +638,18 @@ UI_CASES += [
          path={"notice_id": _notice}, body=_form(), label="(empty form)"),
 ]
 
+
+def _from_another_host(w, role):
+    return {"environ_base": {"REMOTE_ADDR": "10.20.30.40"}}
+
+
+UI_CASES += [
+    # --- operations (app/ops): the health check is public; metrics for admins, or asked on this host
+    Case("GET", "/healthz", STATIC),
+    Case("GET", "/metrics", E(403, 403, 403, 403, 403, 200), body=_from_another_host, label="(from another host)"),
+    Case("GET", "/metrics", STATIC, label="(from this host)"),
+]
+
 CASES = API_CASES + UI_CASES
 
 # --------------------------------------------------------------------------- the routes that exist
