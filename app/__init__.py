@@ -32,13 +32,13 @@ def create_app(config: str | type | dict | None = None, overrides: dict | None =
         if isinstance(config, dict):
             app.config.update(config)
     app.config.update(overrides or {})
-    _create_instance_files(app)
 
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     _init_extensions(app)
+    _create_instance_files(app)
     routing.init_app(app)
     _register_blueprints(app)
     _connect_signals()
@@ -55,15 +55,19 @@ def create_app(config: str | type | dict | None = None, overrides: dict | None =
 
 
 def _create_instance_files(app: Flask) -> None:
-    """The session key, when the environment gives none, lives in the app's INSTANCE_DIR: made
-    here, for this app, not when app.config is imported. (The audit key is made when first
-    used, app/audit/keys.py.)"""
+    """The session key, when the environment gives none, lives in the database (shared by every
+    app server; an old install's ``<INSTANCE_DIR>/secret_key`` becomes it), or in that file while
+    the database has no schema yet: made here, for this app, not when app.config is imported.
+    (The audit key is made when first used, app/audit/keys.py.)"""
     if not app.config.get("SECRET_KEY"):
         from pathlib import Path
 
-        from app.instance import read_or_create_secret
+        from app.instance import read_or_create_secret, shared_secret
 
-        app.config["SECRET_KEY"] = read_or_create_secret(Path(app.config["INSTANCE_DIR"]) / "secret_key")
+        legacy = Path(app.config["INSTANCE_DIR"]) / "secret_key"
+        with app.app_context():
+            key = shared_secret("secret_key", legacy)
+        app.config["SECRET_KEY"] = key or read_or_create_secret(legacy)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -1,0 +1,45 @@
+"""Where stored files live, chosen by the setting ``STORAGE_BACKEND``:
+
+- ``local`` (default): this server's directories (``<INSTANCE_DIR>/files``, ``<PKI_DIR>``) —
+  one server, or several sharing one network volume;
+- ``database``: rows of the ``stored_chunks`` table, so every app server behind one database
+  sees the same attachments and signing keys (:mod:`app.storage.database` says why not large
+  objects).
+
+Callers use :func:`storage` and the keys of :mod:`app.storage.base`; nothing else knows where
+bytes are kept.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app
+
+from app.storage.base import CHUNK, Storage, file_key, pki_key
+from app.storage.database import DatabaseStorage
+from app.storage.local import LocalStorage
+
+BACKENDS = ("local", "database")
+
+__all__ = ["BACKENDS", "CHUNK", "Storage", "file_key", "pki_key", "storage", "files_dir", "pki_dir"]
+
+
+def files_dir() -> Path:
+    """The local directory of attachments (also where uploads wait while they are received)."""
+    return Path(current_app.config["INSTANCE_DIR"]) / "files"
+
+
+def pki_dir() -> Path:
+    configured = current_app.config.get("PKI_DIR")
+    return Path(configured) if configured else Path(current_app.config["INSTANCE_DIR"]) / "pki"
+
+
+def storage() -> Storage:
+    """The backend of the current app's configuration."""
+    name = current_app.config.get("STORAGE_BACKEND") or "local"
+    if name == "database":
+        return DatabaseStorage()
+    if name == "local":
+        return LocalStorage(files_dir(), pki_dir())
+    raise RuntimeError(f"STORAGE_BACKEND={name!r}: expected one of {', '.join(BACKENDS)}")
