@@ -2,9 +2,10 @@
 
 Files are content-addressed (``files/<sha256>`` in the storage backend, :mod:`app.storage`: the
 local ``<INSTANCE_DIR>/files/<sha256[:2]>/<sha256>`` or the database): the upload is streamed to a
-temporary file (counting and hashing, refusing once over the size limit), checked, then stored. The database row and its audit entry are committed together
-here — unlike the other services — because the file and the row must succeed or fail as one: a
-failed transaction removes a file it brought in, and deleting the last row that uses a file
+temporary file (counting and hashing, refusing once over the size limit), checked, then stored.
+The database row and its audit entry are committed together here — unlike the other services —
+because the file and the row must succeed or fail as one: a failed transaction removes a file it
+brought in (in the database backend the bytes roll back with the row), and deleting the last row that uses a file
 removes the file after the commit. One file may back several rows (the same bytes uploaded
 twice): placing it and removing it both happen under a lock named after its hash, with the
 rows counted inside that transaction, so a delete racing an upload of the same bytes never

@@ -22,7 +22,7 @@ from app.storage.local import LocalStorage
 
 BACKENDS = ("local", "database")
 
-__all__ = ["BACKENDS", "CHUNK", "Storage", "file_key", "pki_key", "storage", "files_dir", "pki_dir"]
+__all__ = ["BACKENDS", "CHUNK", "Storage", "file_key", "files_dir", "pki_dir", "pki_key", "storage"]
 
 
 def files_dir() -> Path:
