@@ -125,6 +125,7 @@ def _connect_signals() -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.audit.cli import audit_cli
+    from app.backup.cli import backup_command, restore_command
     from app.cli import seed_cli, users_cli
     from app.notifications.cli import outbox_cli
     from app.pki.cli import pki_cli
@@ -138,3 +139,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(pki_cli)
     app.cli.add_command(supervision_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
