@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from flask.cli import with_appcontext
 
 from app.backup.copy import BackupRefused, make_backup
 from app.backup.database import DatabaseToolError
@@ -14,6 +15,7 @@ from app.backup.restore import RestoreRefused, restore_backup
 @click.command("backup")
 @click.option("--to", "target", required=True, type=click.Path(path_type=Path),
               help="新的备份目录（不存在或为空）")
+@with_appcontext
 def backup_command(target: Path) -> None:
     """在线备份：数据库、全部存储文件、签章密钥材料与审计检查点，附 SHA-256 清单。"""
     try:
@@ -26,6 +28,7 @@ def backup_command(target: Path) -> None:
 
 @click.command("restore")
 @click.option("--from", "source", required=True, type=click.Path(path_type=Path), help="备份目录")
+@with_appcontext
 def restore_command(source: Path) -> None:
     """将备份恢复到空数据库（先校验清单，拒绝被改动的备份和非空数据库）。"""
     try:
