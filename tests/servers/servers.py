@@ -40,7 +40,7 @@ class Server:
     def start(self) -> None:
         self.port = free_port()
         log = open(Path(self.env["INSTANCE_DIR"]) / "server.log", "wb")  # noqa: SIM115 (kept for the process)
-        self.process = subprocess.Popen(  # noqa: S603 (our own command line)
+        self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers", "1", "--threads", "4",
              "--timeout", "120", "app:create_app()"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -71,9 +71,9 @@ class Server:
                 self.process.wait(10)
 
 
-def flask(env: dict, *args: str, timeout: float = 180) -> subprocess.Popen:
+def flask(env: dict, *args: str) -> subprocess.Popen:
     """A ``flask`` command of one server, started (not waited for)."""
-    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,  # noqa: S603
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

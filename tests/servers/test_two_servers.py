@@ -29,7 +29,7 @@ from tests.api.test_notifications_email import SmtpServer
 from tests.backup.instances import on_postgresql
 from tests.servers.servers import Server, csrf_token, flask, free_port
 
-PASSPHRASE = "two-servers-pki-passphrase"  # noqa: S105 (test only)
+PASSPHRASE = "two-servers-pki-passphrase"
 AUDIT_KEY = "two-servers-audit-key-0123456789abcdef"
 SHARED = {"STORAGE_BACKEND": "database", "PKI_PASSPHRASE": PASSPHRASE, "AUDIT_KEY": AUDIT_KEY,
           "PKI_KDF_ROUNDS": 1000, "AUDIT_CHECKPOINTS": False}
