@@ -12,8 +12,12 @@ A backup directory holds::
     pki/…                     the signing-key material as stored (keys encrypted; never the passphrase
                               from the environment)
     audit/checkpoints.jsonl   the audit chain's signed checkpoints
-    secrets/audit_key         only when the audit key is a file of the instance (not AUDIT_KEY)
-    secrets/pki_passphrase    only when the development fallback file is in use (not PKI_PASSPHRASE)
+    secrets/audit_key         only with --with-secrets, when the audit key is a file of the instance
+    secrets/pki_passphrase    only with --with-secrets, when the development fallback file is in use
+
+Without ``--with-secrets`` (production, where ``AUDIT_KEY`` and ``PKI_PASSPHRASE`` come from the
+environment) a backup holds no secret that opens the keys or signs the audit chain: restore on a
+server given the same two variables.
 
 The directory is written as ``DIR.partial-…`` and renamed when complete, so a ``DIR`` that exists
 is a whole backup. Restore checks every file against the manifest (and that nothing was added)

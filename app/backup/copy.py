@@ -37,10 +37,13 @@ class BackupReport:
     files: int
     pki: int
     size: int
+    secrets: list[str]
 
 
-def make_backup(target: Path) -> BackupReport:
-    """Write a complete backup to ``target`` (which must not exist or be empty)."""
+def make_backup(target: Path, with_secrets: bool = False) -> BackupReport:
+    """Write a complete backup to ``target`` (which must not exist or be empty). The instance's
+    secret files (audit key, development PKI passphrase) only ``with_secrets``: the audit key is
+    kept away from the database and its backups, so that a copy of them cannot forge the chain."""
     target = Path(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BackupRefused(f"{target} 已存在且不是空目录：请指定新的备份目录")
@@ -55,9 +58,10 @@ def make_backup(target: Path) -> BackupReport:
             trashed = _copy_trash(store, work) if isinstance(store, LocalStorage) else 0
         pki = _copy_pki(store, work)
         db.session.remove()
-        _copy_instance_files(work)
+        secrets_copied = _copy_instance_files(work, with_secrets)
         info = {"created_at": clock.now().isoformat(), "database": {"dialect": database.dialect(db.engine),
-                "file": db_file, "revision": database.revision(db.engine)}, "storage_backend": store.name}
+                "file": db_file, "revision": database.revision(db.engine)}, "storage_backend": store.name,
+                "secrets": secrets_copied}
         written = manifest.write(work, info)
         if target.exists():
             target.rmdir()
@@ -66,7 +70,7 @@ def make_backup(target: Path) -> BackupReport:
         shutil.rmtree(work, ignore_errors=True)
         raise
     size = sum(entry["size"] for entry in written["files"].values())
-    return BackupReport(target, db_file, files + trashed, pki, size)
+    return BackupReport(target, db_file, files + trashed, pki, size, secrets_copied)
 
 
 def _write_chunks(chunks: Iterable[bytes], path: Path) -> str:
@@ -114,8 +118,9 @@ def _copy_pki(store, work: Path) -> int:
     return len(keys)
 
 
-def _copy_instance_files(work: Path) -> None:
-    """The audit checkpoints, and the secrets that are files of this instance (not configured)."""
+def _copy_instance_files(work: Path, with_secrets: bool) -> list[str]:
+    """The audit checkpoints, and (``with_secrets``) the secrets that are files of this instance
+    rather than configured in the environment; returns the names of the secrets copied."""
     directory = checkpoints.checkpoint_dir()
     source = directory / checkpoints.CHECKPOINT_FILE if directory else None
     if source is not None and source.is_file():
@@ -125,8 +130,11 @@ def _copy_instance_files(work: Path) -> None:
     wanted = {"audit_key": None if config.get("AUDIT_KEY") else key_path(),
               "pki_passphrase": None if config.get("PKI_PASSPHRASE")
               else Path(config["INSTANCE_DIR"]) / "pki_passphrase"}
+    copied = []
     for name, path in wanted.items():
-        if path is not None and path.is_file():
+        if with_secrets and path is not None and path.is_file():
+            copied.append(name)
             (work / SECRETS).mkdir(mode=0o700, exist_ok=True)
             shutil.copyfile(path, work / SECRETS / name)
             (work / SECRETS / name).chmod(0o600)
+    return copied

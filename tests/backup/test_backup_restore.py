@@ -31,14 +31,23 @@ def cli(instance, *args):
     return result.exit_code, result.output
 
 
-@pytest.mark.parametrize(("source_backend", "target_backend"), [("local", "database"), ("database", "local")])
-def test_restore_into_a_fresh_instance_finds_everything(instances, source_backend, target_backend):
-    source = instances.new("src", STORAGE_BACKEND=source_backend, **CHECKPOINTS)
+ENV_SECRETS = {"AUDIT_KEY": "backup-test-audit-key-0123456789", "PKI_PASSPHRASE": "backup-test-passphrase"}
+
+
+@pytest.mark.parametrize(("source_backend", "target_backend", "secrets"),
+                         [("local", "database", "environment"), ("database", "local", "--with-secrets")])
+def test_restore_into_a_fresh_instance_finds_everything(instances, source_backend, target_backend, secrets):
+    """Secrets from the environment (production: the same AUDIT_KEY and PKI_PASSPHRASE on the new
+    server, none in the backup), or the instance's secret files carried by --with-secrets."""
+    settings = ENV_SECRETS if secrets == "environment" else {}
+    source = instances.new("src", STORAGE_BACKEND=source_backend, **CHECKPOINTS, **settings)
     source.migrate()
     populate(source.app)
-    code, out = cli(source, "backup", "--to", str(instances.root / "bk"))
+    flags = ["--with-secrets"] if secrets == "--with-secrets" else []
+    code, out = cli(source, "backup", "--to", str(instances.root / "bk"), *flags)
     assert code == 0, out
     assert "备份完成" in out, out
+    assert (instances.root / "bk" / "secrets").exists() == bool(flags)
 
     backup = instances.root / "bk"
     manifest = json.loads((backup / "manifest.json").read_text())
@@ -48,7 +57,7 @@ def test_restore_into_a_fresh_instance_finds_everything(instances, source_backen
     assert {p.name for p in (backup / "files").glob("*/*")} >= set(files)
     assert any(len(data) > BIG for data in files.values())
 
-    target = instances.new("dst", STORAGE_BACKEND=target_backend, **CHECKPOINTS)  # nothing migrated: empty
+    target = instances.new("dst", STORAGE_BACKEND=target_backend, **CHECKPOINTS, **settings)  # not migrated: empty
     code, out = cli(target, "restore", "--from", str(backup))
     assert code == 0, out
     assert "恢复完成" in out

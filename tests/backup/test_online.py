@@ -51,7 +51,7 @@ def test_a_backup_taken_while_the_app_writes_restores_consistently(instances):
     try:
         while len(done) < 3 and writer.is_alive():
             threading.Event().wait(0.05)
-        code, out = cli(source, "backup", "--to", str(instances.root / "bk"))
+        code, out = cli(source, "backup", "--to", str(instances.root / "bk"), "--with-secrets")
     finally:
         stop.set()
         writer.join(120)
