@@ -57,17 +57,14 @@ def create_app(config: str | type | dict | None = None, overrides: dict | None =
 def _create_instance_files(app: Flask) -> None:
     """The session key, when the environment gives none, lives in the database (shared by every
     app server; an old install's ``<INSTANCE_DIR>/secret_key`` becomes it), or in that file while
-    the database has no schema yet: made here, for this app, not when app.config is imported.
+    the database has no schema yet: read here, for this app, not when app.config is imported.
     (The audit key is made when first used, app/audit/keys.py.)"""
     if not app.config.get("SECRET_KEY"):
-        from pathlib import Path
+        from app.instance import DeferredKeySessionInterface, session_key
 
-        from app.instance import read_or_create_secret, shared_secret
-
-        legacy = Path(app.config["INSTANCE_DIR"]) / "secret_key"
-        with app.app_context():
-            key = shared_secret("secret_key", legacy)
-        app.config["SECRET_KEY"] = key or read_or_create_secret(legacy)
+        app.config["SECRET_KEY"] = session_key(app)
+        if not app.config["SECRET_KEY"]:  # database unreachable now: read the key when it answers
+            app.session_interface = DeferredKeySessionInterface()
 
 
 def _init_extensions(app: Flask) -> None:

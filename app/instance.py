@@ -10,8 +10,9 @@ import os
 import secrets
 from pathlib import Path
 
+from flask.sessions import SecureCookieSessionInterface
 from sqlalchemy import inspect, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from app.extensions import db
 from app.storage.models import AppSecret
@@ -71,3 +72,31 @@ def shared_secret(name: str, legacy_file: Path) -> str | None:
         return db.session.execute(query).scalar_one()
     finally:
         db.session.remove()
+
+
+def session_key(app) -> str | None:
+    """The app's session key when the environment gives none: the database's (or, before the
+    schema exists, the file's). None while the database cannot be reached: the app then starts
+    anyway and :class:`DeferredKeySessionInterface` reads the key at the first request that can —
+    a server restarted during a database outage must not come up with a key of its own."""
+    legacy = Path(app.config["INSTANCE_DIR"]) / "secret_key"
+    try:
+        with app.app_context():
+            key = shared_secret("secret_key", legacy)
+    except SQLAlchemyError as exc:
+        app.logger.warning("session key not read: database unavailable (%s); retried at the next request", exc)
+        return None
+    return key or read_or_create_secret(legacy)
+
+
+class DeferredKeySessionInterface(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with the key fetched when first needed (see session_key).
+    Until the database answers, requests have no session (signed out)."""
+
+    def get_signing_serializer(self, app):
+        if not app.config.get("SECRET_KEY"):
+            key = session_key(app)
+            if not key:
+                return None
+            app.config["SECRET_KEY"] = key
+        return super().get_signing_serializer(app)

@@ -8,12 +8,14 @@ import hashlib
 import os
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
 
 from app.extensions import db
 from app.instance import shared_secret
 from app.storage import CHUNK, file_key, pki_key, storage
 from app.storage.models import AppSecret, StoredChunk
+from tests.backup.instances import Instance, on_postgresql
 
 
 @pytest.mark.parametrize("backend", ["local", "database"])
@@ -94,3 +96,38 @@ def test_before_the_schema_exists_the_key_stays_in_a_file(instances):
     with empty.app.app_context():
         assert shared_secret("secret_key", empty.directory / "secret_key") is None
         db.session.remove()
+
+
+
+@pytest.mark.skipif(not on_postgresql(), reason="a SQLite database is a file the app creates: it is never down at start")
+def test_a_server_started_while_the_database_is_down_takes_the_shared_key_once_it_answers(instances):
+    from app import create_app  # lazy: the suite's factory, with no SECRET_KEY this time
+
+    later = instances.new("later")
+    database = make_url(later.url).database + "_late"  # made only after the server started
+    url = make_url(later.url).set(database=database).render_as_string(hide_password=False)
+    down = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": None,
+                                  "INSTANCE_DIR": str(instances.root / "server")})
+    assert down.config["SECRET_KEY"] is None  # started anyway, without a key of its own
+    assert not (instances.root / "server" / "secret_key").exists()
+    down.test_client().get("/login")  # a request while the database is down: still no key of its own
+    assert down.config["SECRET_KEY"] is None
+
+    admin = create_engine(make_url(later.url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    admin.dispose()
+    instances.databases.append(database)
+    other = Instance("other", instances.root / "other", url, {"SECRET_KEY": None})
+    (instances.root / "other").mkdir()
+    instances.made.append(other)
+    other.migrate()
+    with other.app.app_context():  # another server, up already, made the key
+        key = shared_secret("secret_key", instances.root / "other" / "no-file")
+        db.session.remove()
+    with down.app_context():
+        db.engine.dispose()
+    client = down.test_client()
+    assert client.get("/login").status_code == 200
+    assert down.config["SECRET_KEY"] == key
+    assert not (instances.root / "server" / "secret_key").exists()
