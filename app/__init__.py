@@ -32,6 +32,9 @@ def create_app(config: str | type | dict | None = None, overrides: dict | None =
         if isinstance(config, dict):
             app.config.update(config)
     app.config.update(overrides or {})
+    from app.storage import check_config
+
+    check_config(app.config)
 
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix

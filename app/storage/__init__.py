@@ -22,7 +22,7 @@ from app.storage.local import LocalStorage
 
 BACKENDS = ("local", "database")
 
-__all__ = ["BACKENDS", "CHUNK", "Storage", "file_key", "files_dir", "pki_dir", "pki_key", "storage"]
+__all__ = ["BACKENDS", "CHUNK", "Storage", "check_config", "file_key", "files_dir", "pki_dir", "pki_key", "storage"]
 
 
 def files_dir() -> Path:
@@ -33,6 +33,13 @@ def files_dir() -> Path:
 def pki_dir() -> Path:
     configured = current_app.config.get("PKI_DIR")
     return Path(configured) if configured else Path(current_app.config["INSTANCE_DIR"]) / "pki"
+
+
+def check_config(config) -> None:
+    """Refuse to start with an unknown backend (rather than fail at the first upload)."""
+    name = config.get("STORAGE_BACKEND") or "local"
+    if name not in BACKENDS:
+        raise RuntimeError(f"STORAGE_BACKEND={name!r}: expected one of {', '.join(BACKENDS)}")
 
 
 def storage() -> Storage:

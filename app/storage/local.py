@@ -41,16 +41,17 @@ class LocalStorage:
         return self._path(key)
 
     def put_file(self, key: str, path: Path) -> bool:
-        """Copy (or, when ``path`` is on the same disk, rename) the file into place."""
+        """Link an upload from our own ``files/tmp`` into place, copy anything else (a restore
+        must not share inodes with the backup it reads)."""
         target = self._path(key)
         if target.exists():
             return False
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}")
         try:
-            try:
+            if Path(path).resolve().is_relative_to(self.files_root.resolve()):
                 os.link(path, tmp)
-            except OSError:  # another file system: copy
+            else:
                 shutil.copyfile(path, tmp)
             os.replace(tmp, target)
         finally:

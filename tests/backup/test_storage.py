@@ -131,3 +131,10 @@ def test_a_server_started_while_the_database_is_down_takes_the_shared_key_once_i
     assert client.get("/login").status_code == 200
     assert down.config["SECRET_KEY"] == key
     assert not (instances.root / "server" / "secret_key").exists()
+
+
+def test_an_unknown_backend_is_refused_at_start(tmp_path):
+    from app import create_app  # lazy: the suite's factory with a wrong setting
+
+    with pytest.raises(RuntimeError, match="STORAGE_BACKEND='s3'"):
+        create_app("testing", {"SQLALCHEMY_DATABASE_URI": "sqlite://", "INSTANCE_DIR": str(tmp_path), "STORAGE_BACKEND": "s3"})
