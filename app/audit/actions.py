@@ -54,4 +54,6 @@ ACTIONS: dict[str, str] = {
     "issue": "印发意见书",
     "issue_opinion": "会商出具意见",
     "feedback": "落实反馈",
+    # operations
+    "restore": "从备份恢复",
 }

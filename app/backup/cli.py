@@ -42,4 +42,8 @@ def restore_command(source: Path) -> None:
     except (RestoreRefused, DatabaseToolError, OSError) as exc:
         raise click.ClickException(f"恢复失败：{exc}") from None
     click.echo(f"恢复完成：数据库版本 {report.revision}，附件文件 {report.files} 个，密钥材料 {report.pki} 个")
-    click.echo("请运行 flask audit verify 核对审计日志（需要与原实例相同的审计密钥）")
+    if report.audited:
+        click.echo("已记入审计日志；请运行 flask audit verify 核对审计日志")
+    else:
+        click.echo("警告：本实例没有审计密钥（AUDIT_KEY 或 --with-secrets 备份的密钥文件），恢复未记入审计日志，"
+                   "审计日志也无法核验：请设置与原实例相同的 AUDIT_KEY", err=True)

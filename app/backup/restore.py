@@ -15,6 +15,7 @@ from pathlib import Path
 from flask import current_app
 
 from app.audit import checkpoints
+from app.audit import services as audit
 from app.audit.keys import key_path
 from app.backup import database, manifest
 from app.backup.copy import SECRETS
@@ -31,6 +32,7 @@ class RestoreReport:
     revision: str | None
     files: int
     pki: int
+    audited: bool  # False: no audit key here — the restore is not in the log, and verify will fail
 
 
 def restore_backup(source: Path) -> RestoreReport:
@@ -58,7 +60,20 @@ def restore_backup(source: Path) -> RestoreReport:
         if dst.parent.name != "audit":
             dst.chmod(0o600)
     files, pki = _restore_stored(source)
-    return RestoreReport(database.revision(engine), files, pki)
+    audited = _audit_key_present()
+    if audited:
+        audit.record("restore", "system", None, f"从备份恢复（备份时间 {info.get('created_at', '')[:19]}，"
+                     f"附件文件 {len(list((source / 'files').glob('*/*')))} 个）",
+                     after={"created_at": info.get("created_at"), "revision": info["database"].get("revision"),
+                            "storage_backend": storage().name})
+        db.session.commit()
+    return RestoreReport(database.revision(engine), files, pki, audited)
+
+
+def _audit_key_present() -> bool:
+    """Whether this instance has the audit key to chain entries with (never made up here: a new
+    key would split the restored chain)."""
+    return bool(current_app.config.get("AUDIT_KEY")) or key_path().is_file()
 
 
 def _instance_files(source: Path) -> list[tuple[Path, Path]]:

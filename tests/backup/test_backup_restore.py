@@ -62,7 +62,14 @@ def test_restore_into_a_fresh_instance_finds_everything(instances, source_backen
     assert code == 0, out
     assert "恢复完成" in out
 
-    assert table_rows(target.app) == table_rows(source.app)
+    restored, original = table_rows(target.app), table_rows(source.app)
+    *entries, restore_entry = restored.pop("audit_log")
+    assert entries == original.pop("audit_log")  # every audit entry, and the restore itself after them
+    assert restored == original  # every row of every other table
+    with target.app.app_context():
+        entry = db.session.get(AuditEntry, restore_entry[0])
+        assert entry.action == "restore" and "从备份恢复" in entry.summary
+        db.session.remove()
     pdfs = opinion_pdfs(target.app)
     assert pdfs and pdfs == opinion_pdfs(source.app)
     assert all(data.startswith(b"%PDF") for data in pdfs.values())
