@@ -32,13 +32,16 @@ def create_app(config: str | type | dict | None = None, overrides: dict | None =
         if isinstance(config, dict):
             app.config.update(config)
     app.config.update(overrides or {})
-    _create_instance_files(app)
+    from app.storage import check_config
+
+    check_config(app.config)
 
     if app.config.get("PROXY_FIX_X_FOR"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     _init_extensions(app)
+    _create_instance_files(app)
     _init_operations(app)
     routing.init_app(app)
     _register_blueprints(app)
@@ -56,15 +59,16 @@ def create_app(config: str | type | dict | None = None, overrides: dict | None =
 
 
 def _create_instance_files(app: Flask) -> None:
-    """The session key, when the environment gives none, lives in the app's INSTANCE_DIR: made
-    here, for this app, not when app.config is imported. (The audit key is made when first
-    used, app/audit/keys.py.)"""
+    """The session key, when the environment gives none, lives in the database (shared by every
+    app server; an old install's ``<INSTANCE_DIR>/secret_key`` becomes it), or in that file while
+    the database has no schema yet: read here, for this app, not when app.config is imported.
+    (The audit key is made when first used, app/audit/keys.py.)"""
     if not app.config.get("SECRET_KEY"):
-        from pathlib import Path
+        from app.instance import DeferredKeySessionInterface, session_key
 
-        from app.instance import read_or_create_secret
-
-        app.config["SECRET_KEY"] = read_or_create_secret(Path(app.config["INSTANCE_DIR"]) / "secret_key")
+        app.config["SECRET_KEY"] = session_key(app)
+        if not app.config["SECRET_KEY"]:  # database unreachable now: read the key when it answers
+            app.session_interface = DeferredKeySessionInterface()
 
 
 def _init_extensions(app: Flask) -> None:
@@ -130,6 +134,7 @@ def _connect_signals() -> None:
 
 def _register_cli(app: Flask) -> None:
     from app.audit.cli import audit_cli
+    from app.backup.cli import backup_command, restore_command
     from app.cli import seed_cli, users_cli
     from app.notifications.cli import outbox_cli
     from app.pki.cli import pki_cli
@@ -143,3 +148,5 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(search_cli)
     app.cli.add_command(pki_cli)
     app.cli.add_command(supervision_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -56,6 +56,9 @@ class Config:
     TIMEZONE = "Asia/Shanghai"
     # Links in e-mails and calendar invitations point here.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Stored files (attachments, signing keys): "local" (INSTANCE_DIR/files, PKI_DIR) or "database"
+    # (table stored_chunks: every app server behind one database shares them). app/storage.
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
     ATTACHMENT_MAX_MB = int(os.environ.get("ATTACHMENT_MAX_MB", "10"))
     # Panel draw: nobody's chance of selection above the cap; experts rated below the floor
     # (after enough ratings) are not drawn.

@@ -27,3 +27,4 @@ from app.search.models import OpinionSearchText, SearchEntry  # noqa: F401
 from app.pki.models import IssuedSignature, OfficeSeal, SigningCertificate  # noqa: F401
 from app.ratelimit import RateCounter  # noqa: F401
 from app.supervision.models import ExtensionRequest, SupervisionAlert, SupervisionNotice  # noqa: F401
+from app.storage.models import AppSecret, StoredChunk  # noqa: F401

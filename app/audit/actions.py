@@ -63,4 +63,6 @@ ACTIONS: dict[str, str] = {
     "supervision_reply": "答复督办单",
     # signing keys and seals
     "rotate": "轮换签章证书",
+    # operations
+    "restore": "从备份恢复",
 }

@@ -1,10 +1,11 @@
 """Case attachments: PDF, DOCX, JPG and PNG, recognised by their content, never by their name.
 
-Files are content-addressed under ``<INSTANCE_DIR>/files/<sha256[:2]>/<sha256>``: the upload is
-streamed to a temporary file (counting and hashing, refusing once over the size limit),
-checked, then renamed into place. The database row and its audit entry are committed together
-here — unlike the other services — because the file and the row must succeed or fail as one: a
-failed transaction removes a file it brought in, and deleting the last row that uses a file
+Files are content-addressed (``files/<sha256>`` in the storage backend, :mod:`app.storage`: the
+local ``<INSTANCE_DIR>/files/<sha256[:2]>/<sha256>`` or the database): the upload is streamed to a
+temporary file (counting and hashing, refusing once over the size limit), checked, then stored.
+The database row and its audit entry are committed together here — unlike the other services —
+because the file and the row must succeed or fail as one: a failed transaction removes a file it
+brought in (in the database backend the bytes roll back with the row), and deleting the last row that uses a file
 removes the file after the commit. One file may back several rows (the same bytes uploaded
 twice): placing it and removing it both happen under a lock named after its hash, with the
 rows counted inside that transaction, so a delete racing an upload of the same bytes never
@@ -19,11 +20,12 @@ import re
 import tempfile
 import unicodedata
 import zipfile
+from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from flask import current_app, send_file
+from flask import Response, current_app, send_file
 from sqlalchemy import func, select
 
 from app.audit import services as audit
@@ -32,6 +34,7 @@ from app.cases.models import Attachment, Case
 from app.errors import Conflict, Forbidden, NotFound, TooLarge, UnsupportedType, ValidationFailed
 from app.extensions import db
 from app.locking import lock, lock_name
+from app.storage import file_key, files_dir, storage
 
 DEFAULT_MAX_MB = 10
 CHUNK = 64 * 1024
@@ -61,14 +64,6 @@ def max_bytes() -> int:
 
 def max_mb() -> float:
     return current_app.config.get("ATTACHMENT_MAX_MB", DEFAULT_MAX_MB)
-
-
-def files_dir() -> Path:
-    return Path(current_app.config["INSTANCE_DIR"]) / "files"
-
-
-def stored_path(sha256: str) -> Path:
-    return files_dir() / sha256[:2] / sha256
 
 
 def detect_kind(path: Path) -> FileKind | None:
@@ -149,7 +144,6 @@ def add_attachment(user, case: Case, stream: BinaryIO | None, filename: str, des
         raise ValidationFailed({"file": "请选择要上传的文件（字段名 file）"})
     # Received before any lock is taken: a slow upload must not hold the database's write lock.
     tmp, sha, size = _receive(stream, files_dir() / "tmp")
-    target = stored_path(sha)
     created = False
     try:
         if size == 0:
@@ -162,10 +156,7 @@ def add_attachment(user, case: Case, stream: BinaryIO | None, filename: str, des
         if case.status == "closed":
             raise Conflict("信访事项已办结，不能再上传附件", code="case_closed")
         lock_name(_file_lock(sha), expire=False)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
-            os.replace(tmp, target)
-            created = True
+        created = storage().put_file(file_key(sha), tmp)
         row = Attachment(case_id=case.id, filename=sanitize_filename(filename, kind), content_type=kind.content_type,
                          size=size, sha256=sha, description=description, uploaded_by_id=getattr(user, "id", None))
         db.session.add(row)
@@ -193,11 +184,22 @@ def get_attachment(case: Case, attachment_id: int) -> Attachment:
 def download_response(row: Attachment):
     """The file with its recorded type, ``attachment`` disposition with an RFC 5987
     ``filename*`` (Chinese names survive) and ``nosniff``."""
-    path = stored_path(row.sha256)
-    if not path.is_file():
-        raise NotFound("附件文件缺失，请联系管理员")
-    response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.filename,
-                         max_age=0, etag=row.sha256)
+    store, key = storage(), file_key(row.sha256)
+    path = store.local_path(key)
+    if path is not None:
+        if not path.is_file():
+            raise NotFound("附件文件缺失，请联系管理员")
+        response = send_file(path, mimetype=row.content_type, as_attachment=True, download_name=row.filename,
+                             max_age=0, etag=row.sha256)
+    else:
+        try:
+            chunks = store.chunks(key)
+        except FileNotFoundError:
+            raise NotFound("附件文件缺失，请联系管理员") from None
+        response = Response(chunks, mimetype=row.content_type, direct_passthrough=True)
+        response.headers.set("Content-Disposition", "attachment", **_disposition(row.filename))
+        response.headers["Content-Length"] = str(row.size)
+        response.set_etag(row.sha256)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -232,7 +234,7 @@ def _drop_file_if_unused(sha: str) -> None:
     unused = db.session.execute(select(func.count()).select_from(Attachment)
                                 .where(Attachment.sha256 == sha)).scalar_one() == 0
     if unused:
-        stored_path(sha).unlink(missing_ok=True)
+        storage().delete(file_key(sha))
     db.session.commit()
 
 
@@ -240,3 +242,13 @@ def _size_text(size: int) -> str:
     if size >= 1024 * 1024:
         return f"{size / 1024 / 1024:.1f} MB"
     return f"{max(size // 1024, 1)} KB"
+
+
+def _disposition(filename: str) -> dict[str, str]:
+    """``filename`` plus, for a non-ASCII name, ``filename*`` (RFC 5987) — as send_file does."""
+    try:
+        filename.encode("ascii")
+    except UnicodeEncodeError:
+        simple = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
+        return {"filename": simple, "filename*": f"UTF-8''{quote(filename, safe='!#$&+-.^_`|~')}"}
+    return {"filename": filename}
