@@ -221,7 +221,7 @@ class Run:
             "cross_flags": [], "responsible_leader": "李副区长", "is_backlog": True})
         self.case_ids.append(case["id"])
         _, c = await agency.call("POST", f"/api/v1/cases/{case['id']}/consultations", json_body={
-            "questions": "征收补偿标准是否合法？应如何处理？", "required_specialties": ["administrative_law"],
+            "questions": "征收补偿标准是否合法？应如何处理？", "required_specialties": ["administrative_law", "civil_law", "land_property_law", "petition_policy"],
             "panel_size": 3, "urgency": "normal"})
         cid = c["id"]
         self.consultation_ids.append(cid)
@@ -251,7 +251,8 @@ class Run:
         # Three editors save the same version at once: the optimistic-version protocol lets one win.
         version = op["version"]
         texts = [f"{body['analysis']}（第{k}位编辑的修改，{n}）" for k in range(3)]
-        results = await asyncio.gather(*((await experts(chair)).call(
+        chair_client = await experts(chair)
+        results = await asyncio.gather(*(chair_client.call(
             "PUT", f"/api/v1/opinions/{oid}", json_body={**body, "analysis": t, "version": version},
             expect=(200, 409)) for t in texts))
         for (status, data), t in zip(results, texts, strict=True):
