@@ -221,7 +221,8 @@ class Run:
             "cross_flags": [], "responsible_leader": "李副区长", "is_backlog": True})
         self.case_ids.append(case["id"])
         _, c = await agency.call("POST", f"/api/v1/cases/{case['id']}/consultations", json_body={
-            "questions": "征收补偿标准是否合法？应如何处理？", "required_specialties": ["administrative_law", "civil_law", "land_property_law", "petition_policy"],
+            "questions": "征收补偿标准是否合法？应如何处理？",
+            "required_specialties": ["administrative_law", "civil_law", "land_property_law", "petition_policy"],
             "panel_size": 3, "urgency": "normal"})
         cid = c["id"]
         self.consultation_ids.append(cid)
@@ -336,6 +337,7 @@ async def drive(inst: Instance, users: int, duration: float, think: float) -> di
     conn = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=timeout, connector=conn) as http:
         base = inst.base_url
+        signin_started = time.monotonic()
         admin, _ = await api_login(http, base, stats, "admin")
         experts = Experts(http, base, stats, inst, admin)
         staff = {}
@@ -353,6 +355,7 @@ async def drive(inst: Instance, users: int, duration: float, think: float) -> di
             name = random.choice(["nj_officer", "hz_officer", "js_officer", "nj_agency", "admin"])
             api, _ = await api_login(http, base, stats, name)
             readers.append((api, await ui_login(base, stats, name)))
+        print(f"users signed in after {time.monotonic() - signin_started:.1f} s", flush=True)
         stats.measuring = True
         started = time.monotonic()
         run.stop_at = started + duration
@@ -434,7 +437,7 @@ def main(argv: list[str] | None = None) -> int:
     workers = args.workers or WORKERS[args.db]
     t0 = time.monotonic()
     with Instance(args.db, workers=workers) as inst:
-        print(f"instance ready in {time.monotonic() - t0:.1f} s ({args.db}, demo data, {workers} workers)")
+        print(f"instance ready in {time.monotonic() - t0:.1f} s {inst.timings} ({args.db}, demo data, {workers} workers)")
         result = asyncio.run(drive(inst, args.users, args.duration, args.think))
         log = inst.log_tail(2000)
     result["server_log_tail"] = log if result["errors_5xx"] else ""

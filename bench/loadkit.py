@@ -70,8 +70,11 @@ class Instance:
     # ------------------------------------------------------------------ life cycle
     def __enter__(self) -> Instance:
         try:
+            t0 = time.monotonic()
             self.prepare()
+            t1 = time.monotonic()
             self.start()
+            self.timings = {"prepare_s": round(t1 - t0, 1), "start_s": round(time.monotonic() - t1, 1)}
         except BaseException:
             self.close()
             raise
