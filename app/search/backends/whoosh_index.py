@@ -103,6 +103,10 @@ class WhooshBackend:
 
     # ------------------------------------------------------------------ reading
 
+    def exists(self) -> bool:
+        """An index (table of contents) is in the directory."""
+        return whoosh_index.exists_in(str(self.directory), indexname=INDEX_NAME)
+
     def available(self) -> bool:
         try:
             with self._open().searcher() as searcher:
