@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import sqlite3
 
 from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
@@ -32,8 +33,7 @@ def _database_unavailable(err: Exception) -> bool:
     """Connection lost or refused, or SQLite locked/busy — not a bug in a statement."""
     if isinstance(err, InterfaceError) or getattr(err, "connection_invalidated", False):
         return True
-    dialect = db.engine.dialect.name if db.engine is not None else ""
-    if dialect == "postgresql":
+    if isinstance(err, OperationalError) and db.engine.dialect.name == "postgresql":
         return True  # psycopg's OperationalError: connection refused, terminated, server shutting down
     text = str(getattr(err, "orig", err)).lower()
     return any(word in text for word in ("database is locked", "database is busy", "unable to open", "disk i/o"))
@@ -67,6 +67,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
+    @app.errorhandler(sqlite3.OperationalError)  # raised unwrapped by locking's BEGIN IMMEDIATE
     def handle_database_down(err: Exception):
         # The database went away (restarted, connections terminated) or stayed locked past the
         # busy timeout: the request's transaction is lost, nothing of it was confirmed. Say so

@@ -52,12 +52,14 @@ def pg_execute(sql: str, url: str = PG_ADMIN) -> None:
 class Instance:
     """``with Instance("postgresql", workers=4) as inst:`` → ``inst.base_url`` serves the demo."""
 
-    def __init__(self, db: str = "sqlite", workers: int = 2, timeout: int = 60, extra_env: dict | None = None):
+    def __init__(self, db: str = "sqlite", workers: int = 2, timeout: int = 60, extra_env: dict | None = None,
+                 pg_admin: str | None = None):
         self.db, self.workers, self.timeout = db, workers, timeout
+        self.pg_admin = pg_admin or PG_ADMIN
         self.dir = Path(tempfile.mkdtemp(prefix=f"xf-load-{db}-"))
         self.dbname = f"xf_load_{os.getpid()}_{int(time.time() * 1000) % 100000}"
         if db == "postgresql":
-            self.url = PG_ADMIN.rsplit("/", 1)[0] + "/" + self.dbname
+            self.url = self.pg_admin.rsplit("/", 1)[0] + "/" + self.dbname
         else:
             self.url = f"sqlite:///{self.dir / 'platform.db'}"
         self.env = {**os.environ, "DATABASE_URL": self.url, "INSTANCE_DIR": str(self.dir / "instance"),
@@ -85,7 +87,7 @@ class Instance:
 
     def prepare(self) -> None:
         if self.db == "postgresql":
-            pg_execute(f'CREATE DATABASE "{self.dbname}"')
+            pg_execute(f'CREATE DATABASE "{self.dbname}"', self.pg_admin)
         (self.dir / "instance").mkdir(parents=True)
         subprocess.run([PYTHON, "-c", _PREPARE], cwd=ROOT, env=self.env, check=True, capture_output=True, timeout=300)
 
@@ -142,7 +144,7 @@ class Instance:
                 self.server.wait()
         if self.db == "postgresql":
             try:
-                pg_execute(f'DROP DATABASE IF EXISTS "{self.dbname}" WITH (FORCE)')
+                pg_execute(f'DROP DATABASE IF EXISTS "{self.dbname}" WITH (FORCE)', self.pg_admin)
             except Exception as err:
                 print(f"could not drop {self.dbname}: {err}", file=sys.stderr)
         shutil.rmtree(self.dir, ignore_errors=True)
