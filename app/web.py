@@ -6,7 +6,7 @@ import contextlib
 import errno
 import sqlite3
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
@@ -77,6 +77,9 @@ def init_app(app: Flask) -> None:
         app.logger.warning("database unavailable: %s", getattr(err, "orig", err))
         with contextlib.suppress(Exception):
             db.session.rollback()
+        # The page must not touch the database again: the signed-in user (expired by the
+        # rollback) would be reloaded by the layout. Show it as to a visitor.
+        g._login_user = login_manager.anonymous_user()
         return handle_app_error(Unavailable("数据库暂时不可用，本次操作未保存，请稍后重试", code="database_unavailable"))
 
     @app.errorhandler(OSError)
