@@ -104,8 +104,11 @@ class WhooshBackend:
     # ------------------------------------------------------------------ reading
 
     def exists(self) -> bool:
-        """An index (table of contents) is in the directory."""
-        return whoosh_index.exists_in(str(self.directory), indexname=INDEX_NAME)
+        """A readable index is in the directory (a damaged one counts as lost: it is rebuilt)."""
+        try:
+            return whoosh_index.exists_in(str(self.directory), indexname=INDEX_NAME)
+        except Exception:  # noqa: BLE001 (an unreadable table of contents, whatever whoosh raises)
+            return False
 
     def available(self) -> bool:
         try:
