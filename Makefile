@@ -11,7 +11,7 @@ WORKERS ?= 2
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export FLASK_APP := app
 
-.PHONY: run test setup system-deps venv db demo fonts lint test-sqlite test-postgres postgres bench clean
+.PHONY: run test setup system-deps venv db demo fonts lint test-sqlite test-postgres postgres bench load clean
 
 run: setup db demo
 	@$(BIN)/flask seed logins
@@ -59,6 +59,11 @@ test-postgres: venv postgres
 bench: setup
 	$(BIN)/python bench/pool.py
 	@for b in bench/draw.py bench/pdf.py; do [ -f $$b ] && $(BIN)/python $$b || true; done
+
+# Full-scale load (bench/load.py): 50 users for 2 minutes on SQLite (WORKERS) and on PostgreSQL (4 workers).
+load: setup postgres
+	$(BIN)/python bench/load.py --db sqlite --workers $(WORKERS)
+	$(BIN)/python bench/load.py --db postgresql --workers 4 --users 50 --duration 120
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

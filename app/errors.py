@@ -60,6 +60,12 @@ class Unavailable(AppError):
     status, code, message = 503, "service_unavailable", "服务暂不可用，请稍后再试"
 
 
+class StorageFull(AppError):
+    """507: the server's storage is full; nothing of the upload was kept."""
+
+    status, code, message = 507, "storage_full", "服务器存储空间不足，文件未保存，请联系系统管理员后重试"
+
+
 class UnsupportedType(AppError):
     status, code, message = 415, "unsupported_media_type", "不支持的文件类型"
 

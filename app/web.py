@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Flask, flash, jsonify, redirect, render_template, request, url_for
+import contextlib
+import errno
+import sqlite3
+
+from flask import Flask, flash, g, jsonify, redirect, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app import input_guard
 from app.auth.sessions import user_for_session  # the cookie counts only while its session lives
-from app.errors import AppError, Conflict, ValidationFailed, error_body
+from app.errors import AppError, Conflict, StorageFull, Unavailable, ValidationFailed, error_body
 from app.extensions import db, login_manager
 from app.ops import error_page
 from app.timeutil import local
@@ -19,12 +23,22 @@ from expert_pool import codes, regions
 ERROR_TITLES = {
     400: "请求有误", 401: "请先登录", 403: "无权访问", 404: "页面不存在", 405: "不支持的请求方式",
     409: "操作冲突", 413: "上传文件过大", 415: "不支持的文件类型", 422: "数据校验未通过", 429: "操作过于频繁",
-    500: "系统错误", 503: "服务暂不可用",
+    500: "系统错误", 503: "服务暂不可用", 507: "存储空间不足",
 }
 
 # Every asset is served by this server; nothing may load from another host.
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+
+
+def _database_unavailable(err: Exception) -> bool:
+    """Connection lost or refused, or SQLite locked/busy — not a bug in a statement."""
+    if isinstance(err, InterfaceError) or getattr(err, "connection_invalidated", False):
+        return True
+    if isinstance(err, OperationalError) and db.engine.dialect.name == "postgresql":
+        return True  # psycopg's OperationalError: connection refused, terminated, server shutting down
+    text = str(getattr(err, "orig", err)).lower()
+    return any(word in text for word in ("database is locked", "database is busy", "unable to open", "disk i/o"))
 
 
 def _wants_json() -> bool:
@@ -52,6 +66,31 @@ def init_app(app: Flask) -> None:
         # (e.g. the same roster imported twice at once): the state changed, not the input.
         app.logger.warning("integrity error: %s", err.orig)
         return handle_app_error(Conflict("数据已被同时进行的其他操作修改，请刷新后重试", code="concurrent_update"))
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    @app.errorhandler(sqlite3.OperationalError)  # raised unwrapped by locking's BEGIN IMMEDIATE
+    def handle_database_down(err: Exception):
+        # The database went away (restarted, connections terminated) or stayed locked past the
+        # busy timeout: the request's transaction is lost, nothing of it was confirmed. Say so
+        # with a 503; the pool's pre-ping reconnects for the next request.
+        if not _database_unavailable(err):
+            return handle_unexpected(err)
+        app.logger.warning("database unavailable: %s", getattr(err, "orig", err))
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+        # The page must not touch the database again: the signed-in user (expired by the
+        # rollback) would be reloaded by the layout. Show it as to a visitor.
+        g._login_user = login_manager.anonymous_user()
+        return handle_app_error(Unavailable("数据库暂时不可用，本次操作未保存，请稍后重试", code="database_unavailable"))
+
+    @app.errorhandler(OSError)
+    def handle_os_error(err: OSError):
+        # A full disk (or quota) while storing an upload: the service removed what it had written.
+        if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+            return handle_unexpected(err)
+        app.logger.error("storage full: %s", err)
+        return handle_app_error(StorageFull())
 
     @app.errorhandler(DataError)
     @app.errorhandler(OverflowError)

@@ -69,14 +69,22 @@ def run(operation: Callable[[SearchBackend], object]):
     try:
         return operation(search)
     except SearchUnavailable:
-        if not hasattr(search, "clear") or _has_searchable_opinions():
+        if not hasattr(search, "clear"):
             raise
+        if _has_searchable_opinions():
+            from app.search import recovery  # cycle: recovery rebuilds through this module
+
+            recovery.rebuild_soon()
+            raise recovery.SearchRebuilding() from None
         search.clear()
         return operation(search)
 
 
-def _has_searchable_opinions() -> bool:
-    return db.session.scalar(select(Opinion.id).where(Opinion.status.in_(SEARCHABLE)).limit(1)) is not None
+def _has_searchable_opinions(besides: Iterable[int] = ()) -> bool:
+    stmt = select(Opinion.id).where(Opinion.status.in_(SEARCHABLE))
+    if besides:
+        stmt = stmt.where(Opinion.id.not_in(list(besides)))
+    return db.session.scalar(stmt.limit(1)) is not None
 
 
 # --------------------------------------------------------------------------- building documents
@@ -178,7 +186,9 @@ def _prepare(session: Session) -> None:
         except SearchUnavailable:  # the issue stands; the index is stale until rebuilt (``flask search check``)
             log.exception("search index update failed for opinions %s", sorted(ids))
     else:
-        session.info[_READY] = (docs, deleted, handled)
+        # Decided now, while SQL may still run: is the index gone although other opinions need it?
+        lost = _index_lost(search, [d.opinion_id for d in docs] + deleted)
+        session.info[_READY] = (docs, deleted, handled, lost)
 
 
 def _write_after_commit(session: Session) -> None:
@@ -188,9 +198,24 @@ def _write_after_commit(session: Session) -> None:
     write_now(*ready)
 
 
-def write_now(docs: list[SearchDocument], deleted: list[int], handled: set[int]) -> None:
-    """Write to a non-transactional backend; if its writer is busy, leave the ids for the next one."""
+def _index_lost(search: SearchBackend, ids: list[int]) -> bool:
+    exists = getattr(search, "exists", None)
+    return exists is not None and not exists() and _has_searchable_opinions(besides=ids)
+
+
+def write_now(docs: list[SearchDocument], deleted: list[int], handled: set[int], lost: bool = False) -> None:
+    """Write to a non-transactional backend; if its writer is busy, leave the ids for the next one.
+    ``lost``: the index is gone while other opinions need it — a new index holding just these
+    would hide every other opinion, so they wait for the automatic rebuild."""
     search = backend()
+    ids = [d.opinion_id for d in docs] + list(deleted)
+    if lost:
+        from app.search import recovery  # cycle: recovery rebuilds through this module
+
+        search.defer(ids)
+        recovery.rebuild_soon()
+        log.warning("search index missing: %d opinion(s) left for the automatic rebuild", len(ids))
+        return
     try:
         search.write(docs, deleted, handled)
     except TimeoutError:

@@ -103,6 +103,13 @@ class WhooshBackend:
 
     # ------------------------------------------------------------------ reading
 
+    def exists(self) -> bool:
+        """A readable index is in the directory (a damaged one counts as lost: it is rebuilt)."""
+        try:
+            return whoosh_index.exists_in(str(self.directory), indexname=INDEX_NAME)
+        except Exception:  # noqa: BLE001 (an unreadable table of contents, whatever whoosh raises)
+            return False
+
     def available(self) -> bool:
         try:
             with self._open().searcher() as searcher:
