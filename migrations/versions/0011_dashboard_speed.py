@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0011_dashboard_speed'
-down_revision = '0009_authenticity'
+down_revision = '0010_storage'
 branch_labels = None
 depends_on = None
 
