@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -25,14 +26,19 @@ def _upload(client, headers, case_id, content: bytes, name: str):
                        data={"file": (io.BytesIO(content), name)}, content_type="multipart/form-data")
 
 
+def _stored(store) -> set:
+    return {p for p in store.rglob("*") if p.is_file() and p.relative_to(store).parts[0] != "tmp"}
+
+
 def test_a_path_in_the_file_name_stays_a_name(client, api, world):
     case, headers = _case(world), api(world.agency_user)
+    store = files_dir()
+    before = _stored(store)  # earlier tests of the session may have stored theirs
     resp = _upload(client, headers, case.id, PDF, "../../../../tmp/evil/../../etc/passwd.pdf")
     assert resp.status_code == 201, resp.get_json()
     assert resp.get_json()["filename"] == "passwd.pdf"
-    store = files_dir()
-    stored = [p for p in store.rglob("*") if p.is_file() and p.relative_to(store).parts[0] != "tmp"]
-    assert [p.read_bytes() for p in stored] == [PDF]
+    assert [p.read_bytes() for p in _stored(store) - before] == [PDF]
+    assert not Path("/tmp/evil").exists() and not Path("/etc/passwd.pdf").exists()
 
 
 def test_a_program_named_pdf_is_refused(client, api, world):
