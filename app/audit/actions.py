@@ -61,6 +61,7 @@ ACTIONS: dict[str, str] = {
     "supervision_alert": "督办预警",
     "supervision_notice": "发出督办单",
     "supervision_reply": "答复督办单",
+    "deadline_recompute": "按新期限规则重算办理期限",
     # signing keys and seals
     "rotate": "轮换签章证书",
     # operations

@@ -28,7 +28,7 @@ from wtforms import (
 from wtforms.widgets import DateInput, NumberInput, TelInput
 
 from app.forms import MultiCheckboxField
-from app.cases.schemas import MAX_EXTENSION_DAYS
+from app.cases.deadlines import extension_rule
 from expert_pool.codes import CATEGORIES, CROSS_FLAGS, ORG_KINDS
 
 try:  # WTForms ≥ 3.3 wants SelectChoice objects (with option groups); older ones (value, label) pairs
@@ -197,8 +197,16 @@ class CaseForm(FlaskForm):
 
 
 class ExtendForm(FlaskForm):
-    days = StringField("延长天数", widget=NumberInput(min=1, max=MAX_EXTENSION_DAYS), default=str(MAX_EXTENSION_DAYS))
+    days = StringField("延长天数", widget=NumberInput(min=1))
     reason = TextAreaField("延期理由", render_kw={"rows": 2, "maxlength": 500})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The longest extension is a deadline rule of the app's configuration: offered in full.
+        limit = extension_rule().days
+        self.days.render_kw = {"max": limit}
+        if not self.days.raw_data:  # not sent: the default
+            self.days.data = str(limit)
 
 
 class AttachmentForm(FlaskForm):

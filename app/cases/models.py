@@ -47,9 +47,12 @@ class Case(db.Model):
     responsible_leader: Mapped[str] = mapped_column(String(64), default="")
     is_backlog: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[str] = mapped_column(String(20), default="registered", index=True)
-    # Handling deadline (《信访工作条例》: 60 days from acceptance, extendable by 30).
+    # Handling deadline (《信访工作条例》: 60 days from acceptance, extendable once by up to 30):
+    # ``due_date`` is stored, computed by app.cases.deadlines.handling_due from ``accepted_on``,
+    # the approved extension (counted in the handling rule's unit) and the rules in force.
     accepted_on: Mapped[date | None] = mapped_column(Date)
     due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    extension_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -9,11 +9,21 @@ from sqlalchemy import select
 from app.cases import permissions as perm
 from app.cases import deadlines, personal
 from app.cases.attachments import ALLOWED_TEXT, max_mb
+from app.cases.blueprint import bp
 from app.cases.forms import AttachmentForm, ExtendForm
 from app.cases.timeline import timeline
 from app.extensions import db
 from app.supervision import permissions as extension_perm
 from app.supervision.models import ExtensionRequest
+from expert_pool.deadlines import UNITS
+
+
+@bp.context_processor
+def deadline_rules() -> dict:
+    """The handling and extension rules in force, for the ledger's pages to name them
+    ("受理之日起 60 日", "不超过 30 日"); an extension counts in the handling rule's unit."""
+    handling = deadlines.handling_rule()
+    return {"handling_rule": handling, "extension_rule": deadlines.extension_rule(), "handling_unit": UNITS[handling.unit]}
 
 
 def render_detail(case, extend_form: ExtendForm | None = None, attachment_form: AttachmentForm | None = None,

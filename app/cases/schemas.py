@@ -12,6 +12,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, field_validator
 
 from app.cases import idcard
+from app.cases.deadlines import extension_limit_problem
 from app.clock import today  # Asia/Shanghai; also imported from here by the case modules
 from app.errors import ValidationFailed
 from app.validation import _message, known_codes
@@ -20,8 +21,8 @@ from expert_pool.codes import CATEGORIES, CROSS_FLAGS
 
 M = TypeVar("M", bound=BaseModel)
 
-HANDLING_DAYS = 60       # 《信访工作条例》: handled within 60 days of acceptance …
-MAX_EXTENSION_DAYS = 30  # … extendable once by up to 30 days, with reasons
+# The handling period and the longest extension are deadline rules (``handling``, ``extension``
+# in expert_pool.deadlines, overridable by SUPERVISION_RULES): app.cases.deadlines reads them.
 MAX_COUNT = 100000
 
 
@@ -163,8 +164,21 @@ CasePatchIn = create_model(
 class ExtendIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    days: int = Field(ge=1, le=MAX_EXTENSION_DAYS)
+    days: int = Field(ge=1, description="延长天数，不超过现行“延长办理期限”规则（默认 30 日）")
     reason: str = Field(min_length=1, max_length=500)
+
+    @field_validator("days")
+    @classmethod
+    def _days(cls, v: int) -> int:
+        return within_extension_rule(v)
+
+
+def within_extension_rule(days: int) -> int:
+    """The upper limit is the "extension" deadline rule in force (SUPERVISION_RULES), not a constant."""
+    problem = extension_limit_problem(days)
+    if problem:
+        raise ValueError(problem)
+    return days
 
 
 class CloseIn(BaseModel):

@@ -2,24 +2,25 @@
 and checks permissions itself, so the UI and the API cannot drift apart; the caller commits
 (attachments excepted, see app.cases.attachments).
 
-Handling deadline (《信访工作条例》): ``due_date = accepted_on + 60 days``; it may be extended once
-by up to 30 days with a reason. The extension is kept as the difference between ``due_date`` and
-``accepted_on + 60`` (so a corrected acceptance date keeps it) and its reason in the audit log.
+Handling deadline (《信访工作条例》): ``due_date`` is computed by
+:func:`app.cases.deadlines.handling_due` from ``accepted_on``, the case's approved extension
+(``extension_days``, at most once, up to the ``extension`` rule's days) and the ``handling`` rule
+in force; a corrected acceptance date keeps the extension. Its reason is in the audit log.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 
 from app.audit import services as audit
 from app.cases import idcard
 from app.cases import permissions as perm
-from app.cases.deadlines import CLOSED, extended_days
+from app.cases.deadlines import CLOSED, extended_days, handling_due
 from app.cases.models import CASE_STATUSES, Case, Petitioner
 from app.cases.serialize import case_to_dict
-from app.cases.schemas import FIELD_LABELS, HANDLING_DAYS, CaseIn, CloseIn, ExtendIn, parse_nested
+from app.cases.schemas import FIELD_LABELS, CaseIn, CloseIn, ExtendIn, parse_nested
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.orgs.models import Organization
@@ -98,10 +99,6 @@ def _validate(user, payload: dict) -> tuple[CaseIn, dict[int, Organization]]:
     return data, orgs
 
 
-def _due_date(accepted_on: date | None, extension: int = 0) -> date | None:
-    return accepted_on + timedelta(days=HANDLING_DAYS + extension) if accepted_on else None
-
-
 def _apply(case: Case, data: CaseIn, orgs: dict[int, Organization]) -> None:
     for field in SCALAR_FIELDS:
         setattr(case, field, getattr(data, field))
@@ -127,7 +124,8 @@ def create_case(user, payload: dict) -> Case:
     case = Case(case_number=f"{data.region_code}-{year}-{n:05d}", status="registered",
                 created_by_id=getattr(user, "id", None), version=1)
     _apply(case, data, orgs)
-    case.due_date = _due_date(data.accepted_on)
+    case.extension_days = 0
+    case.due_date = handling_due(data.accepted_on)
     db.session.add(case)
     db.session.flush()
     audit.record("create", "case", case.id, f"登记信访事项 {case.case_number}《{case.title}》",
@@ -186,13 +184,16 @@ def update_case(user, case: Case, payload: dict) -> Case:
     payload = _without_read_only(case, payload)
     before = _editable_values(case)
     data, orgs = _validate(user, before | payload)
-    extension = extended_days(case)
     old, new = audit.changes(_plain(before), _plain(data.model_dump()))
     if not new:
         return case
     _bump_version(case, version)
     _apply(case, data, orgs)
-    case.due_date = _due_date(data.accepted_on, extension if data.accepted_on else 0)
+    # Recomputed under the rules in force, keeping the extension; audited whenever it moves.
+    due = handling_due(data.accepted_on, case.extension_days)
+    if due != case.due_date:
+        old["due_date"], new["due_date"] = case.due_date, due
+        case.due_date = due
     db.session.flush()
     labels = "、".join(FIELD_LABELS.get(k, k) for k in new)
     audit.record("update", "case", case.id, f"修改信访事项 {case.case_number}：{labels}", before=audit_view(old),
@@ -223,11 +224,12 @@ def _without_read_only(case: Case, payload: dict) -> dict:
 
 
 def extend_deadline(user, case: Case, payload: dict) -> Case:
-    """Extend the handling deadline once, by 1–30 days, with a reason."""
+    """Extend the handling deadline once, by 1 to the ``extension`` rule's days, with a reason
+    (the demo seed's direct path; people file an extension request, app.supervision.services)."""
     lock(case)
     if not perm.can_edit_case(user, case):
         raise Forbidden("无权延长该信访事项的办理期限")
-    data = parse_nested(ExtendIn, payload)
+    data = parse_nested(ExtendIn, payload)  # days within the extension rule in force
     _require_open(case, "延期")
     if case.accepted_on is None or case.due_date is None:
         raise Conflict("尚未填写受理日期，没有可延长的办理期限", code="not_accepted")
@@ -236,7 +238,8 @@ def extend_deadline(user, case: Case, payload: dict) -> Case:
                        code="already_extended", details={"due_date": case.due_date.isoformat()})
     before = case.due_date
     _bump_version(case, case.version)
-    case.due_date = before + timedelta(days=data.days)
+    case.extension_days = data.days
+    case.due_date = handling_due(case.accepted_on, data.days)
     db.session.flush()
     audit.record("extend", "case", case.id,
                  f"办理期限延长 {data.days} 天（{before.isoformat()} → {case.due_date.isoformat()}）：{data.reason}",

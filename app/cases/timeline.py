@@ -84,6 +84,7 @@ TIMELINE_ACTIONS: dict[str, str] = {
     "supervision_notice": "发出督办单",
     "supervision_reply": "回复督办单",
     "supervision_alert": "督办提醒",
+    "deadline_recompute": "按新期限规则重算办理期限",
 }
 
 TIMELINE_OBJECTS: dict[str, str] = {

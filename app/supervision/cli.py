@@ -1,5 +1,9 @@
 """``flask supervision run [--today YYYY-MM-DD]``: the alerts job (cron-friendly, idempotent,
-safe to start on several servers at once — see :mod:`app.supervision.run`)."""
+safe to start on several servers at once — see :mod:`app.supervision.run`).
+
+``flask supervision recompute-deadlines [--dry-run]``: after a change of ``SUPERVISION_RULES``,
+the stored handling due dates of open cases under the rules in force (idempotent, same safety —
+see :mod:`app.supervision.recompute`)."""
 
 from __future__ import annotations
 
@@ -10,10 +14,11 @@ from flask.cli import AppGroup
 
 from app import clock
 from app.extensions import db
+from app.supervision import recompute
 from app.supervision import run as supervision_run
 from app.timeutil import SHANGHAI
 
-supervision_cli = AppGroup("supervision", help="督办：期限提醒与超期提级。")
+supervision_cli = AppGroup("supervision", help="督办：期限提醒与超期提级、期限规则变更后重算办理期限。")
 
 
 @supervision_cli.command("run")
@@ -34,3 +39,20 @@ def run_command(today: datetime | None) -> None:
         raise
     for line in report.lines():
         click.echo(line)
+
+
+@supervision_cli.command("recompute-deadlines")
+@click.option("--dry-run", is_flag=True, help="只统计将变更的件数，不保存。")
+def recompute_deadlines_command(dry_run: bool) -> None:
+    """After SUPERVISION_RULES changed: recompute the stored handling due date of every open case."""
+    try:
+        report = recompute.recompute()
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    for line in report.lines():
+        click.echo(line + ("（试运行，未保存）" if dry_run else ""))

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app import clock, locking
 from app.audit import services as audit
-from app.cases.deadlines import CLOSED, extended_days
+from app.cases.deadlines import CLOSED, extended_days, handling_due
 from app.cases.models import Case
 from app.cases.services import get_visible_case
 from app.db_types import utcnow
@@ -26,7 +26,6 @@ from app.opinions.issuing import document_prefix
 from app.sequences import next_value
 from app.supervision import permissions as perm
 from app.supervision import recipients
-from app.supervision import rules as R
 from app.supervision.models import ExtensionRequest, SupervisionNotice
 from app.supervision.schemas import DecisionIn, ExtensionIn, NoticeIn, ReplyIn
 from app.validation import parse
@@ -61,10 +60,7 @@ def request_extension(user, case_id: int, payload: dict) -> ExtensionRequest:
     case = get_visible_case(user, case_id)
     if not perm.can_request_extension(user, case):
         raise Forbidden("只有承办单位可以申请延长办理期限")
-    data = parse(ExtensionIn, payload)
-    limit = R.rule("extension")
-    if data.days > limit.days:
-        raise ValidationFailed({"days": f"延长期限不得超过{limit.text}"})
+    data = parse(ExtensionIn, payload)  # days within the extension rule in force
     case = locking.lock(case)
     _extendable(case)
     pending = db.session.execute(select(ExtensionRequest.id).where(
@@ -119,14 +115,16 @@ def decide_extension(user, extension_id: int, payload: dict) -> ExtensionRequest
     if not data.approve and len(data.note) < 2:
         raise ValidationFailed({"note": "不批准时须说明理由"})
     row = locking.lock(row)
-    case = row.case
+    # The case too: an approval moves its deadline, which edits and the deadline recompute also write.
+    case = locking.lock(row.case)
     if data.approve and row.status == "pending":
         _extendable(case)
     before, after = _apply(row, EXTENSION_TRANSITIONS, "approve" if data.approve else "reject", "延期申请")
     row.decided_by_id, row.decided_at, row.decision_note = user.id, utcnow(), data.note
     if data.approve:
         old = case.due_date
-        case.due_date = R.rule("handling").due(case.accepted_on, extra_days=row.days).due_on
+        case.extension_days = row.days
+        case.due_date = handling_due(case.accepted_on, row.days)
         case.version += 1
         row.due_after = case.due_date
         summary = f"批准延长办理期限 {row.days} 天（{old.isoformat()} → {case.due_date.isoformat()}）"

@@ -252,3 +252,57 @@ def test_each_migration_has_a_downgrade(revision):
     source = Path(module.__file__).read_text(encoding="utf-8")
     body = source.split("def downgrade", 1)[1]
     assert "op." in body, f"{revision}: downgrade() changes nothing"
+
+
+# --------------------------------------------------------------------------- 0012: extension days
+
+EXTENSION = "0012_case_extension_days"
+
+
+def _revision_before(revision: str) -> str:
+    revisions = chain()
+    return revisions[revisions.index(revision) - 1]
+
+
+def test_extension_days_are_filled_from_the_stored_due_dates_and_the_downgrade_keeps_them():
+    """Until 0012 a due date was accepted_on + 60 days + the extension: the migration stores what
+    lies beyond the 60 days (never negative), and the way back keeps every due date (and, on
+    SQLite, the figure cache's triggers on the rebuilt cases table)."""
+    with fresh_app():
+        upgrade(revision=_revision_before(EXTENSION))
+        _insert("INSERT INTO organizations (name, kind, tier, region_code, created_at) "
+                "VALUES (:name, :kind, :tier, :region_code, :t)",
+                [{"name": "南京市住房保障和房产局", "kind": "handling_agency", "tier": "municipal", "region_code": "320100",
+                  "t": T0}])
+        accepted = date(2026, 1, 5)
+        rows = {  # case number: (accepted_on, due_date, extension expected)
+            "C-60": (accepted, date(2026, 3, 6), 0),       # + 60: not extended
+            "C-90": (accepted, date(2026, 4, 5), 30),      # + 90: extended by 30
+            "C-75": (accepted, date(2026, 3, 21), 15),     # + 75
+            "C-50": (accepted, date(2026, 2, 24), 0),      # shortened by hand: no extension, not -10
+            "C-none": (None, None, 0),                     # not accepted yet
+            "C-nodue": (accepted, None, 0),
+        }
+        _insert("INSERT INTO cases (case_number, title, summary, claims, category, region_code, handling_org_id, "
+                "repeat_letters, repeat_visits, repeat_online, cross_flags, responsible_leader, is_backlog, status, "
+                "accepted_on, due_date, created_at, updated_at, version) VALUES (:n, '标题', '摘要', '诉求', "
+                "'land_expropriation', '320100', 1, 0, 0, 0, '[]', '', :backlog, 'registered', :acc, :due, :t, :t, 1)",
+                [{"n": n, "acc": acc, "due": due, "t": T0, "backlog": False} for n, (acc, due, _) in rows.items()])
+        db.session.commit()
+        columns = {"cases": ["case_number", "accepted_on", "due_date", "version"]}
+        before = snapshot(columns)
+
+        upgrade(revision=EXTENSION)
+        with db.engine.connect() as conn:
+            filled = dict(conn.execute(text("SELECT case_number, extension_days FROM cases")).all())
+        assert filled == {n: ext for n, (_, _, ext) in rows.items()}
+        assert snapshot(columns) == before
+
+        downgrade(revision=_revision_before(EXTENSION))
+        assert snapshot(columns) == before
+        assert "extension_days" not in {c["name"] for c in inspect(db.engine).get_columns("cases")}
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.connect() as conn:
+                triggers = conn.exec_driver_sql(
+                    "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'cases'").scalars().all()
+            assert sorted(triggers) == [f"tr_cases_{e}_supervision_version" for e in ("delete", "insert", "update")]

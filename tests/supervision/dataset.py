@@ -91,13 +91,14 @@ def seed(n_cases: int = 300, n_consultations: int = 120, rng_seed: int = 7, toda
         accepted = created + timedelta(days=rng.randint(0, 20)) if rng.random() < 0.8 else None
         if accepted and accepted > today:
             accepted = None
-        due = accepted + timedelta(days=60 + rng.choice((0, 0, 0, 10, 30))) if accepted else None
+        extension = rng.choice((0, 0, 0, 10, 30)) if accepted else 0
+        due = accepted + timedelta(days=60 + extension) if accepted else None
         rows.append({"case_number": f"B{region}-{first + i:07d}", "title": f"统计事项{first + i}", "summary": "摘要",
                      "claims": "诉求", "category": rng.choice(CATS), "region_code": region,
                      "handling_org_id": _agency(o, region, rng), "repeat_letters": 0, "repeat_visits": 0,
                      "repeat_online": 0, "cross_flags": [], "responsible_leader": "张某",
                      "is_backlog": rng.random() < 0.6, "status": rng.choice(CASE_STATUS), "accepted_on": accepted,
-                     "due_date": due, "created_at": _utc(created), "updated_at": _utc(created), "version": 1})
+                     "due_date": due, "extension_days": extension, "created_at": _utc(created), "updated_at": _utc(created), "version": 1})
         if len(rows) >= batch:
             db.session.execute(insert(Case.__table__), rows)
             rows = []

@@ -13,5 +13,6 @@ def test_the_page_names_the_rules_and_what_a_rule_change_does(client, db, login,
     login(sup.officer_nj)
     html = client.get(f"/supervision/cases/{case.id}").get_data(as_text=True)
     assert "办理期限 60 日" in html or "办理期限 60" in html
-    assert "data-rule-note" in html and "修改期限规则不会改变已保存的办理期限" in html
+    assert "data-rule-note" in html and "修改期限规则不会自动改变已保存的办理期限" in html
+    assert "recompute-deadlines" in html
     assert "2026-10-02" in html  # the stored handling deadline, as the rule note says

@@ -184,7 +184,7 @@ def test_detail_shows_everything_and_extends_the_deadline(client, world, login, 
     resp = client.post(f"/cases/{case.id}/extend", data={"days": "45", "reason": ""})
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
-    assert "不能大于 30" in html and "至少 5 个字符" in html  # the extension request's rules
+    assert "延长期限不得超过30日" in html and "至少 5 个字符" in html  # the extension request's rules
     # the form files a request; the deadline moves only when the petition office approves (issue 10)
     resp = client.post(f"/cases/{case.id}/extend", data={"days": "20", "reason": "需补充调查"})
     assert resp.status_code == 302
