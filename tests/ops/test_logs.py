@@ -120,18 +120,36 @@ def test_production_defaults_to_json_and_tests_stay_quiet():
 
 
 def test_request_id_on_the_500_page_when_the_layout_fails_too(app, client, world, login, monkeypatch):
-    """The database goes away under a signed-in user: loading the user fails, and so would the
-    layout of the error page; the plain last-resort page still names the request."""
+    """Loading the signed-in user fails with a bug, and so would the layout of the error page
+    (it loads the user again): the plain last-resort page still names the request."""
+    login(world.officer_nj)
+
+    def broken(user_id):
+        raise RuntimeError("user store broken")
+
+    monkeypatch.setattr("app.web.user_for_session", broken)
+    resp = client.get("/cases", headers={"X-Request-ID": "quote-me-broken"})
+    assert resp.status_code == 500
+    page = resp.get_data(as_text=True)
+    assert "quote-me-broken" in page and "系统错误" in page
+    assert resp.headers["X-Request-ID"] == "quote-me-broken"
+
+
+def test_request_id_on_the_503_page_when_the_database_goes_away(app, client, world, login, monkeypatch):
+    """The database goes away under a signed-in user (a dropped connection, on either database):
+    a 503 that says nothing was saved, rendered as to a visitor, naming the request."""
     from sqlalchemy.exc import OperationalError
 
     login(world.officer_nj)
 
     def database_down(user_id):
-        raise OperationalError("SELECT", {}, ConnectionRefusedError("database down"))
+        err = OperationalError("SELECT", {}, ConnectionRefusedError("database down"))
+        err.connection_invalidated = True
+        raise err
 
     monkeypatch.setattr("app.web.user_for_session", database_down)
     resp = client.get("/cases", headers={"X-Request-ID": "quote-me-db-down"})
-    assert resp.status_code == 500
+    assert resp.status_code == 503
     page = resp.get_data(as_text=True)
-    assert "quote-me-db-down" in page and "系统错误" in page
+    assert "数据库暂时不可用" in page and "quote-me-db-down" in page
     assert resp.headers["X-Request-ID"] == "quote-me-db-down"
