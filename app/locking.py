@@ -46,13 +46,7 @@ def _advisory_key(name: str) -> int:
 
 def lock_row(model, row_id: int) -> None:
     """Hold the write lock on one row of ``model`` until the transaction ends."""
-    if _dialect() == "postgresql":
-        db.session.flush()
-        table = model.__table__
-        db.session.execute(select(table.c.id).where(table.c.id == row_id).with_for_update())
-    else:
-        _sqlite_write_lock()
-    db.session.expire_all()
+    lock_rows(model, (row_id,))
 
 
 def lock_rows(model, row_ids) -> None:

@@ -7,9 +7,9 @@ Errors name each bad field the way a client addresses it, nested ones included:
 from __future__ import annotations
 
 from datetime import date
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, create_model, field_validator
 
 from app.cases import idcard
 from app.cases.deadlines import extension_limit_problem
@@ -161,24 +161,24 @@ CasePatchIn = create_model(
 )
 
 
-class ExtendIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    days: int = Field(ge=1, description="延长天数，不超过现行“延长办理期限”规则（默认 30 日）")
-    reason: str = Field(min_length=1, max_length=500)
-
-    @field_validator("days")
-    @classmethod
-    def _days(cls, v: int) -> int:
-        return within_extension_rule(v)
-
-
 def within_extension_rule(days: int) -> int:
     """The upper limit is the "extension" deadline rule in force (SUPERVISION_RULES), not a constant."""
     problem = extension_limit_problem(days)
     if problem:
         raise ValueError(problem)
     return days
+
+
+# The days of an extension, directly (ExtendIn) or by request (app.supervision.schemas.ExtensionIn).
+ExtensionDays = Annotated[int, Field(ge=1, description="延长天数，不超过现行“延长办理期限”规则（默认 30 日）"),
+                          AfterValidator(within_extension_rule)]
+
+
+class ExtendIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    days: ExtensionDays
+    reason: str = Field(min_length=1, max_length=500)
 
 
 class CloseIn(BaseModel):

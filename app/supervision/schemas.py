@@ -4,21 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.cases.schemas import within_extension_rule
+from app.cases.schemas import ExtensionDays
 
 
 class ExtensionIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    days: int = Field(ge=1, description="延长天数，不超过现行“延长办理期限”规则（默认 30 日）")
+    days: ExtensionDays
     reason: str = Field(min_length=5, max_length=1000)
-
-    @field_validator("days")
-    @classmethod
-    def _days(cls, v: int) -> int:
-        return within_extension_rule(v)
 
 
 class DecisionIn(BaseModel):

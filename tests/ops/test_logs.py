@@ -119,37 +119,36 @@ def test_production_defaults_to_json_and_tests_stay_quiet():
     assert Config.LOG_FORMAT is None  # development: decided by the server (log_format)
 
 
-def test_request_id_on_the_500_page_when_the_layout_fails_too(app, client, world, login, monkeypatch):
-    """Loading the signed-in user fails with a bug, and so would the layout of the error page
-    (it loads the user again): the plain last-resort page still names the request."""
-    login(world.officer_nj)
-
-    def broken(user_id):
-        raise RuntimeError("user store broken")
-
-    monkeypatch.setattr("app.web.user_for_session", broken)
-    resp = client.get("/cases", headers={"X-Request-ID": "quote-me-broken"})
-    assert resp.status_code == 500
-    page = resp.get_data(as_text=True)
-    assert "quote-me-broken" in page and "系统错误" in page
-    assert resp.headers["X-Request-ID"] == "quote-me-broken"
+def _user_store_bug():
+    return RuntimeError("user store broken")
 
 
-def test_request_id_on_the_503_page_when_the_database_goes_away(app, client, world, login, monkeypatch):
-    """The database goes away under a signed-in user (a dropped connection, on either database):
-    a 503 that says nothing was saved, rendered as to a visitor, naming the request."""
+def _dropped_connection():
     from sqlalchemy.exc import OperationalError
 
+    err = OperationalError("SELECT", {}, ConnectionRefusedError("database down"))
+    err.connection_invalidated = True
+    return err
+
+
+@pytest.mark.parametrize("failure, status, says", [
+    # A bug while loading the signed-in user, and so would the layout of the error page (it loads
+    # the user again): the plain last-resort page.
+    (_user_store_bug, 500, "系统错误"),
+    # The database goes away (a dropped connection, on either database): a 503 that says nothing
+    # was saved, rendered as to a visitor.
+    (_dropped_connection, 503, "数据库暂时不可用"),
+], ids=["bug-500", "database-gone-503"])
+def test_the_error_page_names_the_request_when_loading_the_user_fails(client, world, login, monkeypatch,
+                                                                       failure, status, says):
     login(world.officer_nj)
 
-    def database_down(user_id):
-        err = OperationalError("SELECT", {}, ConnectionRefusedError("database down"))
-        err.connection_invalidated = True
-        raise err
+    def load_user(user_id):
+        raise failure()
 
-    monkeypatch.setattr("app.web.user_for_session", database_down)
-    resp = client.get("/cases", headers={"X-Request-ID": "quote-me-db-down"})
-    assert resp.status_code == 503
+    monkeypatch.setattr("app.web.user_for_session", load_user)
+    resp = client.get("/cases", headers={"X-Request-ID": "quote-me"})
+    assert resp.status_code == status
     page = resp.get_data(as_text=True)
-    assert "数据库暂时不可用" in page and "quote-me-db-down" in page
-    assert resp.headers["X-Request-ID"] == "quote-me-db-down"
+    assert says in page and "quote-me" in page
+    assert resp.headers["X-Request-ID"] == "quote-me"
