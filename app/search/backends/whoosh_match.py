@@ -186,22 +186,23 @@ class IndexView:
     def __init__(self, searcher, facet_fields: dict[str, str], multi_facets: tuple[str, ...] = ("recommendation",)):
         self.searcher = searcher
         self.schema = searcher.schema
-        self.segments = [_Segment(r, off, r.doc_count_all()) for r, off in searcher.reader().leaf_readers()]
+        self.segments = [_Segment(r, off, r.doc_count_all()) for r, off in searcher.reader().leaf_readers()
+                         if r.doc_count_all()]  # an index without segments has an EmptyReader
         self.size = sum(s.count for s in self.segments)
         self.facet_fields = facet_fields
         self.multi_facets = multi_facets
         weighting = searcher.weighting
         self.k1, self.b, self.field_b = weighting.K1, weighting.B, weighting._field_B
-        self.live = self._concat(self._live)
+        self.live = self._concat(self._live, bool)
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, tuple[np.ndarray, list[str]]] = {}
         self._issued: np.ndarray | None = None
 
     # ------------------------------------------------------------ per-segment data
 
-    def _concat(self, per_segment) -> np.ndarray:
+    def _concat(self, per_segment, dtype) -> np.ndarray:
         parts = [per_segment(s) for s in self.segments]
-        return np.concatenate(parts) if parts else np.zeros(0)
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
 
     def _cached(self, kind: str, segment: _Segment, fieldname: str, compute):
         key = (kind, _segment_key(segment.reader), fieldname)
@@ -222,7 +223,8 @@ class IndexView:
         """Each document's length of ``fieldname`` as Whoosh scores it (byte-coded, decoded)."""
         found = self._lengths.get(fieldname)
         if found is None:
-            found = self._concat(lambda s: self._cached("len", s, fieldname, lambda: self._segment_lengths(s, fieldname)))
+            found = self._concat(lambda s: self._cached("len", s, fieldname, lambda: self._segment_lengths(s, fieldname)),
+                                 np.float32)
             self._lengths[fieldname] = found
         return found
 
@@ -266,7 +268,7 @@ class IndexView:
                 if segment.count == 0 or not segment.reader.has_column("issued"):
                     return np.zeros(segment.count, dtype=np.int64)
                 return np.fromiter(segment.reader.column_reader("issued"), dtype=np.int64, count=segment.count)
-            self._issued = self._concat(lambda s: self._cached("issued", s, "issued", lambda: read(s)))
+            self._issued = self._concat(lambda s: self._cached("issued", s, "issued", lambda: read(s)), np.int64)
         return self._issued
 
     # ------------------------------------------------------------ terms
