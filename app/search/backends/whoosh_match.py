@@ -30,7 +30,7 @@ import threading
 import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
-from itertools import accumulate, pairwise
+from itertools import chain, pairwise
 
 import numpy as np
 from whoosh import query as wq
@@ -86,15 +86,16 @@ CACHE = ByteLRU(POSTINGS_CACHE_MB * 2**20)
 
 @dataclass
 class Postings:
-    """One term's posting list in one segment: segment document numbers (ascending), weights, and
-    the encoded positions of each posting when asked for."""
+    """One term's posting list in one segment: segment document numbers (ascending), weights and,
+    when asked for, the positions: those of posting ``i`` are ``positions[starts[i]:starts[i + 1]]``."""
 
     ids: np.ndarray
     weights: np.ndarray
-    values: list[bytes] | None = None
+    starts: np.ndarray | None = None
+    positions: np.ndarray | None = None
 
     def size(self) -> int:
-        extra = 0 if self.values is None else sum(len(v) for v in self.values) + 40 * len(self.values)
+        extra = 0 if self.positions is None else self.starts.nbytes + self.positions.nbytes
         return self.ids.nbytes + self.weights.nbytes + extra
 
 
@@ -111,7 +112,7 @@ def read_postings(reader, fieldname: str, btext: bytes, positions: bool = False)
     if info.is_inlined():
         ids, weights, values = info.inlined_postings()
         return Postings(np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float64),
-                        list(values) if positions else None)
+                        *(_decode_positions(values) if positions else (None, None)))
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length as struct.unpack's tuple
         (length,) = length
@@ -151,22 +152,29 @@ def read_postings(reader, fieldname: str, btext: bytes, positions: bool = False)
     # Each block restarts its deltas from 0: chain the blocks so one cumulative sum decodes all.
     ids[block_starts[1:]] -= np.asarray(block_bases[1:], dtype=np.int64)
     return Postings(np.cumsum(ids).astype(np.int32), np.array(weights, dtype=np.float64),
-                    values if positions else None)
+                    *(_decode_positions(values) if positions else (None, None)))
 
 
 def cached_postings(reader, fieldname: str, btext: bytes, positions: bool = False) -> Postings:
     key = ("p", _segment_key(reader), fieldname, btext)
     found = CACHE.get(key)
-    if found is not None and (found.values is not None or not positions):
+    if found is not None and (found.positions is not None or not positions):
         return found
     postings = read_postings(reader, fieldname, btext, positions)
     CACHE.put(key, postings, postings.size())
     return postings
 
 
-def decode_positions(value: bytes) -> list[int]:
-    """``Positions.decode_positions``: a count, then the pickled position deltas."""
-    return list(accumulate(pickle.loads(value[4:])))  # noqa: S301 (our index)
+def _decode_positions(values) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, positions) of ``Positions``-encoded values: each a count, then the pickled deltas of
+    its positions (``Positions.decode_positions``), decoded for all postings at once."""
+    deltas = [pickle.loads(v[4:]) for v in values]  # noqa: S301 (our index)
+    counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
+    starts = np.zeros(len(deltas) + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    running = np.cumsum(np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(starts[-1])))
+    before = np.concatenate(([0], running))[starts[:-1]]  # the running sum before each posting
+    return starts, (running - np.repeat(before, counts)).astype(np.int32)
 
 
 # ---------------------------------------------------------------- one index generation
@@ -425,36 +433,30 @@ class IndexView:
     def _in_sequence(self, fieldname: str, btexts: list[bytes], candidates: np.ndarray) -> np.ndarray:
         """The candidates (holding every gram) where the grams stand at consecutive positions."""
         whole = _whole_word(btexts)
+        certain = np.zeros(len(candidates), dtype=bool)
         if whole is not None:
-            word_ids, _ = self.term(fieldname, self._btext(fieldname, whole))
-            certain = np.isin(candidates, word_ids, assume_unique=True)
+            certain = np.isin(candidates, self.term(fieldname, self._btext(fieldname, whole))[0], assume_unique=True)
             if certain.all():
                 return candidates
-        else:
-            certain = np.zeros(len(candidates), dtype=bool)
-        cover = _cover(len(btexts))
         unsure = candidates[~certain]
-        confirmed = np.zeros(len(unsure), dtype=bool)
-        lists = {i: self.term_postings(fieldname, btexts[i], positions=True) for i in cover}
+        confirmed = [candidates[certain]]
+        cover = _cover(len(btexts))
+        lists = {i: {s.offset: p for s, p in self.term_postings(fieldname, btexts[i], positions=True)} for i in cover}
         for segment in self.segments:
             lo, hi = np.searchsorted(unsure, [segment.offset, segment.offset + segment.count])
             if lo == hi:
                 continue
             local = unsure[lo:hi] - segment.offset
-            located = []
+            # (candidate, position where the phrase would start) pairs, narrowed gram by gram
+            starts = None
             for i in cover:
-                postings = next(p for s, p in lists[i] if s is segment)
-                located.append((i, postings.values, np.searchsorted(postings.ids, local)))
-            first_i, first_values, first_at = located[0]
-            for k in range(len(local)):
-                starts = [p - first_i for p in decode_positions(first_values[first_at[k]])]
-                for i, values, at in located[1:]:
-                    present = set(decode_positions(values[at[k]]))
-                    starts = [p for p in starts if p + i in present]
-                    if not starts:
-                        break
-                confirmed[lo + k] = bool(starts)
-        return np.sort(np.concatenate([candidates[certain], unsure[confirmed]]))
+                keys = _phrase_starts(lists[i][segment.offset], local, i)
+                starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+                if not len(starts):
+                    break
+            if len(starts):
+                confirmed.append(local[np.unique(starts >> 32)] + segment.offset)
+        return np.sort(np.concatenate(confirmed))
 
     # ------------------------------------------------------------ results
 
@@ -515,6 +517,19 @@ class IndexView:
             if segment.count:
                 found.update(segment.reader.lexicon(fieldname))
         return sorted(found)
+
+
+def _phrase_starts(postings: Postings, local: np.ndarray, shift: int) -> np.ndarray:
+    """``candidate index << 32 | position - shift`` for every position of the term in the candidate
+    documents ``local`` (all in the posting list): where a phrase would start if the term is its
+    ``shift``-th gram."""
+    at = np.searchsorted(postings.ids, local)
+    first, counts = postings.starts[at], postings.starts[at + 1] - postings.starts[at]
+    offsets = np.zeros(len(counts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=offsets[1:])
+    index = np.repeat(first - offsets, counts) + np.arange(int(counts.sum()))
+    owner = np.repeat(np.arange(len(local), dtype=np.int64), counts)
+    return (owner << 32) | (postings.positions[index].astype(np.int64) - shift + (1 << 31))
 
 
 def _ordered(counts: dict[str, int]) -> dict[str, int]:
