@@ -111,7 +111,7 @@ def read_postings(reader, fieldname: str, btext: bytes, positions: bool = False)
     info = reader._terms.term_info(fieldname, btext)
     if info.is_inlined():
         ids, weights, values = info.inlined_postings()
-        return Postings(np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float64),
+        return Postings(np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float32),
                         *(_decode_positions(values) if positions else (None, None)))
     offset, length = info.extent()
     if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves the length as struct.unpack's tuple
@@ -151,7 +151,7 @@ def read_postings(reader, fieldname: str, btext: bytes, positions: bool = False)
     ids = np.array(deltas, dtype=np.int64)
     # Each block restarts its deltas from 0: chain the blocks so one cumulative sum decodes all.
     ids[block_starts[1:]] -= np.asarray(block_bases[1:], dtype=np.int64)
-    return Postings(np.cumsum(ids).astype(np.int32), np.array(weights, dtype=np.float64),
+    return Postings(np.cumsum(ids).astype(np.int32), np.array(weights, dtype=np.float32),  # as Whoosh stores them
                     *(_decode_positions(values) if positions else (None, None)))
 
 
@@ -170,7 +170,7 @@ def _decode_positions(values) -> tuple[np.ndarray, np.ndarray]:
     its positions (``Positions.decode_positions``), decoded for all postings at once."""
     deltas = [pickle.loads(v[4:]) for v in values]  # noqa: S301 (our index)
     counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
-    starts = np.zeros(len(deltas) + 1, dtype=np.int64)
+    starts = np.zeros(len(deltas) + 1, dtype=np.int32)
     np.cumsum(counts, out=starts[1:])
     running = np.cumsum(np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(starts[-1])))
     before = np.concatenate(([0], running))[starts[:-1]]  # the running sum before each posting
@@ -306,7 +306,7 @@ class IndexView:
             return _EMPTY_IDS, _EMPTY_SCORES
         ids = np.concatenate([p.ids.astype(np.int64) + s.offset for s, p in parts]) if len(parts) > 1 \
             else parts[0][1].ids.astype(np.int64) + parts[0][0].offset
-        weights = np.concatenate([p.weights for _, p in parts]) if len(parts) > 1 else parts[0][1].weights
+        weights = (np.concatenate([p.weights for _, p in parts]) if len(parts) > 1 else parts[0][1].weights).astype(np.float64)
         if self.schema[fieldname].scorable:
             searcher = self.searcher
             idf = searcher.idf(fieldname, btext)
