@@ -84,19 +84,49 @@ class ByteLRU:
 CACHE = ByteLRU(POSTINGS_CACHE_MB * 2**20)
 
 
-@dataclass
 class Postings:
     """One term's posting list in one segment: segment document numbers (ascending), weights and,
-    when asked for, the positions: those of posting ``i`` are ``positions[starts[i]:starts[i + 1]]``."""
+    when asked for, the positions of each posting. Kept compact for the cache (document gaps in 16
+    bits, weights as codes into a table of the few distinct values, positions in 16 bits: ~3 bytes
+    a posting and 2 a position instead of 8 and 4) and decoded per query (a cumulative sum)."""
 
-    ids: np.ndarray
-    weights: np.ndarray
-    starts: np.ndarray | None = None
-    positions: np.ndarray | None = None
+    def __init__(self, ids: np.ndarray, weights: np.ndarray, counts: np.ndarray | None = None,
+                 positions: np.ndarray | None = None):
+        self.first = int(ids[0]) if len(ids) else 0
+        self._gaps = _narrow(np.diff(ids, prepend=ids[:1]))
+        self._table, codes = np.unique(weights, return_inverse=True)
+        self._codes = codes.astype(np.uint8 if len(self._table) <= 256 else np.int32)
+        self._counts = None if counts is None else _narrow(counts)
+        self._positions = None if positions is None else _narrow(positions)
+
+    @property
+    def has_positions(self) -> bool:
+        return self._positions is not None
+
+    def ids(self) -> np.ndarray:
+        return np.cumsum(self._gaps, dtype=np.int64) + self.first
+
+    def weights(self) -> np.ndarray:
+        return self._table[self._codes].astype(np.float64)
+
+    def starts(self) -> np.ndarray:
+        """Where each posting's positions begin in ``positions`` (and, last, where they end)."""
+        starts = np.zeros(len(self._counts) + 1, dtype=np.int64)
+        np.cumsum(self._counts, out=starts[1:])
+        return starts
+
+    @property
+    def positions(self) -> np.ndarray:
+        return self._positions
 
     def size(self) -> int:
-        extra = 0 if self.positions is None else self.starts.nbytes + self.positions.nbytes
-        return self.ids.nbytes + self.weights.nbytes + extra
+        arrays = (self._gaps, self._table, self._codes, self._counts, self._positions)
+        return sum(a.nbytes for a in arrays if a is not None) + 200
+
+
+def _narrow(values: np.ndarray) -> np.ndarray:
+    """Non-negative integers in 16 bits when they fit, else 32."""
+    return values.astype(np.uint16 if not len(values) or int(values.max()) < 2**16 else np.int32)
 
 
 def _segment_key(reader) -> tuple:
@@ -151,14 +181,14 @@ def read_postings(reader, fieldname: str, btext: bytes, positions: bool = False)
     ids = np.array(deltas, dtype=np.int64)
     # Each block restarts its deltas from 0: chain the blocks so one cumulative sum decodes all.
     ids[block_starts[1:]] -= np.asarray(block_bases[1:], dtype=np.int64)
-    return Postings(np.cumsum(ids).astype(np.int32), np.array(weights, dtype=np.float32),  # as Whoosh stores them
+    return Postings(np.cumsum(ids), np.array(weights, dtype=np.float32),  # as Whoosh stores them
                     *(_decode_positions(values) if positions else (None, None)))
 
 
 def cached_postings(reader, fieldname: str, btext: bytes, positions: bool = False) -> Postings:
     key = ("p", _segment_key(reader), fieldname, btext)
     found = CACHE.get(key)
-    if found is not None and (found.positions is not None or not positions):
+    if found is not None and (found.has_positions or not positions):
         return found
     postings = read_postings(reader, fieldname, btext, positions)
     CACHE.put(key, postings, postings.size())
@@ -166,15 +196,14 @@ def cached_postings(reader, fieldname: str, btext: bytes, positions: bool = Fals
 
 
 def _decode_positions(values) -> tuple[np.ndarray, np.ndarray]:
-    """(starts, positions) of ``Positions``-encoded values: each a count, then the pickled deltas of
+    """(count, positions) of ``Positions``-encoded values: each a count, then the pickled deltas of
     its positions (``Positions.decode_positions``), decoded for all postings at once."""
     deltas = [pickle.loads(v[4:]) for v in values]  # noqa: S301 (our index)
     counts = np.fromiter(map(len, deltas), dtype=np.int64, count=len(deltas))
-    starts = np.zeros(len(deltas) + 1, dtype=np.int32)
-    np.cumsum(counts, out=starts[1:])
-    running = np.cumsum(np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(starts[-1])))
-    before = np.concatenate(([0], running))[starts[:-1]]  # the running sum before each posting
-    return starts, (running - np.repeat(before, counts)).astype(np.int32)
+    running = np.cumsum(np.fromiter(chain.from_iterable(deltas), dtype=np.int64, count=int(counts.sum())))
+    ends = np.cumsum(counts)
+    before = np.concatenate(([0], running))[ends - counts]  # the running sum before each posting
+    return counts, running - np.repeat(before, counts)
 
 
 # ---------------------------------------------------------------- one index generation
@@ -228,11 +257,11 @@ class IndexView:
         return live
 
     def lengths(self, fieldname: str) -> np.ndarray:
-        """Each document's length of ``fieldname`` as Whoosh scores it (byte-coded, decoded)."""
+        """Each document's length of ``fieldname`` as Whoosh stores it: a byte (``_LENGTH_OF_BYTE``)."""
         found = self._lengths.get(fieldname)
         if found is None:
             found = self._concat(lambda s: self._cached("len", s, fieldname, lambda: self._segment_lengths(s, fieldname)),
-                                 np.float32)
+                                 np.uint8)
             self._lengths[fieldname] = found
         return found
 
@@ -245,7 +274,7 @@ class IndexView:
         if column is not None:
             raw = column._dbfile.get(column._basepos, column._count)
             coded[:len(raw)] = np.frombuffer(raw, dtype=np.uint8)[:segment.count]
-        return _LENGTH_OF_BYTE[coded].astype(np.float32)
+        return coded
 
     def column(self, facet: str) -> tuple[np.ndarray, list[str]]:
         """(code per document, value per code) of a single-valued column."""
@@ -304,19 +333,19 @@ class IndexView:
         parts = self.term_postings(fieldname, btext)
         if not parts:
             return _EMPTY_IDS, _EMPTY_SCORES
-        ids = np.concatenate([p.ids.astype(np.int64) + s.offset for s, p in parts]) if len(parts) > 1 \
-            else parts[0][1].ids.astype(np.int64) + parts[0][0].offset
-        weights = (np.concatenate([p.weights for _, p in parts]) if len(parts) > 1 else parts[0][1].weights).astype(np.float64)
+        ids = np.concatenate([p.ids() + s.offset for s, p in parts]) if len(parts) > 1 \
+            else parts[0][1].ids() + parts[0][0].offset
+        weights = np.concatenate([p.weights() for _, p in parts]) if len(parts) > 1 else parts[0][1].weights()
         if self.schema[fieldname].scorable:
             searcher = self.searcher
             idf = searcher.idf(fieldname, btext)
             avgfl = searcher.avg_field_length(fieldname) or 1
             b, k1 = self.field_b.get(fieldname, self.b), self.k1
-            lengths = self.lengths(fieldname)[ids].astype(np.float64)
+            lengths = _LENGTH_OF_BYTE[self.lengths(fieldname)[ids]]
             # whoosh.scoring.bm25, operation for operation
             scores = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / avgfl)))
         else:
-            scores = weights.copy()
+            scores = weights
         if boost != 1.0:
             scores = scores * boost
         return ids, scores
@@ -523,8 +552,9 @@ def _phrase_starts(postings: Postings, local: np.ndarray, shift: int) -> np.ndar
     """``candidate index << 32 | position - shift`` for every position of the term in the candidate
     documents ``local`` (all in the posting list): where a phrase would start if the term is its
     ``shift``-th gram."""
-    at = np.searchsorted(postings.ids, local)
-    first, counts = postings.starts[at], postings.starts[at + 1] - postings.starts[at]
+    at = np.searchsorted(postings.ids(), local)
+    starts = postings.starts()
+    first, counts = starts[at], starts[at + 1] - starts[at]
     offsets = np.zeros(len(counts), dtype=np.int64)
     np.cumsum(counts[:-1], out=offsets[1:])
     index = np.repeat(first - offsets, counts) + np.arange(int(counts.sum()))
