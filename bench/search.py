@@ -92,14 +92,18 @@ def replicate_whoosh(docs: int, copies: int) -> Path:
             if k:
                 clone.segid = clone._random_id()
             new = clone.segment_id()
-            data = bytearray((source / f"{old}.seg").read_bytes())
-            offset = int.from_bytes(data[:_LONG_SIZE], "big")
-            stream = io.BytesIO(bytes(data[offset:]))
-            directory, options = pickle.load(stream), pickle.load(stream)
-            directory = {name.replace(old, new): info for name, info in directory.items()}
-            tail = pickle.dumps(directory, 2) + pickle.dumps(options, 2)
-            data[:_LONG_SIZE + _INT_SIZE] = len(data).to_bytes(_LONG_SIZE, "big") + len(tail).to_bytes(_INT_SIZE, "big")
-            (target / f"{new}.seg").write_bytes(bytes(data) + tail)
+            path = target / f"{new}.seg"
+            shutil.copyfile(source / f"{old}.seg", path)
+            with open(path, "r+b") as fh:  # append the renamed file directory, point the header at it
+                offset = int.from_bytes(fh.read(_LONG_SIZE), "big")
+                fh.seek(offset)
+                directory, options = pickle.load(fh), pickle.load(fh)
+                directory = {name.replace(old, new): info for name, info in directory.items()}
+                tail = pickle.dumps(directory, 2) + pickle.dumps(options, 2)
+                end = fh.seek(0, io.SEEK_END)
+                fh.write(tail)
+                fh.seek(0)
+                fh.write(end.to_bytes(_LONG_SIZE, "big") + len(tail).to_bytes(_INT_SIZE, "big"))
             segments.append(clone)
     TOC(toc.schema, segments, toc.generation + 1).write(FileStorage(str(target)), INDEX_NAME)
     return target

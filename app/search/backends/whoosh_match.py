@@ -86,16 +86,17 @@ CACHE = ByteLRU(POSTINGS_CACHE_MB * 2**20)
 
 class Postings:
     """One term's posting list in one segment: segment document numbers (ascending), weights and,
-    when asked for, the positions of each posting. Kept compact for the cache (document gaps in 16
-    bits, weights as codes into a table of the few distinct values, positions in 16 bits: ~3 bytes
-    a posting and 2 a position instead of 8 and 4) and decoded per query (a cumulative sum)."""
+    when asked for, the positions of each posting. Kept compact for the cache (document gaps and
+    position counts in 8 or 16 bits, weights as codes into a table of their few distinct values —
+    none when all are equal —, positions in 16 bits: 1–3 bytes a posting and 2 a position instead
+    of 8 and 4) and decoded per query (a cumulative sum)."""
 
     def __init__(self, ids: np.ndarray, weights: np.ndarray, counts: np.ndarray | None = None,
                  positions: np.ndarray | None = None):
         self.first = int(ids[0]) if len(ids) else 0
         self._gaps = _narrow(np.diff(ids, prepend=ids[:1]))
         self._table, codes = np.unique(weights, return_inverse=True)
-        self._codes = codes.astype(np.uint8 if len(self._table) <= 256 else np.int32)
+        self._codes = None if len(self._table) == 1 else _narrow(codes)
         self._counts = None if counts is None else _narrow(counts)
         self._positions = None if positions is None else _narrow(positions)
 
@@ -107,6 +108,8 @@ class Postings:
         return np.cumsum(self._gaps, dtype=np.int64) + self.first
 
     def weights(self) -> np.ndarray:
+        if self._codes is None:
+            return np.full(len(self._gaps), self._table[0], dtype=np.float64)
         return self._table[self._codes].astype(np.float64)
 
     def starts(self) -> np.ndarray:
@@ -125,8 +128,9 @@ class Postings:
 
 
 def _narrow(values: np.ndarray) -> np.ndarray:
-    """Non-negative integers in 16 bits when they fit, else 32."""
-    return values.astype(np.uint16 if not len(values) or int(values.max()) < 2**16 else np.int32)
+    """Non-negative integers in 8 or 16 bits when they fit, else 32."""
+    top = int(values.max()) if len(values) else 0
+    return values.astype(np.uint8 if top < 2**8 else np.uint16 if top < 2**16 else np.int32)
 
 
 def _segment_key(reader) -> tuple:
