@@ -189,11 +189,18 @@ def read_postings(reader, fieldname: str, btext: bytes, positions: bool = False)
                     *(_decode_positions(values) if positions else (None, None)))
 
 
-def cached_postings(reader, fieldname: str, btext: bytes, positions: bool = False) -> Postings:
+def cached_postings(reader, fieldname: str, btext: bytes, positions: bool = False) -> Postings | None:
+    """A term's postings in a segment, None when the segment lacks the term (remembered too: looking
+    a term up in Whoosh's table reads the file)."""
     key = ("p", _segment_key(reader), fieldname, btext)
     found = CACHE.get(key)
+    if found is False:
+        return None
     if found is not None and (found.has_positions or not positions):
         return found
+    if (fieldname, btext) not in reader:
+        CACHE.put(key, False, 100)
+        return None
     postings = read_postings(reader, fieldname, btext, positions)
     CACHE.put(key, postings, postings.size())
     return postings
@@ -325,8 +332,9 @@ class IndexView:
     def term_postings(self, fieldname: str, btext: bytes, positions: bool = False) -> list[tuple[_Segment, Postings]]:
         found = []
         for segment in self.segments:
-            if (fieldname, btext) in segment.reader:
-                found.append((segment, cached_postings(segment.reader, fieldname, btext, positions)))
+            postings = cached_postings(segment.reader, fieldname, btext, positions)
+            if postings is not None:
+                found.append((segment, postings))
         return found
 
     def term(self, fieldname: str, btext: bytes | None, boost: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
@@ -450,25 +458,27 @@ class IndexView:
         btexts = [self._btext(fieldname, w) for w in words]
         if not btexts or any(b is None for b in btexts):
             return _EMPTY_IDS, _EMPTY_SCORES
-        terms = [self.term(fieldname, b) for b in btexts]
-        ids = terms[0][0]
-        for other, _ in terms[1:]:
-            ids = np.intersect1d(ids, other, assume_unique=True)
+        held = np.zeros(self.size, dtype=np.uint16)  # how many of the grams each document holds
+        score = np.zeros(self.size)
+        for btext in btexts:
+            ids, scores = self.term(fieldname, btext)
             if not len(ids):
                 return _EMPTY_IDS, _EMPTY_SCORES
-        if len(btexts) > 1:
+            held[ids] += 1
+            score[ids] += scores
+        ids = np.flatnonzero(held == len(btexts))
+        if len(btexts) > 1 and len(ids):
             ids = self._in_sequence(fieldname, btexts, ids)
-        scores = np.zeros(len(ids))
-        for term_ids, term_scores in terms:
-            scores += term_scores[np.searchsorted(term_ids, ids)]
-        return ids, scores
+        return ids, score[ids]
 
     def _in_sequence(self, fieldname: str, btexts: list[bytes], candidates: np.ndarray) -> np.ndarray:
         """The candidates (holding every gram) where the grams stand at consecutive positions."""
         whole = _whole_word(btexts)
         certain = np.zeros(len(candidates), dtype=bool)
         if whole is not None:
-            certain = np.isin(candidates, self.term(fieldname, self._btext(fieldname, whole))[0], assume_unique=True)
+            certain = np.zeros(self.size, dtype=bool)
+            certain[self.term(fieldname, self._btext(fieldname, whole))[0]] = True
+            certain = certain[candidates]
             if certain.all():
                 return candidates
         unsure = candidates[~certain]
@@ -484,7 +494,7 @@ class IndexView:
             starts = None
             for i in cover:
                 keys = _phrase_starts(lists[i][segment.offset], local, i)
-                starts = keys if starts is None else np.intersect1d(starts, keys, assume_unique=True)
+                starts = keys if starts is None else starts[_members(starts, keys)]
                 if not len(starts):
                     break
             if len(starts):
@@ -550,6 +560,14 @@ class IndexView:
             if segment.count:
                 found.update(segment.reader.lexicon(fieldname))
         return sorted(found)
+
+
+def _members(needles: np.ndarray, haystack: np.ndarray) -> np.ndarray:
+    """Which of the ``needles`` are in ``haystack`` (both ascending): a binary search each, no sort."""
+    if not len(haystack):
+        return np.zeros(len(needles), dtype=bool)
+    at = np.minimum(np.searchsorted(haystack, needles), len(haystack) - 1)
+    return haystack[at] == needles
 
 
 def _phrase_starts(postings: Postings, local: np.ndarray, shift: int) -> np.ndarray:
