@@ -38,7 +38,7 @@ from whoosh.util.numeric import byte_to_length
 
 from app.search.backends.base import Hit, SearchPage
 
-POSTINGS_CACHE_MB = 40
+POSTINGS_CACHE_MB = 24
 _BLOCK_MAGIC = b"W3Bl"
 _INT = struct.Struct("!i")
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
