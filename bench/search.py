@@ -61,8 +61,52 @@ def make_app(db: str, schema: str | None = "bench"):
                                   "SEARCH_BACKEND": "postgresql"})
 
 
-def whoosh_dir(docs: int) -> Path:
-    return Path(f"/tmp/bench-search-whoosh-{docs}")
+def whoosh_dir(docs: int, copies: int = 1) -> Path:
+    return Path(f"/tmp/bench-search-whoosh-{docs}" + (f"x{copies}" if copies > 1 else ""))
+
+
+def replicate_whoosh(docs: int, copies: int) -> Path:
+    """The Whoosh index of ``docs`` opinions with every segment ``copies`` times (copies of its
+    compound file under new segment ids, their file directory renamed): query latency and memory at
+    ``docs × copies`` opinions when the machine cannot index that many in the time at hand. The
+    copies keep their opinion ids (snippets find their texts); totals and facets grow in proportion."""
+    import copy
+    import io
+    import pickle
+
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.index import TOC
+    from whoosh.system import _INT_SIZE, _LONG_SIZE
+
+    from app.search.backends.whoosh_index import INDEX_NAME
+
+    source, target = whoosh_dir(docs), whoosh_dir(docs, copies)
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir()
+    toc = TOC.read(FileStorage(str(source)), INDEX_NAME)
+    segments = []
+    for segment in toc.segments:
+        old = segment.segment_id()
+        for k in range(copies):
+            clone = copy.copy(segment)
+            if k:
+                clone.segid = clone._random_id()
+            new = clone.segment_id()
+            path = target / f"{new}.seg"
+            shutil.copyfile(source / f"{old}.seg", path)
+            with open(path, "r+b") as fh:  # append the renamed file directory, point the header at it
+                offset = int.from_bytes(fh.read(_LONG_SIZE), "big")
+                fh.seek(offset)
+                directory, options = pickle.load(fh), pickle.load(fh)
+                directory = {name.replace(old, new): info for name, info in directory.items()}
+                tail = pickle.dumps(directory, 2) + pickle.dumps(options, 2)
+                end = fh.seek(0, io.SEEK_END)
+                fh.write(tail)
+                fh.seek(0)
+                fh.write(end.to_bytes(_LONG_SIZE, "big") + len(tail).to_bytes(_INT_SIZE, "big"))
+            segments.append(clone)
+    TOC(toc.schema, segments, toc.generation + 1).write(FileStorage(str(target)), INDEX_NAME)
+    return target
 
 
 # --------------------------------------------------------------------------- indexing
@@ -263,7 +307,7 @@ def cases() -> list[tuple[str, dict]]:
     return found
 
 
-def search_worker(backend_name: str, db: str, docs: int, rounds: int) -> dict:
+def search_worker(backend_name: str, db: str, docs: int, rounds: int, copies: int = 1) -> dict:
     from sqlalchemy import text
 
     from app.extensions import db as sa_db
@@ -281,7 +325,7 @@ def search_worker(backend_name: str, db: str, docs: int, rounds: int) -> dict:
         else:
             from app.search.backends.whoosh_index import WhooshBackend
 
-            backend = WhooshBackend(whoosh_dir(docs))
+            backend = WhooshBackend(whoosh_dir(docs // copies, copies))
         latencies: dict[str, list[float]] = {}
         totals = {}
         for round_ in range(rounds + 1):   # the first round warms caches and is not counted
@@ -316,7 +360,7 @@ def _rss_mb() -> float:
 
 def run_search(backend_name: str, args) -> dict:
     cmd = [sys.executable, __file__, "--worker", backend_name, "--docs", str(args.docs), "--db", args.db,
-           "--rounds", str(args.rounds)]
+           "--rounds", str(args.rounds), "--replicate", str(getattr(args, "copies", 1) - 1)]
     done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if done.returncode:
         return {"error": (done.stderr.strip().splitlines() or ["?"])[-1]}
@@ -367,12 +411,13 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="search what an earlier run indexed")
     parser.add_argument("--per-query", action="store_true")
     parser.add_argument("--replicate", type=int, default=0, metavar="K",
-                        help="PostgreSQL: then copy the indexed opinions K times in SQL and search (K+1)×docs")
+                        help="then copy the indexed opinions K times (PostgreSQL: in SQL; Whoosh: its segments) "
+                             "and search (K+1)×docs")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     if args.worker:
-        print(json.dumps(search_worker(args.worker, args.db, args.docs, args.rounds)))
+        print(json.dumps(search_worker(args.worker, args.db, args.docs, args.rounds, args.replicate + 1)))
         return
     backends = args.backends.split(",")
     if not args.reuse and "postgresql" not in backends:
@@ -385,10 +430,15 @@ def main() -> None:
         else:
             results[name] = {}
         results[name].update(run_search(name, args))
-        if name == "postgresql" and args.replicate:
-            replicate_pg(args.db, args.docs, args.replicate)
-            scaled = argparse.Namespace(**{**vars(args), "docs": args.docs * (args.replicate + 1)})
-            results[f"postgresql, {scaled.docs} (replicated ×{args.replicate + 1})"] = run_search(name, scaled)
+        if args.replicate:
+            if name == "postgresql":
+                replicate_pg(args.db, args.docs, args.replicate)
+                copies = 1
+            else:
+                replicate_whoosh(args.docs, args.replicate + 1)
+                copies = args.replicate + 1
+            scaled = argparse.Namespace(**{**vars(args), "docs": args.docs * (args.replicate + 1), "copies": copies})
+            results[f"{name}, {scaled.docs} (replicated ×{args.replicate + 1})"] = run_search(name, scaled)
     report(args, baseline, results)
 
 

@@ -1,6 +1,6 @@
 """Can a Whoosh fork replace whoosh-reloaded 2.7.5 without code changes or a rebuild?
 
-Run: ``/work/main/.venv/bin/python bench/search_compat.py`` (after ``bench/search.py`` has made the
+Run: ``/work/main/.venv/bin/python bench/search_compat.py`` (after ``bench/search_forks.py`` has made the
 ``/tmp/wv-<fork>`` virtualenvs). The baseline fork writes a small index (200 generated opinions)
 with the bench's analyzer; every fork then (1) imports the 2.7 names our code will use, (2) opens
 that index as it is and (3) runs a word, phrase, filtered and faceted query with highlights on it.
@@ -57,7 +57,7 @@ def check(index_dir: str) -> dict:
 
 
 def write(index_dir: str) -> None:
-    from search import _fields   # bench/search.py: the same fields and analyzer
+    from search_forks import _fields   # bench/search_forks.py: the same fields and analyzer
     from search_analyzer import RjiebaTokenizer
     from whoosh import index
     from whoosh.fields import ID, KEYWORD, TEXT, Schema

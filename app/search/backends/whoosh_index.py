@@ -15,13 +15,13 @@ import fcntl
 import os
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh import query as wq
+from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from whoosh.scoring import BM25F
 from whoosh.writing import CLEAR
@@ -36,6 +36,7 @@ from app.search.backends.base import (
     SearchUnavailable,
     SimilarRequest,
 )
+from app.search.backends.whoosh_match import IndexView
 from app.search.document import TEXT_FIELDS, SearchDocument
 from app.search.query import parse_query
 
@@ -91,6 +92,21 @@ def filter_query(filters: Filters) -> wq.Query | None:
     return terms[0] if len(terms) == 1 else wq.And(terms)
 
 
+def similar_query(request: SimilarRequest) -> wq.Query:
+    """A case's weighted words in its main sections and its laws; the same category and province
+    add to the score."""
+    clauses = [wq.Term(field, term, boost=weight) for term, weight in request.terms
+               for field in ("title", "facts", "findings", "analysis")]
+    clauses += [wq.Term("laws", law, boost=2.0) for law in request.laws]
+    main = wq.Or(clauses)
+    extra = []
+    if request.category:
+        extra.append(wq.Term("category", request.category, boost=3.0))
+    if request.province_code:
+        extra.append(wq.Term("province", request.province_code, boost=1.5))
+    return wq.AndMaybe(main, wq.Or(extra)) if extra else main
+
+
 class WhooshBackend:
     name = "whoosh"
     transactional = False
@@ -98,7 +114,6 @@ class WhooshBackend:
     def __init__(self, directory: str | os.PathLike, lock_timeout: float = 10.0):
         self.directory = Path(directory)
         self.lock_timeout = lock_timeout
-        self._columns: tuple[object, dict[str, list]] | None = None
         self._local = threading.local()
 
     # ------------------------------------------------------------------ reading
@@ -119,8 +134,12 @@ class WhooshBackend:
             return False
 
     def _open(self):
+        """The index for searching. Files are read, not memory-mapped: whoosh3 copies a mapped
+        segment's whole postings file into memory (``BufferFile``), 560 MB at 20,000 opinions."""
         try:
-            return whoosh_index.open_dir(str(self.directory), indexname=INDEX_NAME)
+            if not self.directory.is_dir():
+                raise FileNotFoundError(self.directory)
+            return FileStorage(str(self.directory), supports_mmap=False).open_index(INDEX_NAME)
         except Exception as exc:  # missing directory, no table of contents, unreadable segment
             raise SearchUnavailable(f"检索索引无法打开：{exc.__class__.__name__}") from exc
 
@@ -172,74 +191,31 @@ class WhooshBackend:
             with contextlib.suppress(Exception):
                 cached.close()
 
-    def _column_values(self, searcher) -> dict[str, list]:
-        """The facet columns as lists indexed by document number, cached per index generation."""
-        reader = searcher.reader()
-        key = (searcher.ixreader.generation() if hasattr(searcher.ixreader, "generation") else None,
-               reader.doc_count_all())
-        if self._columns is not None and self._columns[0] == key:
-            return self._columns[1]
-        if reader.doc_count_all() == 0:  # an empty index's reader has no columns
-            columns: dict[str, list] = {facet: [] for facet in _COLUMN_FACETS}
-        else:
-            columns = {facet: list(reader.column_reader(field)) for facet, field in _COLUMN_FACETS.items()}
-        self._columns = (key, columns)
-        return columns
-
-    def _facets(self, searcher, docnums: set[int]) -> dict[str, dict[str, int]]:
-        columns = self._column_values(searcher)
-        facets: dict[str, dict[str, int]] = {}
-        matched = list(docnums)
-        for facet, values in columns.items():
-            counts = Counter(map(values.__getitem__, matched))  # cached column lists, at C speed
-            facets[facet] = {_text(v): n for v, n in counts.most_common() if _text(v) not in ("", "-")}
-        recommendation: dict[str, int] = {}
-        reader = searcher.reader()
-        for term in reader.field_terms("recommendation"):
-            postings = set(reader.postings("recommendation", term).all_ids())
-            count = len(postings & docnums)
-            if count:
-                recommendation[_text(term)] = count
-        facets["recommendation"] = dict(sorted(recommendation.items(), key=lambda kv: -kv[1]))
-        return facets
+    def _view(self, searcher) -> IndexView:
+        """The searcher's segments as vectors for ``whoosh_match``, made once per searcher."""
+        view = getattr(self._local, "view", None)
+        if view is None or view.searcher is not searcher:
+            view = IndexView(searcher, _COLUMN_FACETS)
+            self._local.view = view
+        return view
 
     def search(self, request: SearchRequest) -> SearchPage:
         with self._searcher() as searcher:
             q = parse_query(request.q, list(TEXT_FIELDS), searcher.schema) if request.q.strip() else wq.Every()
             if q is wq.NullQuery:
                 return SearchPage(0, [], {name: {} for name in _COLUMN_FACETS} | {"recommendation": {}})
-            filt = filter_query(request.filters)
-            mask = wq.Term("case_id", str(request.filters.exclude_case_id)) if request.filters.exclude_case_id else None
-            top = request.offset + request.limit
-            if request.sort == "date" or not request.q.strip():  # no words to rank by: newest first
-                results = searcher.search(q, filter=filt, mask=mask, limit=top, sortedby="issued", reverse=True)
-            else:
-                results = searcher.search(q, filter=filt, mask=mask, limit=top)
-            docnums = set(results.docs()) if request.facets else set()
-            total = len(results)
-            hits = [Hit(int(hit["opinion_id"]), float(hit.score or 0.0)) for hit in results[request.offset:top]]
-            if request.sort != "date" and request.q.strip():  # equal scores: newer (then higher id) first
-                hits.sort(key=lambda h: (-round(h.score, 6), -h.opinion_id))
-            facets = self._facets(searcher, docnums) if request.facets else {}
-            return SearchPage(total, hits, facets)
+            exclude = wq.Term("case_id", str(request.filters.exclude_case_id)) if request.filters.exclude_case_id else None
+            by_date = request.sort == "date" or not request.q.strip()  # no words to rank by: newest first
+            return self._view(searcher).search(q, filter_query(request.filters), exclude, by_date,
+                                               request.offset, request.limit, request.facets)
 
     def similar(self, request: SimilarRequest) -> list[Hit]:
         if not request.terms:
             return []
         with self._searcher() as searcher:
-            clauses = [wq.Term(field, term, boost=weight) for term, weight in request.terms
-                       for field in ("title", "facts", "findings", "analysis")]
-            clauses += [wq.Term("laws", law, boost=2.0) for law in request.laws]
-            main = wq.Or(clauses)
-            extra = []
-            if request.category:
-                extra.append(wq.Term("category", request.category, boost=3.0))
-            if request.province_code:
-                extra.append(wq.Term("province", request.province_code, boost=1.5))
-            q = wq.AndMaybe(main, wq.Or(extra)) if extra else main
-            mask = wq.Term("case_id", str(request.exclude_case_id)) if request.exclude_case_id else None
-            results = searcher.search(q, mask=mask, limit=request.limit)
-            return [Hit(int(hit["opinion_id"]), float(hit.score or 0.0)) for hit in results]
+            exclude = wq.Term("case_id", str(request.exclude_case_id)) if request.exclude_case_id else None
+            page = self._view(searcher).search(similar_query(request), None, exclude, limit=request.limit, facets=False)
+            return page.hits
 
     def fingerprints(self) -> dict[int, str]:
         with self._searcher() as searcher:
@@ -365,6 +341,3 @@ def _remove_index_files(directory: Path) -> None:
 def _date_key(doc: SearchDocument) -> int:
     return int(doc.issued_on.strftime("%Y%m%d")) * 10_000_000 + doc.opinion_id % 10_000_000
 
-
-def _text(value) -> str:
-    return value.decode("utf-8") if isinstance(value, bytes) else str(value)
