@@ -19,6 +19,7 @@ to opinions, and the opinions' sections for snippets); the Whoosh index to ``/tm
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import logging
 import os
@@ -57,6 +58,7 @@ def make_app(db: str, schema: str | None = "bench"):
     from app import create_app
 
     instance = tempfile.mkdtemp(prefix="bench-search-inst-")
+    atexit.register(shutil.rmtree, instance, ignore_errors=True)  # each run and worker makes one
     return create_app("testing", {"SQLALCHEMY_DATABASE_URI": pg_url(db, schema), "INSTANCE_DIR": instance,
                                   "SEARCH_BACKEND": "postgresql"})
 
