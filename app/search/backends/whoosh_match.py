@@ -34,6 +34,7 @@ from itertools import chain, pairwise
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 from app.search.backends.base import Hit, SearchPage
@@ -278,8 +279,6 @@ class IndexView:
 
     @staticmethod
     def _segment_lengths(segment: _Segment, fieldname: str) -> np.ndarray:
-        from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-
         coded = np.zeros(segment.count, dtype=np.uint8)
         column = segment.reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
         if column is not None:
