@@ -32,6 +32,11 @@ class SearchUnavailable(Unavailable):
         super().__init__(f"类案检索暂不可用（{reason}），请联系系统管理员运行 flask search rebuild 重建索引")
 
 
+def ordered_counts(counts: dict[str, int]) -> dict[str, int]:
+    """A facet's counts as every backend returns them: most frequent first, then by value."""
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
 @dataclass(frozen=True)
 class Filters:
     category: str | None = None

@@ -35,6 +35,7 @@ from app.search.backends.base import (
     SearchRequest,
     SearchUnavailable,
     SimilarRequest,
+    ordered_counts,
 )
 from app.search.analysis import segmenter
 from app.search.backends.tsv import LAW, RANK_WEIGHTS, any_of, entry, law_lexemes, listed_law_lexemes, match, quote
@@ -101,7 +102,7 @@ def _facet_counts(rows) -> dict[str, dict[str, int]]:
             continue
         for member in value.split(",") if facet == "recommendation" else (value,):
             counts[facet][member] = counts[facet].get(member, 0) + n
-    return {facet: dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))) for facet, found in counts.items()}
+    return {facet: ordered_counts(found) for facet, found in counts.items()}
 
 
 def _facet_lexeme(name: str, value) -> str:

@@ -37,7 +37,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.util.numeric import byte_to_length
 
-from app.search.backends.base import Hit, SearchPage
+from app.search.backends.base import Hit, SearchPage, ordered_counts
 
 POSTINGS_CACHE_MB = 24
 _BLOCK_MAGIC = b"W3Bl"
@@ -541,7 +541,7 @@ class IndexView:
         for facet in self.facet_fields:
             codes, values = self.column(facet)
             counts = np.bincount(codes[matched], minlength=len(values))
-            found[facet] = _ordered({values[c]: int(n) for c in np.flatnonzero(counts)
+            found[facet] = ordered_counts({values[c]: int(n) for c in np.flatnonzero(counts)
                                      for n in (counts[c],) if values[c] not in ("", "-")})
         for facet in self.multi_facets:
             counts = {}
@@ -550,7 +550,7 @@ class IndexView:
                 n = int(np.count_nonzero(hit[ids]))
                 if n:
                     counts[_text(btext)] = n
-            found[facet] = _ordered(counts)
+            found[facet] = ordered_counts(counts)
         return found
 
     def _lexicon(self, fieldname: str) -> list[bytes]:
@@ -581,10 +581,6 @@ def _phrase_starts(postings: Postings, local: np.ndarray, shift: int) -> np.ndar
     index = np.repeat(first - offsets, counts) + np.arange(int(counts.sum()))
     owner = np.repeat(np.arange(len(local), dtype=np.int64), counts)
     return (owner << 32) | (postings.positions[index].astype(np.int64) - shift + (1 << 31))
-
-
-def _ordered(counts: dict[str, int]) -> dict[str, int]:
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _whole_word(btexts: list[bytes]) -> str | None:
