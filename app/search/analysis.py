@@ -40,6 +40,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import NamedTuple
 
+import numpy as np
 import opencc
 import rjieba
 from whoosh.analysis import Token as WhooshToken
@@ -200,43 +201,92 @@ def analyse_normalized(normalized: str, jieba: rjieba.Jieba | None = None,
     return terms
 
 
-def term_positions(normalized: str, jieba: rjieba.Jieba | None = None) -> dict[str, list[int]]:
-    """The positions of every term of already normalized text: the same terms and positions as
-    ``analyse_normalized``, grouped for a posting list and computed without a regex match per
-    character (indexing speed). Elsewhere a character is one unit; ``isalnum`` is ``[^\\W_]``."""
-    positions: defaultdict[str, list[int]] = defaultdict(list)
-    runs = list(_NOT_ONE_CHAR_ONE_UNIT.finditer(normalized))
-    if not runs:  # the usual Chinese paragraph: unit position = character index, every unit one character
-        unit_at = None
-        last = len(normalized) - 1
-        for index, char in enumerate(normalized):
-            if char.isalnum():
-                following = normalized[index + 1] if index < last else ""
-                positions[char + following if following.isalnum() else char].append(index)
+# Character classes for ``term_groups``: a Han (or other non-ASCII) letter is a unit of its own; an
+# ASCII letter or digit belongs to a run that is one unit; whitespace is no unit; anything else
+# (punctuation) takes a position and is not indexed; _OTHER: a letter below U+0080 outside [0-9a-z]
+# (not after ``normalize``, but ``term_positions`` takes any text), a unit of its own.
+_HAN, _ASCII, _SPACE, _MARK, _OTHER = range(5)
+_ASCII_ALNUM = frozenset("0123456789abcdefghijklmnopqrstuvwxyz")
+_ASCII_RUN = re.compile(r"[0-9a-z]+")
+_class_of: dict[int, int] = {}  # code point → class, filled as characters are met (a few thousand)
+_NO_TERMS = np.zeros(0, dtype=np.int64)
+
+
+def _char_class(code: int) -> int:
+    found = _class_of.get(code)
+    if found is None:
+        char = chr(code)
+        found = (_ASCII if char in _ASCII_ALNUM else (_HAN if code >= 0x80 else _OTHER) if char.isalnum()
+                 else _SPACE if char.isspace() else _MARK)
+        _class_of[code] = found
+    return found
+
+
+def term_groups(normalized: str, jieba: rjieba.Jieba | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """The terms of already normalized text with their positions, grouped: ``terms``, the count of
+    each term's positions, and all positions term after term (rising within a term) — the same terms
+    and positions as ``analyse_normalized``, computed for indexing speed: the grams of two Han
+    characters (nearly all of them) by array operations on code points, the few grams with an ASCII
+    run or a lone character in Python, words from the segmenter."""
+    if not normalized:
+        return [], _NO_TERMS, _NO_TERMS
+    codes = np.frombuffer(normalized.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    distinct, inverse = np.unique(codes, return_inverse=True)
+    classes = np.array([_char_class(c) for c in distinct.tolist()], dtype=np.int8)[inverse]
+    is_ascii = classes == _ASCII
+    starts_unit = classes != _SPACE
+    starts_unit[1:] &= ~(is_ascii[1:] & is_ascii[:-1])  # an ASCII run is one unit
+    unit_start = np.flatnonzero(starts_unit)  # a unit's number is its position
+    unit_class = classes[unit_start]
+    indexed = unit_class != _MARK
+    followed = np.zeros(len(unit_start), dtype=bool)  # by an indexed unit at the next position
+    followed[:-1] = indexed[1:]
+    han = unit_class == _HAN
+    pair = np.zeros(len(unit_start), dtype=bool)
+    pair[:-1] = han[:-1] & han[1:]
+    alone = han & ~followed
+    unit_codes = codes[unit_start]
+    gram_codes = np.concatenate(((unit_codes[:-1][pair[:-1]] << 21) | unit_codes[1:][pair[:-1]], unit_codes[alone]))
+    gram_positions = np.concatenate((np.flatnonzero(pair), np.flatnonzero(alone)))
+    order = np.argsort(gram_codes, kind="stable")  # stable: each gram's positions stay rising
+    gram_codes, gram_positions = gram_codes[order], gram_positions[order]
+    if len(gram_codes):
+        first = np.flatnonzero(np.concatenate(([True], gram_codes[1:] != gram_codes[:-1])))
+        counts = np.diff(np.append(first, len(gram_codes)))
+        terms = [chr(c >> 21) + chr(c & 0x1FFFFF) if c >> 21 else chr(c) for c in gram_codes[first].tolist()]
     else:
-        unit_at = [0] * len(normalized)
-        units_found: list[tuple[str, int]] = []  # (unit, pos), punctuation left out
-        pos = done = 0
-        for run in [*runs, None]:
-            start, end = run.span() if run else (len(normalized), len(normalized))
-            for index in range(done, start):
-                unit_at[index] = pos
-                if normalized[index].isalnum():
-                    units_found.append((normalized[index], pos))
-                pos += 1
-            if run and not normalized[start].isspace():
-                unit_at[start] = pos
-                units_found.append((run.group(), pos))
-                pos += 1
-            done = end
-        for i, (unit, pos) in enumerate(units_found):
-            nxt = units_found[i + 1] if i + 1 < len(units_found) and units_found[i + 1][1] == pos + 1 else None
-            positions[gram(unit, nxt[0] if nxt else None)].append(pos)
+        counts, terms = _NO_TERMS, []
+    rest: defaultdict[str, list[int]] = defaultdict(list)
+    others = np.flatnonzero(indexed & ~han | han & followed & ~pair)
+    if len(others):
+        starts = unit_start.tolist()
+
+        def unit(k: int) -> str:
+            start = starts[k]
+            return _ASCII_RUN.match(normalized, start).group() if unit_class[k] == _ASCII else normalized[start]
+
+        for k in others.tolist():
+            rest[gram(unit(k), unit(k + 1)) if followed[k] else unit(k)].append(k)
+    unit_at = (np.cumsum(starts_unit) - 1).tolist()
     stop_words = STOP_WORDS
     for word, start, end in (jieba or segmenter()).tokenize(normalized, mode="search"):
         if end - start > 2 and word[0] >= "\u2e80" and word not in stop_words:  # _is_word, inlined
-            positions[word].append(start if unit_at is None else unit_at[start])
-    return positions
+            rest[word].append(unit_at[start])
+    if rest:
+        terms = terms + list(rest)
+        counts = np.concatenate((counts, [len(p) for p in rest.values()]))
+        gram_positions = np.concatenate((gram_positions, [p for poses in rest.values() for p in poses]))
+    return terms, counts.astype(np.int64), gram_positions.astype(np.int64)
+
+
+def term_positions(normalized: str, jieba: rjieba.Jieba | None = None) -> dict[str, list[int]]:
+    """The positions of every term of already normalized text, by term (``term_groups`` as a dict)."""
+    terms, counts, positions = term_groups(normalized, jieba)
+    flat, found, at = positions.tolist(), {}, 0
+    for term, n in zip(terms, counts.tolist(), strict=True):
+        found[term] = flat[at:at + n]
+        at += n
+    return found
 
 
 def tokens(text: str, jieba: rjieba.Jieba | None = None) -> list[Token]:

@@ -6,6 +6,8 @@ import random
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import query as wq
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.filestore import RamStorage
@@ -227,3 +229,22 @@ def test_fast_nfkc_equals_unicodedata():
     samples += texts() + [full_text(r) for r in generate_opinions(20, seed=3)]
     for text in samples:
         assert nfkc(text) == unicodedata.normalize("NFKC", text), text
+
+
+_MIXED = st.text(alphabet=st.sampled_from([*"征地补偿安置中华人民共和国劳动合同法的信访", *" \n\t\u3000，。、（）", *"abcXYZ0129_é-%.",
+                                           *"ＡＢ１２徵①\U00020000"]), max_size=80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_MIXED)
+def test_term_positions_equal_the_analysis_on_any_text(text):
+    """The array-based grouping against the plain analysis, on raw and on normalized text (raw text
+    has upper-case letters, which are units of their own)."""
+    from collections import defaultdict
+
+    from app.search.analysis import analyse_normalized, term_positions
+    for sample in (text, normalize(text)):
+        grouped = defaultdict(list)
+        for _, _, term, pos in analyse_normalized(sample):
+            grouped[term].append(pos)
+        assert term_positions(sample) == {term: sorted(poses) for term, poses in grouped.items()}

@@ -15,13 +15,9 @@ two-unit words are single lexemes that GIN answers without rechecking positions)
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-from collections.abc import Callable, Iterable, Iterator
-from collections import deque
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import replace
-from itertools import chain, islice
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -37,7 +33,7 @@ from app.search.backends.base import (
     SimilarRequest,
     ordered_counts,
 )
-from app.search.analysis import segmenter
+from app.search.backends.parallel import batches, ordered_map
 from app.search.backends.tsv import LAW, RANK_WEIGHTS, any_of, entry, law_lexemes, listed_law_lexemes, match, quote
 from app.search.document import SearchDocument
 
@@ -346,13 +342,12 @@ class PostgresBackend:
         (the CLI's session keeps reading the opinions), then delete the entries of opinions no
         longer searchable. Searches keep working throughout, on old or new rows."""
         seen: list[int] = []
-        with _pool() as pool:
-            for rows in _analysed(_batches(docs, REBUILD_BATCH), pool):
-                with db.engine.begin() as conn:
-                    conn.execute(_UPSERT, rows)
-                seen += [r["opinion_id"] for r in rows]
-                if progress is not None:
-                    progress(len(rows))
+        for rows in ordered_map(_rows, batches(docs, REBUILD_BATCH), REBUILD_WORKERS):
+            with db.engine.begin() as conn:
+                conn.execute(_UPSERT, rows)
+            seen += [r["opinion_id"] for r in rows]
+            if progress is not None:
+                progress(len(rows))
         with db.engine.begin() as conn:
             conn.execute(text("DELETE FROM search_entries WHERE NOT (opinion_id = ANY(:ids))"), {"ids": seen})
         return len(seen)
@@ -360,56 +355,3 @@ class PostgresBackend:
 
 def _rows(docs: list[SearchDocument]) -> list[dict]:
     return [row(doc) for doc in docs]
-
-
-class _LazyPool:
-    """Worker processes analysing a rebuild's documents while this one writes (the analysis, in
-    Python, is most of the work), started only when there is more than one batch; none on one CPU."""
-
-    def __init__(self):
-        self.pool = None
-        self.workers = min(REBUILD_WORKERS, os.cpu_count() or 1)
-
-    def get(self):
-        if self.pool is None and self.workers > 1:
-            segmenter()  # loaded once, before the workers fork
-            self.pool = multiprocessing.get_context("fork").Pool(self.workers)
-        return self.pool
-
-
-@contextmanager
-def _pool():
-    lazy = _LazyPool()
-    try:
-        yield lazy
-    finally:
-        if lazy.pool is not None:
-            lazy.pool.terminate()
-
-
-def _analysed(batches: Iterator[list[SearchDocument]], pool: _LazyPool) -> Iterator[list[dict]]:
-    """Rows of each batch, in order. The batches are read here, in this thread (they may come from
-    the session); from the second one on, worker processes analyse a few batches ahead."""
-    first = next(batches, None)
-    if first is None:
-        return
-    second = next(batches, None)
-    if second is None or pool.get() is None:
-        yield _rows(first)
-        if second is not None:
-            yield from map(_rows, [second])
-            yield from map(_rows, batches)
-        return
-    ahead: deque = deque()
-    for batch in chain([first, second], batches):
-        ahead.append(pool.get().apply_async(_rows, (batch,)))
-        if len(ahead) > 2 * REBUILD_WORKERS:
-            yield ahead.popleft().get()
-    while ahead:
-        yield ahead.popleft().get()
-
-
-def _batches(items: Iterable, size: int) -> Iterator[list]:
-    iterator = iter(items)
-    while batch := list(islice(iterator, size)):
-        yield batch

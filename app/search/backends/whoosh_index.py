@@ -5,7 +5,8 @@ kernel if the writer dies, so a lock is never stale). Whoosh writes new segment 
 to them with an atomic rename of its table of contents, so searches keep working while a writer
 runs and a crash mid-write leaves the last committed index. An update that cannot get the lock in
 time (a rebuild is running) appends its ids to ``pending.ids``; the next writer indexes them.
-``rebuild`` writes every document and replaces all segments in one commit (``CLEAR``).
+``rebuild`` writes every document into new segments (``whoosh_bulk``) and replaces all segments in
+one commit.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -24,7 +26,6 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from whoosh.scoring import BM25F
-from whoosh.writing import CLEAR
 
 from app.search.analysis import chinese_text_field
 from app.search.backends.base import (
@@ -36,11 +37,15 @@ from app.search.backends.base import (
     SearchUnavailable,
     SimilarRequest,
 )
+from app.search.backends.parallel import batches, ordered_map
+from app.search.backends.whoosh_bulk import build_segment, remove_unlisted, write_segments
 from app.search.backends.whoosh_match import IndexView
 from app.search.document import TEXT_FIELDS, SearchDocument
 from app.search.query import parse_query
 
 INDEX_NAME = "opinions"
+SEGMENT_DOCS = 5000     # a rebuild's segment: ~20 at 100,000 opinions; ~300 MB to build one
+REBUILD_WORKERS = 2
 # Single-valued facet → the sortable (column) field that holds it.
 _COLUMN_FACETS = {"category": "category", "tier": "tier", "province": "province", "year": "year",
                   "conclusion": "conclusion"}
@@ -307,35 +312,27 @@ class WhooshBackend:
             self._pending_path().unlink(missing_ok=True)
 
     def rebuild(self, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
-        """Write every document into fresh segments that replace the old ones at commit."""
+        """Write every document into fresh segments (``whoosh_bulk``, a batch per segment, built in
+        worker processes) that replace the old ones in one commit. Searches read the old index until
+        then; a failure leaves it as it was."""
         with self._writer_lock(None):
             self.directory.mkdir(parents=True, exist_ok=True)
+            current = schema()
+            build = partial(build_segment, str(self.directory), INDEX_NAME, current)
+            segments, count = [], 0
             try:
-                ix = self._index_for_writing()
-            except SearchUnavailable:
-                ix = None
-            if ix is None or ix.schema.names() != schema().names():
-                _remove_index_files(self.directory)
-                ix = whoosh_index.create_in(str(self.directory), schema(), indexname=INDEX_NAME)
-            writer = ix.writer(procs=1, limitmb=256)
-            count = 0
-            try:
-                for doc in docs:
-                    writer.add_document(**_fields(doc))
-                    count += 1
+                fields = (_fields(doc) for doc in docs)
+                for segment in ordered_map(build, batches(fields, SEGMENT_DOCS), REBUILD_WORKERS):
+                    segments.append(segment)
+                    count += segment.doc_count_all()
                     if progress is not None:
-                        progress(1)
-                writer.commit(mergetype=CLEAR)
+                        progress(segment.doc_count_all())
+                write_segments(str(self.directory), INDEX_NAME, current, segments)
             except BaseException:
-                writer.cancel()
+                with contextlib.suppress(Exception):
+                    remove_unlisted(str(self.directory), INDEX_NAME)
                 raise
             return count
-
-
-def _remove_index_files(directory: Path) -> None:
-    for path in directory.iterdir():
-        if path.name.startswith(("_" + INDEX_NAME, INDEX_NAME)) or path.suffix in (".seg", ".toc", ".pst"):
-            path.unlink(missing_ok=True)
 
 
 def _date_key(doc: SearchDocument) -> int:
