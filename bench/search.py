@@ -24,7 +24,6 @@ import json
 import logging
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -347,15 +346,16 @@ def search_worker(backend_name: str, db: str, docs: int, rounds: int, copies: in
                 else:
                     totals[key] = (page.total, len(ids), marked)
     every = [ms for values in latencies.values() for ms in values]
-    rss = _rss_mb()
     return {"p50_ms": statistics.median(every), "p95_ms": statistics.quantiles(every, n=20)[-1],
-            "rss_mb": rss, "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "rss_mb": _status_mb("VmRSS"), "max_rss_mb": _status_mb("VmHWM"),
             "per_query": {k: [round(statistics.median(v), 1), round(max(v), 1), *totals[k]] for k, v in latencies.items()}}
 
 
-def _rss_mb() -> float:
+def _status_mb(key: str) -> float:
+    """This process's resident (``VmRSS``) or peak resident (``VmHWM``) memory. Not ``ru_maxrss``:
+    Linux keeps it across ``execve``, so a worker would report the indexing parent's peak."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{key}:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 

@@ -84,6 +84,9 @@ class _TextPostings:
         self.counts = array("I")     # its number of positions
         self.positions = array("I")  # all positions, posting after posting
 
+    def __bool__(self) -> bool:
+        return bool(self.terms)
+
     def add(self, docnum: int, terms: list[str], counts: np.ndarray, positions: np.ndarray) -> int:
         """Add a document's terms (``analysis.term_groups``); returns its length (positions in all)."""
         term_ids = self.term_ids
@@ -124,6 +127,9 @@ class _OtherPostings:
 
     def __init__(self):
         self.postings: dict[bytes, list[tuple[int, float, bytes]]] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.postings)
 
     def add(self, docnum: int, items: Iterable[tuple[bytes, int, float, bytes]], scorable: bool) -> int:
         length = 0
@@ -176,7 +182,7 @@ def build_segment(directory: str, indexname: str, schema: Schema, docs: list[dic
         per_doc.finish_doc()
     per_doc.close()
     writer = _BulkFieldWriter(codec, storage, segment)
-    for name in sorted(postings):
+    for name in sorted(name for name, found in postings.items() if found):  # Whoosh skips a field without terms
         field = schema[name]
         writer.start_field(name, field)
         boost = field.format.field_boost if _is_chinese_text(field) else 1.0
