@@ -31,6 +31,8 @@ the same terms as plain tuples for a PostgreSQL backend.
 
 from __future__ import annotations
 
+import importlib.machinery
+import importlib.util
 import re
 import unicodedata
 from collections import defaultdict
@@ -42,13 +44,26 @@ from typing import NamedTuple
 
 import numpy as np
 import opencc
-import rjieba
 from whoosh.analysis import Token as WhooshToken
 from whoosh.analysis import Tokenizer
 from whoosh.fields import TEXT
 from whoosh.formats import Positions
 
 USER_DICT = Path(__file__).with_name("legal_dict.txt")
+
+
+def _rjieba_extension():
+    """rjieba's compiled module, loaded without the package's ``__init__``: that builds a default
+    segmenter at import (~25 MB resident, 0.2 s) which we never use — ``segmenter()`` is ours."""
+    package = importlib.util.find_spec("rjieba")  # finds, does not import
+    path = next(Path(package.submodule_search_locations[0]).glob("rjieba*.so"))
+    loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(path))
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("rjieba.rjieba", loader))
+    loader.exec_module(module)
+    return module
+
+
+Jieba = _rjieba_extension().Jieba
 
 # Function words: never indexed as words, dropped from term queries, kept inside phrases.
 _STOP_WORD_LIST = (
@@ -127,7 +142,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int] | None]:
 # ---------------------------------------------------------------- segmentation
 
 
-def load_user_dict(segmenter: rjieba.Jieba, path: Path = USER_DICT) -> int:
+def load_user_dict(segmenter: Jieba, path: Path = USER_DICT) -> int:
     """Add each word of a jieba-format dictionary (``word [freq] [tag]``, ``#`` comments) to the
     segmenter; rjieba has no ``load_userdict``, ``add_word`` is its way. Returns the number of words."""
     count = 0
@@ -143,9 +158,9 @@ def load_user_dict(segmenter: rjieba.Jieba, path: Path = USER_DICT) -> int:
 
 
 @cache
-def segmenter(with_user_dict: bool = True) -> rjieba.Jieba:
+def segmenter(with_user_dict: bool = True) -> Jieba:
     """The jieba dictionary (in rjieba, ~0.2 s to load once per process) plus the legal dictionary."""
-    jieba = rjieba.Jieba()
+    jieba = Jieba()
     if with_user_dict:
         load_user_dict(jieba)
     return jieba
@@ -174,7 +189,7 @@ def grams(chain: list[str]) -> list[str]:
 # ---------------------------------------------------------------- tokens
 
 
-def analyse_normalized(normalized: str, jieba: rjieba.Jieba | None = None,
+def analyse_normalized(normalized: str, jieba: Jieba | None = None,
                        in_reading_order: bool = True) -> list[tuple[int, int, str, int]]:
     """(start, end, text, pos) of every term of already normalized text, in reading order — or, when
     ``in_reading_order`` is false (indexing), grams then words: each term's own positions still rise,
@@ -222,7 +237,7 @@ def _char_class(code: int) -> int:
     return found
 
 
-def term_groups(normalized: str, jieba: rjieba.Jieba | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
+def term_groups(normalized: str, jieba: Jieba | None = None) -> tuple[list[str], np.ndarray, np.ndarray]:
     """The terms of already normalized text with their positions, grouped: ``terms``, the count of
     each term's positions, and all positions term after term (rising within a term) — the same terms
     and positions as ``analyse_normalized``, computed for indexing speed: the grams of two Han
@@ -279,7 +294,7 @@ def term_groups(normalized: str, jieba: rjieba.Jieba | None = None) -> tuple[lis
     return terms, counts.astype(np.int64), gram_positions.astype(np.int64)
 
 
-def term_positions(normalized: str, jieba: rjieba.Jieba | None = None) -> dict[str, list[int]]:
+def term_positions(normalized: str, jieba: Jieba | None = None) -> dict[str, list[int]]:
     """The positions of every term of already normalized text, by term (``term_groups`` as a dict)."""
     terms, counts, positions = term_groups(normalized, jieba)
     flat, found, at = positions.tolist(), {}, 0
@@ -289,7 +304,7 @@ def term_positions(normalized: str, jieba: rjieba.Jieba | None = None) -> dict[s
     return found
 
 
-def tokens(text: str, jieba: rjieba.Jieba | None = None) -> list[Token]:
+def tokens(text: str, jieba: Jieba | None = None) -> list[Token]:
     """Every term of ``text`` with its position and original offsets (e.g. for a PostgreSQL backend's
     ``to_tsvector('simple', …)`` over pre-segmented tokens)."""
     normalized, offsets = normalize_with_offsets(text)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -17,6 +20,7 @@ from app.search.query import parse_query, subwords
 
 from .phrase_corpus import texts
 
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = texts()
 
 
@@ -248,3 +252,12 @@ def test_term_positions_equal_the_analysis_on_any_text(text):
         for _, _, term, pos in analyse_normalized(sample):
             grouped[term].append(pos)
         assert term_positions(sample) == {term: sorted(poses) for term, poses in grouped.items()}
+
+
+def test_the_analysis_does_not_build_rjiebas_unused_default_segmenter():
+    """Importing the ``rjieba`` package builds a default segmenter (~25 MB in every web worker);
+    the analysis loads only its compiled module and builds its own segmenter."""
+    code = ("import sys; from app.search import analysis; analysis.segmenter(); "
+            "assert analysis.term_positions('征地补偿')['征地补偿'] == [0]; print('rjieba' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert done.stdout.strip() == "False"
