@@ -132,3 +132,20 @@ def test_a_rebuild_that_fails_half_way_leaves_the_old_index_and_no_stray_files(t
         backend.rebuild(failing())
     assert results(backend) == before
     assert sorted(os.listdir(backend.directory)) == files_before
+
+
+def test_an_update_after_a_rebuild_leaves_the_rebuilds_segments_alone(tmp_path, small_segments, monkeypatch):
+    """Whoosh's own policy merges all six segments here (as all twenty-one after a rebuild of
+    100,000 opinions); updates merge only the small segments they made."""
+    monkeypatch.setattr(backend_module, "MERGE_BELOW", 10)
+    backend = WhooshBackend(tmp_path / "ix")
+    backend.rebuild(documents(80, seed=6))
+    rebuilt = {s.segid for s in backend._open()._segments()}
+    extra = list(documents(6, seed=6, start=500))
+    for doc in extra:
+        backend.index([doc])
+    segments = backend._open()._segments()
+    assert rebuilt <= {s.segid for s in segments}
+    assert [s.doc_count_all() for s in segments if s.segid not in rebuilt] == [6]  # five merged into the sixth
+    assert backend.search(SearchRequest(q="")).total == 86
+    assert set(backend.fingerprints()) == {d.opinion_id for d in [*documents(80, seed=6), *extra]}

@@ -26,6 +26,7 @@ from whoosh import query as wq
 from whoosh.filedb.filestore import FileStorage
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, Schema
 from whoosh.scoring import BM25F
+from whoosh.writing import MERGE_SMALL
 
 from app.search.analysis import chinese_text_field
 from app.search.backends.base import (
@@ -45,6 +46,7 @@ from app.search.query import parse_query
 
 INDEX_NAME = "opinions"
 SEGMENT_DOCS = 5000     # a rebuild's segment: ~20 at 100,000 opinions; ~300 MB to build one
+MERGE_BELOW = 1000      # updates merge segments smaller than this only (see merge_small_segments)
 REBUILD_WORKERS = 2
 # Single-valued facet → the sortable (column) field that holds it.
 _COLUMN_FACETS = {"category": "category", "tier": "tier", "province": "province", "year": "year",
@@ -110,6 +112,16 @@ def similar_query(request: SimilarRequest) -> wq.Query:
     if request.province_code:
         extra.append(wq.Term("province", request.province_code, boost=1.5))
     return wq.AndMaybe(main, wq.Or(extra)) if extra else main
+
+
+def merge_small_segments(writer, segments: list) -> list:
+    """Whoosh's merge policy (``MERGE_SMALL``) over the segments updates made; a rebuild's large
+    segments stay. ``MERGE_SMALL`` alone merges every segment once there are about twenty: the first
+    update after a rebuild of 100,000 opinions would rewrite all of them through Whoosh's sorting
+    pool (8 GB of temporary runs and many minutes, measured). A large segment keeps the documents
+    deleted from it, unseen by searches, until the next rebuild."""
+    small = [s for s in segments if s.doc_count_all() < MERGE_BELOW]
+    return [s for s in segments if s.doc_count_all() >= MERGE_BELOW] + MERGE_SMALL(writer, small)
 
 
 class WhooshBackend:
@@ -296,7 +308,7 @@ class WhooshBackend:
                     writer.delete_by_term("opinion_id", str(opinion_id))
                 for doc in docs:
                     writer.update_document(**_fields(doc))
-                writer.commit()
+                writer.commit(mergetype=merge_small_segments)
             except BaseException:
                 writer.cancel()
                 raise
