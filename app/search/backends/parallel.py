@@ -4,7 +4,7 @@ is Python and most of a rebuild's work, so both backends spread it over the CPUs
 The first batch is processed here; workers start only when a second one exists (the usual small
 index never forks) and only with more than one CPU. Workers are forked after the segmenter's
 dictionary is loaded, so each does not load it again; they touch no database connection and no open
-index. A few batches are in flight at a time, which bounds memory whatever the index size.
+index. At most ``workers + 1`` batches are in flight, which bounds memory whatever the index size.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def ordered_map(work: Callable[[list[T]], R], parts: Iterator[list[T]], workers:
         ahead: deque = deque()
         for part in chain([first, second], parts):
             ahead.append(pool.apply_async(work, (part,)))
-            if len(ahead) > 2 * workers:
+            if len(ahead) > workers:  # a batch per worker and one waiting: busy, and bounded
                 yield ahead.popleft().get()
         while ahead:
             yield ahead.popleft().get()

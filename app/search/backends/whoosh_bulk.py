@@ -80,7 +80,8 @@ class _TextPostings:
     def __init__(self):
         self.term_ids: dict[str, int] = {}
         self.terms = array("I")      # term number of each posting
-        self.docs = array("I")       # its document
+        self.docs: list[int] = []    # the documents with postings, and how many each has
+        self.doc_postings = array("I")
         self.counts = array("I")     # its number of positions
         self.positions = array("I")  # all positions, posting after posting
 
@@ -91,34 +92,40 @@ class _TextPostings:
         """Add a document's terms (``analysis.term_groups``); returns its length (positions in all)."""
         term_ids = self.term_ids
         self.terms.extend([term_ids.setdefault(term, len(term_ids)) for term in terms])
-        self.docs.extend(array("I", [docnum]) * len(terms))
+        self.docs.append(docnum)
+        self.doc_postings.append(len(terms))
         self.counts.frombytes(counts.astype(np.uint32).tobytes())
         self.positions.frombytes(positions.astype(np.uint32).tobytes())
         return int(counts.sum())
 
     def write(self, writer: _BulkFieldWriter, boost: float, lengths: list[int | None]) -> None:
-        """Every term in order, its postings in document order (the sort is stable)."""
+        """Every term in order, its postings in document order (the sort is stable). The arrays stay
+        32-bit: a segment's field holds far fewer than 2³² positions, and 64-bit copies of them
+        doubled a worker's memory."""
         terms = np.frombuffer(self.terms, dtype=np.uint32)
-        order = np.argsort(terms, kind="stable")
-        counts = np.frombuffer(self.counts, dtype=np.uint32).astype(np.int64)
-        starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-        positions = np.frombuffer(self.positions, dtype=np.uint32).astype(np.int64)
-        deltas = np.diff(positions, prepend=0)  # within a posting; its first position stays absolute
-        deltas[starts] = positions[starts]
-        docs, counts, starts = np.frombuffer(self.docs, dtype=np.uint32)[order], counts[order], starts[order]
+        order = np.argsort(terms, kind="stable").astype(np.uint32)
+        counts = np.frombuffer(self.counts, dtype=np.uint32)
+        starts = np.cumsum(counts, dtype=np.uint32) - counts
+        positions = np.frombuffer(self.positions, dtype=np.uint32)
+        deltas = np.diff(positions, prepend=np.uint32(0))  # within a posting; wraps where one starts:
+        deltas[starts] = positions[starts]                  # its first position stays absolute
         ranges = np.searchsorted(terms[order], np.arange(len(self.term_ids) + 1))
+        docs = np.repeat(np.array(self.docs, dtype=np.uint32), np.frombuffer(self.doc_postings, dtype=np.uint32))
+        docs, counts, starts = docs[order], counts[order], starts[order]
+        del order, positions
         for term in sorted(self.term_ids):
             number = self.term_ids[term]
             lo, hi = ranges[number], ranges[number + 1]
-            ids, term_counts = docs[lo:hi].tolist(), counts[lo:hi].tolist()
+            ids, term_counts = docs[lo:hi].tolist(), counts[lo:hi].astype(np.int64)
             # the term's deltas, posting after posting, in one gather
-            before = np.cumsum(counts[lo:hi]) - counts[lo:hi]
-            flat = deltas[np.repeat(starts[lo:hi] - before, counts[lo:hi]) + np.arange(sum(term_counts))].tolist()
+            before = np.cumsum(term_counts) - term_counts
+            total = int(term_counts.sum())
+            flat = deltas[np.repeat(starts[lo:hi].astype(np.int64) - before, term_counts) + np.arange(total)].tolist()
             values, at = [], 0
-            for n in term_counts:
+            for n in term_counts.tolist():
                 values.append(_encoded_positions(flat[at:at + n]))
                 at += n
-            writer.add_term(term.encode("utf-8"), ids, [n * boost for n in term_counts], values,
+            writer.add_term(term.encode("utf-8"), ids, [n * boost for n in term_counts.tolist()], values,
                             [lengths[d] for d in ids])
 
 
