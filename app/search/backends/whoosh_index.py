@@ -45,7 +45,7 @@ from app.search.document import TEXT_FIELDS, SearchDocument
 from app.search.query import parse_query
 
 INDEX_NAME = "opinions"
-SEGMENT_DOCS = 5000     # a rebuild's segment: 20 at 100,000 opinions; ~330 MB to build one (bench/search.py)
+SEGMENT_DOCS = 5000     # a rebuild's segment: 20 at 100,000 opinions; a worker needs ~340 MB more to build one
 MERGE_BELOW = 1000      # updates merge segments smaller than this only (see merge_small_segments)
 REBUILD_WORKERS = 2
 # Single-valued facet → the sortable (column) field that holds it.
