@@ -12,6 +12,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
+from app.search.backends import parallel
 from app.search.backends import whoosh_index as backend_module
 from app.search.backends.base import Filters, SearchRequest
 from app.search.backends.whoosh_bulk import build_segment
@@ -85,8 +86,10 @@ def results(backend: WhooshBackend) -> list:
 
 @pytest.fixture
 def small_segments(monkeypatch):
-    """Segments of 16 opinions, so that a rebuild of 60 forks its worker processes."""
+    """Segments of 16 opinions, so that a rebuild of 60 forks its worker processes (whatever
+    threads earlier tests left behind)."""
     monkeypatch.setattr(backend_module, "SEGMENT_DOCS", 16)
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
 
 
 def test_a_rebuild_in_several_segments_finds_what_whoosh_writer_finds(tmp_path, small_segments):

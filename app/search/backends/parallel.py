@@ -1,8 +1,10 @@
 """A rebuild's batches processed in worker processes, results in order: the analysis of Chinese text
 is Python and most of a rebuild's work, so both backends spread it over the CPUs.
 
-The first batch is processed here; workers start only when a second one exists (the usual small
-index never forks) and only with more than one CPU. Workers are forked after the segmenter's
+Batches are processed here unless workers start, which they do only when a second batch exists
+(the usual small index never forks), only with more than one CPU, and only in a process running no other thread: a
+fork copies the locks other threads hold at that moment (the self-repair rebuild of
+``app.search.recovery`` runs in a web worker's background thread, so it works in one process). Workers are forked after the segmenter's
 dictionary is loaded, so each does not load it again; they touch no database connection and no open
 index. At most ``workers + 1`` batches are in flight, which bounds memory whatever the index size.
 """
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
@@ -35,7 +38,7 @@ def ordered_map(work: Callable[[list[T]], R], parts: Iterator[list[T]], workers:
     if first is None:
         return
     second = next(parts, None)
-    workers = min(workers, os.cpu_count() or 1)
+    workers = min(workers, os.cpu_count() or 1) if threading.active_count() == 1 else 1
     if second is None or workers < 2:
         yield work(first)
         if second is not None:

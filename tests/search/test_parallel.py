@@ -1,0 +1,43 @@
+"""A rebuild's batches in worker processes: results in order, every batch once, workers forked only
+when there is more than one batch, more than one CPU and no other thread in the process."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from app.search.backends import parallel
+from app.search.backends.parallel import batches, ordered_map
+
+
+def square_with_pid(part: list[int]) -> tuple[list[int], int]:
+    return [n * n for n in part], os.getpid()
+
+
+def test_batches_cut_in_order_and_keep_the_rest():
+    assert list(batches(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(batches([], 3)) == []
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="workers need two CPUs")
+def test_several_batches_go_to_worker_processes_and_come_back_in_order(monkeypatch):
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)  # threads other tests left behind
+    results = list(ordered_map(square_with_pid, batches(range(50), 4), workers=2))
+    assert [n for part, _ in results for n in part] == [n * n for n in range(50)]
+    pids = {pid for _, pid in results}
+    assert os.getpid() not in pids and len(pids) == 2
+
+
+def test_one_batch_never_forks():
+    assert list(ordered_map(square_with_pid, batches(range(3), 4), workers=2)) == [([0, 1, 4], os.getpid())]
+
+
+def test_a_process_running_other_threads_does_not_fork():
+    found: list = []
+    thread = threading.Thread(target=lambda: found.extend(ordered_map(square_with_pid, batches(range(20), 4), workers=2)))
+    thread.start()
+    thread.join()
+    assert [n for part, _ in found for n in part] == [n * n for n in range(20)]
+    assert {pid for _, pid in found} == {os.getpid()}
