@@ -179,7 +179,9 @@ def index_pg(db: str, docs: int) -> dict:
 
         source = Timed(docs, store, generation_counts=True)
         started = time.perf_counter()
-        count = PostgresBackend().rebuild(source, _progress(docs, "postgresql"))  # ends with VACUUM ANALYZE
+        count = PostgresBackend().rebuild(source, _progress(docs, "postgresql"))
+        with sa_db.engine.begin() as conn:
+            conn.execute(text("ANALYZE search_entries"))
         seconds = time.perf_counter() - started - source.excluded
         size = sa_db.session.execute(text("SELECT pg_total_relation_size('search_entries')")).scalar()
         incremental = _incremental_pg(docs)
@@ -202,8 +204,7 @@ def replicate_pg(db: str, docs: int, copies: int) -> None:
                           f"generate_series(1, :copies) AS k WHERE opinion_id <= :n"), {"n": docs, "copies": copies})
         conn.execute(text("INSERT INTO texts SELECT opinion_id + k * :n, sections FROM texts, "
                           "generate_series(1, :copies) AS k WHERE opinion_id <= :n"), {"n": docs, "copies": copies})
-    with make_app(db).app_context(), sa_db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM (ANALYZE) search_entries"))  # as a rebuild leaves it (or autovacuum, later)
+        conn.execute(text("ANALYZE search_entries"))
 
 
 def store_texts(db: str, docs: int) -> None:

@@ -344,7 +344,7 @@ class PostgresBackend:
     def rebuild(self, docs: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
         """Write every document, one committed transaction per batch on a connection of its own
         (the CLI's session keeps reading the opinions), then delete the entries of opinions no
-        longer searchable, and vacuum the table. Searches keep working throughout, on old or new rows."""
+        longer searchable. Searches keep working throughout, on old or new rows."""
         seen: list[int] = []
         for rows in ordered_map(_rows, batches(docs, REBUILD_BATCH), REBUILD_WORKERS):
             with db.engine.begin() as conn:
@@ -354,11 +354,6 @@ class PostgresBackend:
                 progress(len(rows))
         with db.engine.begin() as conn:
             conn.execute(text("DELETE FROM search_entries WHERE NOT (opinion_id = ANY(:ids))"), {"ids": seen})
-        # What autovacuum would do some time later, now: the GIN index's pending list merged, the
-        # visibility map set, statistics fresh. Searches right after a rebuild of 100,000 were ~20 %
-        # slower without it (bench/search.py). VACUUM runs outside a transaction.
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM (ANALYZE) search_entries"))
         return len(seen)
 
 
