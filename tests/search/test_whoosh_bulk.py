@@ -121,11 +121,16 @@ def test_updates_and_deletes_after_a_bulk_rebuild(tmp_path, small_segments):
     assert backend.fingerprints() == {d.opinion_id: d.fingerprint for d in corpus}
 
 
+def files_in(directory) -> list[str]:
+    return sorted(os.path.relpath(os.path.join(root, name), directory)
+                  for root, _, names in os.walk(directory) for name in names)
+
+
 def test_a_rebuild_that_fails_half_way_leaves_the_old_index_and_no_stray_files(tmp_path, small_segments):
     backend = WhooshBackend(tmp_path / "ix")
     backend.rebuild(documents(20, seed=4))
     before = results(backend)
-    files_before = sorted(os.listdir(backend.directory))
+    files_before = files_in(backend.directory)
 
     def failing():
         yield from documents(40, seed=8)
@@ -134,7 +139,7 @@ def test_a_rebuild_that_fails_half_way_leaves_the_old_index_and_no_stray_files(t
     with pytest.raises(RuntimeError):
         backend.rebuild(failing())
     assert results(backend) == before
-    assert sorted(os.listdir(backend.directory)) == files_before
+    assert files_in(backend.directory) == files_before
 
 
 def test_an_update_after_a_rebuild_leaves_the_rebuilds_segments_alone(tmp_path, small_segments, monkeypatch):
@@ -152,3 +157,15 @@ def test_an_update_after_a_rebuild_leaves_the_rebuilds_segments_alone(tmp_path, 
     assert [s.doc_count_all() for s in segments if s.segid not in rebuilt] == [6]  # five merged into the sixth
     assert backend.search(SearchRequest(q="")).total == 86
     assert set(backend.fingerprints()) == {d.opinion_id for d in [*documents(80, seed=6), *extra]}
+
+
+def test_a_first_rebuild_that_fails_half_way_leaves_no_index_files(tmp_path, small_segments):
+    backend = WhooshBackend(tmp_path / "ix")
+
+    def failing():
+        yield from documents(40, seed=8)  # two batches of 16 go to the workers before the failure
+        raise RuntimeError("数据库连接中断")
+
+    with pytest.raises(RuntimeError):
+        backend.rebuild(failing())
+    assert files_in(backend.directory) == ["writer.lock"]  # no segment's file, whole or partial

@@ -15,9 +15,9 @@ its own. ``write_segments`` commits the segments of a rebuild together in one ta
 
 from __future__ import annotations
 
-import os
 from array import array
 from collections.abc import Iterable
+from pathlib import Path
 from pickle import dumps
 
 import numpy as np
@@ -212,12 +212,12 @@ def write_segments(directory: str, indexname: str, schema: Schema, segments: lis
 
 
 def remove_unlisted(directory: str, indexname: str) -> None:
-    """Delete segment files no table of contents lists (a rebuild that failed half-way)."""
+    """Delete what a rebuild that failed half-way left (its workers stopped, the writer lock held):
+    segment files no table of contents lists — all of them when there is none yet — and the column
+    files its workers had open in whoosh3's temporary directory."""
     storage = FileStorage(directory)
     generation = TOC._latest_generation(storage, indexname)
-    if generation >= 0:
-        clean_files(storage, indexname, generation, TOC.read(storage, indexname, generation).segments)
-    else:
-        for name in os.listdir(directory):
-            if name.endswith(".seg") and name.startswith(f"_{indexname}_"):
-                os.unlink(os.path.join(directory, name))
+    listed = TOC.read(storage, indexname, generation).segments if generation >= 0 else []
+    clean_files(storage, indexname, generation, listed)
+    for path in Path(directory, f"{indexname}.tmp").glob("*.ctmp"):
+        path.unlink(missing_ok=True)
