@@ -291,7 +291,7 @@ def term_groups(normalized: str, jieba: Jieba | None = None) -> tuple[list[str],
         terms = terms + list(rest)
         counts = np.concatenate((counts, [len(p) for p in rest.values()]))
         gram_positions = np.concatenate((gram_positions, [p for poses in rest.values() for p in poses]))
-    return terms, counts.astype(np.int64), gram_positions.astype(np.int64)
+    return terms, counts, gram_positions  # int64 arrays already (diff, flatnonzero): no copy
 
 
 def term_positions(normalized: str, jieba: Jieba | None = None) -> dict[str, list[int]]:

@@ -2,11 +2,12 @@
 is Python and most of a rebuild's work, so both backends spread it over the CPUs.
 
 Batches are processed here unless workers start, which they do only when a second batch exists
-(the usual small index never forks), only with more than one CPU, and only in a process running no other thread: a
-fork copies the locks other threads hold at that moment (the self-repair rebuild of
-``app.search.recovery`` runs in a web worker's background thread, so it works in one process). Workers are forked after the segmenter's
-dictionary is loaded, so each does not load it again; they touch no database connection and no open
-index. At most ``workers + 1`` batches are in flight, which bounds memory whatever the index size.
+(the usual small index never forks), only with more than one CPU, and only in a process running no
+other thread: a fork copies the locks other threads hold at that moment (the self-repair rebuild of
+``app.search.recovery`` runs in a web worker's background thread, so it works in one process).
+Workers are forked after the segmenter's dictionary is loaded, so each does not load it again; they
+touch no database connection and no open index. At most ``workers + 1`` batches are in flight,
+which bounds memory whatever the index size.
 """
 
 from __future__ import annotations

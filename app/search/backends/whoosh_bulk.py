@@ -8,8 +8,8 @@ flat arrays (term number, document, count; positions in a fourth); then a stable
 groups them, and each term's postings are written through whoosh3's own field writer a block at a
 time. Stored fields, lengths and columns go through whoosh3's per-document writer as usual.
 
-The result is byte for byte what Whoosh writes for the same documents (a test compares the
-segments posting by posting), so Whoosh reads, searches, deletes from and merges these segments as
+The result is byte for byte what Whoosh writes for the same documents (a test compares every
+file of the segment), so Whoosh reads, searches, deletes from and merges these segments as
 its own. ``write_segments`` commits the segments of a rebuild together in one table of contents.
 """
 
