@@ -12,6 +12,10 @@
       maxOptions: null,
       allowEmptyOption: true,
       searchField: ["text"],
+      // Filter on every keystroke (the options are all in the page). Tom Select's default waits
+      // 300 ms: Enter pressed sooner took the option active before the filter, and the late
+      // refresh re-opened the dropdown after a pick and took the focus from the next field.
+      refreshThrottle: 0,
       placeholder: select.dataset.placeholder || "输入文字筛选…",
       plugins: multiple ? ["remove_button"] : ["dropdown_input"],
       render: {
