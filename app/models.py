@@ -23,7 +23,7 @@ from app.sequences import Sequence  # noqa: F401
 from app.opinions.models import (  # noqa: F401
     Opinion, OpinionComment, OpinionDissent, OpinionFeedback, OpinionFile, OpinionSignature, OpinionVersion,
 )
-from app.search.models import OpinionSearchText, SearchEntry  # noqa: F401
+from app.search.models import OpinionSearchText, SearchEntry, SearchFacetKey, SearchTerms  # noqa: F401
 from app.pki.models import IssuedSignature, OfficeSeal, SigningCertificate  # noqa: F401
 from app.ratelimit import RateCounter  # noqa: F401
 from app.supervision.models import ExtensionRequest, SupervisionAlert, SupervisionNotice  # noqa: F401

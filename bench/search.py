@@ -11,8 +11,8 @@
 Run: ``/work/main/.venv/bin/python bench/search.py [--docs 100000] [--backends postgresql,whoosh]
 [--db postgresql://postgres@127.0.0.1:5432/bench_search] [--reuse]``. The opinions come from
 ``tests.search.corpus`` (~3,000 characters); generating them is not counted. PostgreSQL entries
-go to the schema ``bench`` of that database (a copy of ``search_entries`` without the foreign key
-to opinions, and the opinions' sections for snippets); the Whoosh index to ``/tmp/bench-search-whoosh-N``.
+go to the schema ``bench`` of that database (copies of the search tables without their foreign
+keys, and the opinions' sections for snippets); the Whoosh index to ``/tmp/bench-search-whoosh-N``.
 ``--reuse`` skips indexing when both already hold ``--docs`` opinions (to tune queries).
 """
 
@@ -151,6 +151,7 @@ def prepare_pg(db: str) -> None:
     from sqlalchemy import text
 
     from app.extensions import db as sa_db
+    from app.search.backends.postgres import TABLES
 
     app = make_app(db, schema=None)
     with app.app_context():
@@ -158,7 +159,8 @@ def prepare_pg(db: str) -> None:
         with sa_db.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA IF EXISTS bench CASCADE"))
             conn.execute(text("CREATE SCHEMA bench"))
-            conn.execute(text("CREATE TABLE bench.search_entries (LIKE public.search_entries INCLUDING ALL)"))
+            for table in TABLES:  # without the foreign keys (LIKE copies none): no opinions here
+                conn.execute(text(f"CREATE TABLE bench.{table} (LIKE public.{table} INCLUDING ALL)"))
             conn.execute(text("CREATE TABLE bench.texts (opinion_id integer PRIMARY KEY, sections jsonb NOT NULL)"))
         sa_db.engine.dispose()
 
@@ -167,7 +169,7 @@ def index_pg(db: str, docs: int) -> dict:
     from sqlalchemy import text
 
     from app.extensions import db as sa_db
-    from app.search.backends.postgres import PostgresBackend
+    from app.search.backends.postgres import TABLES, PostgresBackend
 
     prepare_pg(db)
     app = make_app(db)
@@ -181,9 +183,10 @@ def index_pg(db: str, docs: int) -> dict:
         started = time.perf_counter()
         count = PostgresBackend().rebuild(source, _progress(docs, "postgresql"))
         with sa_db.engine.begin() as conn:
-            conn.execute(text("ANALYZE search_entries"))
+            conn.execute(text("ANALYZE search_entries; ANALYZE search_terms"))
         seconds = time.perf_counter() - started - source.excluded
-        size = sa_db.session.execute(text("SELECT pg_total_relation_size('search_entries')")).scalar()
+        size = sa_db.session.execute(text("SELECT sum(pg_total_relation_size(t)) FROM unnest(CAST(:t AS regclass[])) t"),
+                                     {"t": list(TABLES)}).scalar()
         incremental = _incremental_pg(docs)
     return {"docs_per_s": count / seconds, "index_mb": size / 2**20, "incremental_ms": incremental}
 
@@ -196,15 +199,17 @@ def replicate_pg(db: str, docs: int, copies: int) -> None:
 
     from app.extensions import db as sa_db
 
-    columns = ("case_id, number, category, tier, province_code, city_code, region_code, year, issued_on, conclusion, "
-               "recommendations, laws, cross_flags, superseded, fingerprint, units, tsv, rank_tsv")
+    tables = {"search_entries": "case_id, number, category, tier, province_code, city_code, region_code, year, issued_on, "
+                                "conclusion, recommendations, laws, cross_flags, superseded, fingerprint, units, rank_tsv",
+              "search_terms": "case_id, issued_on, facet_key, tsv"}
     with make_app(db).app_context(), sa_db.engine.begin() as conn:
-        conn.execute(text(f"INSERT INTO search_entries (opinion_id, {columns}) SELECT opinion_id + k * :n, "
-                          f"{columns.replace('case_id', 'case_id + k * :n', 1)} FROM search_entries, "
-                          f"generate_series(1, :copies) AS k WHERE opinion_id <= :n"), {"n": docs, "copies": copies})
+        for table, columns in tables.items():
+            conn.execute(text(f"INSERT INTO {table} (opinion_id, {columns}) SELECT opinion_id + k * :n, "
+                              f"{columns.replace('case_id', 'case_id + k * :n', 1)} FROM {table}, "
+                              f"generate_series(1, :copies) AS k WHERE opinion_id <= :n"), {"n": docs, "copies": copies})
         conn.execute(text("INSERT INTO texts SELECT opinion_id + k * :n, sections FROM texts, "
                           "generate_series(1, :copies) AS k WHERE opinion_id <= :n"), {"n": docs, "copies": copies})
-        conn.execute(text("ANALYZE search_entries"))
+        conn.execute(text("ANALYZE search_entries; ANALYZE search_terms"))
 
 
 def store_texts(db: str, docs: int) -> None:

@@ -36,14 +36,14 @@ DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/bench_search"
 
 
 def postgres_factory(db_url: str) -> SearchFactory:
-    """The PostgreSQL backend in the schema ``eval`` of ``db_url``: the migrated ``search_entries``
-    without its foreign key to opinions (the evaluation opinions are not rows of that database)."""
+    """The PostgreSQL backend in the schema ``eval`` of ``db_url``: the migrated search tables
+    without their foreign keys (to opinions among them) (the evaluation opinions are not rows of that database)."""
     from flask_migrate import upgrade
     from sqlalchemy import text
 
     from app import create_app
     from app.extensions import db
-    from app.search.backends.postgres import PostgresBackend
+    from app.search.backends.postgres import TABLES, PostgresBackend
     from tests.search.backend_eval import backend_factory
 
     url = "postgresql+psycopg://" + db_url.split("://", 1)[1]
@@ -53,7 +53,8 @@ def postgres_factory(db_url: str) -> SearchFactory:
         with db.engine.begin() as conn:
             conn.execute(text("DROP SCHEMA IF EXISTS eval CASCADE"))
             conn.execute(text("CREATE SCHEMA eval"))
-            conn.execute(text("CREATE TABLE eval.search_entries (LIKE public.search_entries INCLUDING ALL)"))
+            for table in TABLES:
+                conn.execute(text(f"CREATE TABLE eval.{table} (LIKE public.{table} INCLUDING ALL)"))
         db.engine.dispose()
     app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url + "?options=-csearch_path%3Deval,public",
                                  "INSTANCE_DIR": instance})

@@ -7,8 +7,13 @@ the matches. Writes happen in the caller's transaction (``transactional``): an o
 when the transaction that issues it commits, and not before. Reads run in a savepoint of the
 request's transaction, so a missing table answers ``SearchUnavailable`` without breaking the request.
 
-Speed at 100,000 opinions: counting and facets read only the small heap rows (filters are columns,
-two-unit words are single lexemes that GIN answers without rechecking positions); ranking
+Two tables: ``search_terms`` holds what a search reads for every match (the tsvector GIN answers,
+the date, one integer for the six facet values: a ~60-byte heap row) and ``search_entries`` the
+rest (filter columns, cited provisions, ``units`` for phrase checks, ``rank_tsv`` for ranking),
+read only for the ranked candidates, for phrase checks and for searches without words.
+
+Speed at 100,000 opinions: counting and facets read only the narrow rows (two-unit words are
+single lexemes that GIN answers without rechecking positions) and group one integer; ranking
 (``ts_rank_cd``, which reads each tsvector) runs over the newest ``RANK_CANDIDATES`` matches only.
 """
 
@@ -52,25 +57,39 @@ _WEIGHTS = "{" + ",".join(str(w) for w in RANK_WEIGHTS) + "}"
 
 _COLUMNS = ("opinion_id", "case_id", "number", "category", "tier", "province_code", "city_code", "region_code",
             "year", "issued_on", "conclusion", "recommendations", "laws", "cross_flags", "superseded", "fingerprint")
+# One statement per opinion: its facet combination's key (added when new; the no-op update makes
+# RETURNING give the key either way, and waits for a concurrent writer of the same new key instead
+# of missing it), the entry, then its terms.
 _UPSERT = text(
-    f"INSERT INTO search_entries ({', '.join(_COLUMNS)}, units, tsv, rank_tsv) "  # noqa: S608 (names from this module; values bound)
-    f"VALUES ({', '.join(':' + c for c in _COLUMNS)}, :units, CAST(:tsv AS tsvector), CAST(:rank_tsv AS tsvector)) "
+    "WITH k AS (INSERT INTO search_facet_keys AS f (combination) VALUES (:facets) "  # noqa: S608 (names from this module; values bound)
+    "ON CONFLICT (combination) DO UPDATE SET combination = f.combination RETURNING f.id), "
+    f"e AS (INSERT INTO search_entries ({', '.join(_COLUMNS)}, units, rank_tsv) "
+    f"VALUES ({', '.join(':' + c for c in _COLUMNS)}, :units, CAST(:rank_tsv AS tsvector)) "
     f"ON CONFLICT (opinion_id) DO UPDATE SET "
-    + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_COLUMNS[1:], "units", "tsv", "rank_tsv"))
+    + ", ".join(f"{c} = EXCLUDED.{c}" for c in (*_COLUMNS[1:], "units", "rank_tsv"))
+    + " RETURNING opinion_id) "
+    "INSERT INTO search_terms (opinion_id, case_id, issued_on, facet_key, tsv) "
+    "SELECT e.opinion_id, :case_id, :issued_on, k.id, CAST(:tsv AS tsvector) FROM e, k "
+    "ON CONFLICT (opinion_id) DO UPDATE SET case_id = EXCLUDED.case_id, issued_on = EXCLUDED.issued_on, "
+    "facet_key = EXCLUDED.facet_key, tsv = EXCLUDED.tsv"
 )
-# Facet → its value as text. ``recommendation`` (an array) is an opinion's whole set of
-# recommendations — a handful of distinct sets — whose count ``_facet_counts`` adds to each member.
-_FACET_VALUES = {"category": "category", "tier": "tier", "province": "province_code", "year": "year::text",
-                 "conclusion": "conclusion", "recommendation": "array_to_string(recommendations, ',')"}
-# The total and every facet in one pass over the matches: one plain GROUP BY of the six facet
-# columns (3,395 combinations in the bench's 100,000), the facets summed here. Six scans took
-# ~35 ms of a page at 20,000 matches; GROUPING SETS of each column (one pass, six hash tables)
-# made the bench's p50 / p95 at 100,000 52 / 160 ms against 44–46 / 145–147 ms for this;
-# counting recommendations through ``unnest`` took 130 ms.
-_COUNTS = (
-    "SELECT '*', concat_ws(chr(31), " + ", ".join(f"COALESCE({v}, '')" for v in _FACET_VALUES.values())  # noqa: S608 (names from this module)
-    + "), count(*), 0 FROM m GROUP BY category, tier, province_code, year, conclusion, recommendations"
-)
+# The facets in a combination (``facet_combination``), in order. ``recommendation`` is an opinion's
+# whole set of recommendations, whose count ``_facet_counts`` adds to each member.
+_FACET_ORDER = ("category", "tier", "province", "year", "conclusion", "recommendation")
+# The total and every facet in one pass over the matches: they are grouped by their facet key
+# (3,395 combinations in the bench's 100,000), the few groups decoded by joining the keys, the
+# facets summed here. Grouping the six columns themselves took 28 ms at 18,760 matches (they are
+# in the wide row), the key 10 ms; GROUPING SETS of each column (one pass, six hash tables) was
+# slower still, six scans slower again, and counting recommendations through ``unnest`` 130 ms.
+_COUNTS = ("SELECT '*', k.combination, g.n, 0 FROM (SELECT facet_key, count(*) AS n FROM m GROUP BY facet_key) g "
+           "JOIN search_facet_keys k ON k.id = g.facet_key")
+
+
+def facet_combination(doc: SearchDocument) -> str:
+    """The six facet values of ``doc`` as one text (migration 0013 writes the same in SQL)."""
+    values = (doc.category, doc.tier, doc.province_code, "" if doc.year is None else str(doc.year), doc.conclusion,
+              ",".join(doc.recommendations))
+    return "\x1f".join(v or "" for v in values)
 
 
 def row(doc: SearchDocument) -> dict:
@@ -81,7 +100,7 @@ def row(doc: SearchDocument) -> dict:
         "tier": doc.tier, "province_code": doc.province_code, "city_code": doc.city_code,
         "region_code": doc.region_code, "year": doc.year, "issued_on": doc.issued_on, "conclusion": doc.conclusion,
         "recommendations": list(doc.recommendations), "laws": list(doc.laws), "cross_flags": list(doc.cross_flags),
-        "superseded": doc.superseded, "fingerprint": doc.fingerprint,
+        "superseded": doc.superseded, "fingerprint": doc.fingerprint, "facets": facet_combination(doc),
         "units": data.units, "tsv": _joined(data.tsv, law_lexemes(doc.laws), _facet_lexemes(doc)),
         "rank_tsv": _joined(data.rank_tsv, listed_law_lexemes(doc.texts.get("basis", ""))),
     }
@@ -96,7 +115,7 @@ def _facet_counts(rows) -> tuple[int, dict[str, dict[str, int]]]:
         if kind != "*":
             continue
         total += n
-        for facet, value in zip(_FACET_VALUES, combination.split("\x1f"), strict=True):
+        for facet, value in zip(_FACET_ORDER, combination.split("\x1f"), strict=True):
             for member in value.split(",") if facet == "recommendation" else (value,):
                 if member not in ("", "-"):
                     counts[facet][member] = counts[facet].get(member, 0) + n
@@ -164,20 +183,29 @@ def where(filters: Filters, params: dict) -> list[str]:
     return conditions
 
 
-def page_sql(matched: str, *, ranked: bool, facets: bool, every: str | None = None, laws: bool = False) -> str:
-    """One statement for a page of results: the matches are found once (``m``: GIN, plus a recheck
-    of positions for longer phrases), then counted, faceted and ordered. Relevance ranks a bounded
-    set of ``:bound`` candidates (``ts_rank_cd`` reads each one's tsvector): those holding every
-    plain word (``every``, found by GIN as well) and citing the provisions typed come first, then
-    the newest."""
+# Its tables, in the order they refer to each other (copied by bench/ into a schema of their own).
+TABLES = ("search_facet_keys", "search_entries", "search_terms")
+TERMS = "search_terms"
+# Where a condition reads the wide row too (phrase checks on ``units``, filter columns). USING
+# merges the columns both tables have, so conditions name them without a table.
+JOINED = "search_terms JOIN search_entries USING (opinion_id, case_id, issued_on)"
+
+
+def page_sql(matched: str, *, ranked: bool, facets: bool, source: str = TERMS, every: str | None = None,
+             laws: bool = False) -> str:
+    """One statement for a page of results: the matches are found once (``m``: GIN on ``source``,
+    plus a check of phrases on the wide row where needed), then counted, faceted and ordered.
+    Relevance ranks a bounded set of ``:bound`` candidates (``ts_rank_cd`` reads each one's
+    tsvector): those holding every plain word (``every``: a query of their ids, found by GIN as
+    well) and citing the provisions typed (``:cited``, their lexemes) come first, then the newest."""
     flags = ""
     if ranked:
         order = []
         if every:
-            flags += f", (opinion_id IN (SELECT opinion_id FROM search_entries WHERE {every})) AS every"  # noqa: S608
+            flags += f", (opinion_id IN ({every})) AS every"
             order.append("every DESC")
         if laws:
-            flags += ", (laws && CAST(:laws AS text[])) AS cited"  # cheap for every match; counted for candidates
+            flags += f", (opinion_id IN (SELECT opinion_id FROM {TERMS} WHERE tsv @@ CAST(:cited AS tsquery))) AS cited"  # noqa: S608
             order.append("cited DESC")
         rank = f"ts_rank_cd('{_WEIGHTS}', e.rank_tsv, CAST(:rank AS tsquery), {RANK_NORMALIZATION})"
         if laws:
@@ -194,8 +222,8 @@ def page_sql(matched: str, *, ranked: bool, facets: bool, every: str | None = No
              f"row_number() OVER (ORDER BY s DESC, issued_on DESC, opinion_id DESC) AS n, s "
              f"FROM ({hits} ORDER BY s DESC, issued_on DESC, opinion_id DESC OFFSET :offset LIMIT :limit) h",
              _COUNTS if facets else "SELECT '', '', count(*), 0 FROM m"]
-    return (f"WITH m AS MATERIALIZED (SELECT opinion_id, issued_on, category, tier, province_code, year, conclusion, "  # noqa: S608 (names from this module; values bound)
-            f"recommendations{flags} FROM search_entries WHERE {matched}) " + " UNION ALL ".join(parts))
+    return (f"WITH m AS MATERIALIZED (SELECT opinion_id, issued_on, facet_key{flags} "  # noqa: S608 (names from this module; values bound)
+            f"FROM {source} WHERE {matched}) " + " UNION ALL ".join(parts))
 
 
 class PostgresBackend:
@@ -228,7 +256,7 @@ class PostgresBackend:
     def available(self) -> bool:
         try:
             with self._reading() as conn:
-                conn.execute(text("SELECT tsv, rank_tsv, units FROM search_entries LIMIT 1")).all()
+                conn.execute(text(f"SELECT tsv, facet_key, rank_tsv, units FROM {JOINED} LIMIT 1")).all()  # noqa: S608
             return True
         except SearchUnavailable:
             return False
@@ -244,9 +272,11 @@ class PostgresBackend:
         if lexical:
             cited = filter_lexemes(request.filters)
             conditions = where(Filters(exclude_case_id=request.filters.exclude_case_id), params)
+            wide = bool(found.check)
         else:
             cited = [quote(LAW + request.filters.law)] if request.filters.law else []
             conditions = where(replace(request.filters, law=None), params)
+            wide = bool(where(replace(request.filters, law=None, exclude_case_id=None), {}))
         filters = list(conditions)
         tsquery = " & ".join(([found.tsquery] if lexical else []) + cited)
         if tsquery:
@@ -263,14 +293,17 @@ class PostgresBackend:
             params["rank"] = found.rank
             if found.every:
                 # the filters too: GIN then intersects with them instead of listing every opinion with all words
-                every = " AND ".join(["tsv @@ CAST(:every AS tsquery)", *([found.every_check] if found.every_check else []),
-                                      *filters])
+                every = (f"SELECT opinion_id FROM {JOINED if found.every_check else TERMS} WHERE "  # noqa: S608 (names from this module; values bound)
+                         + " AND ".join(["tsv @@ CAST(:every AS tsquery)",
+                                         *([found.every_check] if found.every_check else []), *filters]))
                 params["every"] = " & ".join([found.every, *cited])
             if found.laws:
                 params["laws"] = list(found.laws)
+                params["cited"] = " | ".join(quote(LAW + key) for key in found.laws)
         params.update(offset=request.offset, limit=request.limit,
                       bound=max(RANK_CANDIDATES, request.offset + request.limit))
-        sql = page_sql(matched, ranked=ranked, facets=request.facets, every=every, laws=ranked and bool(found.laws))
+        sql = page_sql(matched, ranked=ranked, facets=request.facets, source=JOINED if wide else TERMS, every=every,
+                       laws=ranked and bool(found.laws))
         with self._reading() as conn:
             rows = conn.execute(text(sql), params).all()
         hits = [Hit(int(value), float(score)) for facet, value, _, score in sorted(rows, key=lambda r: r[2]) if facet == "hit"]
@@ -287,12 +320,9 @@ class PostgresBackend:
         params: dict = {"q": q or "", "laws": list(request.laws), "category": request.category or "",
                         "province": request.province_code or "", "bound": SIMILAR_CANDIDATES,
                         "limit": request.limit}
-        found = []
-        if q is not None:
-            found.append("tsv @@ CAST(:q AS tsquery)")
-        if request.laws:
-            found.append("laws && CAST(:laws AS text[])")
-        conditions = [f"({' OR '.join(found)})"]
+        # the words or the provisions (their lexemes): one GIN scan
+        params["found"] = " | ".join([*([q] if q else []), *(quote(LAW + key) for key in request.laws)])
+        conditions = ["tsv @@ CAST(:found AS tsquery)"]
         if request.exclude_case_id:
             conditions.append("case_id <> :exclude_case_id")
             params["exclude_case_id"] = request.exclude_case_id
@@ -301,7 +331,7 @@ class PostgresBackend:
                f"+ CASE WHEN e.category = :category THEN 1.5 ELSE 0 END "
                f"+ CASE WHEN e.province_code = :province THEN 0.75 ELSE 0 END "
                f"+ 0.5 * cardinality(ARRAY(SELECT unnest(e.laws) INTERSECT SELECT unnest(CAST(:laws AS text[])))) AS s "
-               f"FROM (SELECT opinion_id FROM search_entries WHERE {' AND '.join(conditions)} "
+               f"FROM (SELECT opinion_id FROM {JOINED} WHERE {' AND '.join(conditions)} "
                f"ORDER BY (category = :category) DESC, (province_code = :province) DESC, issued_on DESC, "
                f"opinion_id DESC LIMIT :bound) c "
                f"JOIN search_entries e ON e.opinion_id = c.opinion_id ORDER BY s DESC, e.opinion_id DESC LIMIT :limit")
@@ -334,10 +364,12 @@ class PostgresBackend:
         ids = list(opinion_ids)
         if ids:
             with self._writing() as conn:
-                conn.execute(text("DELETE FROM search_entries WHERE opinion_id = ANY(:ids)"), {"ids": ids})
+                for table in ("search_terms", "search_entries"):  # the terms first: they refer to the entry
+                    conn.execute(text(f"DELETE FROM {table} WHERE opinion_id = ANY(:ids)"), {"ids": ids})  # noqa: S608
 
     def clear(self) -> None:
         """Empty the table (tests; the database's own clean-up usually does it)."""
+        db.session.execute(text("DELETE FROM search_terms"))
         db.session.execute(text("DELETE FROM search_entries"))
         db.session.commit()
 
@@ -353,7 +385,8 @@ class PostgresBackend:
             if progress is not None:
                 progress(len(rows))
         with db.engine.begin() as conn:
-            conn.execute(text("DELETE FROM search_entries WHERE NOT (opinion_id = ANY(:ids))"), {"ids": seen})
+            for table in ("search_terms", "search_entries"):
+                conn.execute(text(f"DELETE FROM {table} WHERE NOT (opinion_id = ANY(:ids))"), {"ids": seen})  # noqa: S608
         return len(seen)
 
 
