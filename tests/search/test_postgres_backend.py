@@ -50,3 +50,29 @@ def test_a_missing_table_is_unavailable_and_the_transaction_survives(backend, op
 def test_planner_settings_stay_inside_the_search(backend, opinion_ids):  # noqa: F811
     backend.search(SearchRequest("补偿"))
     assert db.session.execute(text("SHOW enable_seqscan")).scalar() == "on"
+
+
+def test_facet_keys_name_the_entries_values_as_migration_0013_writes_them(backend, opinion_ids):  # noqa: F811
+    """Entries written by the backend and those migration 0013 moved over share one key per
+    combination: the backend's ``facet_combination`` and the migration's SQL agree, including an
+    empty set of recommendations; an updated opinion moves to its new combination's key."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).parents[2] / "migrations" / "versions" / "0013_search_terms.py"
+    spec = importlib.util.spec_from_file_location("migration_0013", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    docs = [make_doc(opinion_ids[i], i, "补偿标准") for i in range(6)]
+    docs.append(make_doc(opinion_ids[6], 6, "补偿标准", recommendations=()))
+    backend.index(docs)
+    backend.index([make_doc(opinion_ids[0], 0, "补偿标准", category="health")])
+    db.session.commit()
+    rows = db.session.execute(text(
+        f"SELECT k.combination, {migration.COMBINATION} FROM search_terms t "
+        "JOIN search_entries e USING (opinion_id) JOIN search_facet_keys k ON k.id = t.facet_key")).all()
+    assert len(rows) == 7
+    assert all(written == moved for written, moved in rows)
+    assert sum(combination.startswith("health\x1f") for combination, _ in rows) == 1
+    page = backend.search(SearchRequest("补偿"))
+    assert page.total == 7 and page.facets["category"].get("health") == 1
