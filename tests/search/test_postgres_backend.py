@@ -76,3 +76,45 @@ def test_facet_keys_name_the_entries_values_as_migration_0013_writes_them(backen
     assert sum(combination.startswith("health\x1f") for combination, _ in rows) == 1
     page = backend.search(SearchRequest("补偿"))
     assert page.total == 7 and page.facets["category"].get("health") == 1
+
+
+@pytest.mark.parametrize("first_commits", [True, False])
+def test_two_writers_of_one_new_facet_combination_both_land_on_one_key(backend, opinion_ids, first_commits):  # noqa: F811
+    """Two transactions index opinions of the same combination no opinion had before: the second
+    waits for the first's key, then uses it (or, when the first rolls back, adds it itself)."""
+    import threading
+    import time
+
+    from app.search.backends.postgres import _UPSERT, row
+
+    # the same facet values (those of doc 0), two opinions
+    docs = [make_doc(opinion_ids[i], 0, "补偿标准", category="concurrent_category") for i in (0, 1)]
+    engine = db.engine  # the thread has no application context
+    done: list[float] = []
+
+    def second_writer() -> None:
+        with engine.begin() as conn:
+            conn.execute(_UPSERT, row(docs[1]))
+            done.append(time.monotonic())
+
+    first = engine.connect()
+    thread = threading.Thread(target=second_writer, daemon=True)
+    try:
+        first.begin()
+        first.execute(_UPSERT, row(docs[0]))
+        thread.start()
+        time.sleep(0.5)
+        assert not done, "the second writer went ahead of the first's uncommitted key"
+        released = time.monotonic()
+        (first.commit if first_commits else first.rollback)()
+    finally:
+        first.close()
+    thread.join(timeout=10)
+    assert done and done[0] >= released
+    keys = db.session.execute(text("SELECT t.opinion_id, t.facet_key FROM search_terms t JOIN search_facet_keys k "
+                                   "ON k.id = t.facet_key WHERE k.combination LIKE 'concurrent_category%'")).all()
+    landed = docs if first_commits else docs[1:]
+    assert sorted(i for i, _ in keys) == sorted(d.opinion_id for d in landed)
+    assert len({k for _, k in keys}) == 1
+    assert db.session.execute(text("SELECT count(*) FROM search_facet_keys "
+                                   "WHERE combination LIKE 'concurrent_category%'")).scalar() == 1
