@@ -118,3 +118,16 @@ def test_two_writers_of_one_new_facet_combination_both_land_on_one_key(backend, 
     assert len({k for _, k in keys}) == 1
     assert db.session.execute(text("SELECT count(*) FROM search_facet_keys "
                                    "WHERE combination LIKE 'concurrent_category%'")).scalar() == 1
+
+
+def test_an_entry_whose_terms_are_gone_counts_as_missing(backend, opinion_ids):  # noqa: F811
+    """Searches find an opinion through ``search_terms``: an entry left without them is what
+    ``flask search check`` must list (the fingerprints leave it out)."""
+    docs = [make_doc(opinion_ids[i], i, "补偿标准") for i in range(3)]
+    backend.index(docs)
+    db.session.commit()
+    assert set(backend.fingerprints()) == {d.opinion_id for d in docs}
+    db.session.execute(text("DELETE FROM search_terms WHERE opinion_id = :i"), {"i": docs[1].opinion_id})
+    db.session.commit()
+    assert backend.search(SearchRequest("补偿")).total == 2
+    assert set(backend.fingerprints()) == {docs[0].opinion_id, docs[2].opinion_id}

@@ -352,8 +352,11 @@ class PostgresBackend:
             return [Hit(int(i), float(s)) for i, s in conn.execute(text(sql), params)]
 
     def fingerprints(self) -> dict[int, str]:
+        """The entries that searches can find: an entry without its terms (written by hand, say)
+        counts as missing, so ``flask search check`` lists it."""
         with self._reading() as conn:
-            return {int(i): f for i, f in conn.execute(text("SELECT opinion_id, fingerprint FROM search_entries"))}
+            return {int(i): f for i, f in conn.execute(text(
+                "SELECT opinion_id, e.fingerprint FROM search_entries e JOIN search_terms USING (opinion_id)"))}
 
     # ------------------------------------------------------------------ writing
 
