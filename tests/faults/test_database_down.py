@@ -62,7 +62,9 @@ def test_database_outage_mid_load(served):
     assert len(confirmed) > after, "writes did not resume after the outage"
     assert page.get(f"{served.base_url}/cases", timeout=30).status_code == 200
     statuses = {status for status, _ in answers}
-    assert statuses <= {201, 503}, [a for a in answers if a[0] not in (201, 503)][:3]
+    # the server's log on failure: a 500 page of gunicorn's own (an exception that left Flask) was
+    # seen once in a clean-clone run on PostgreSQL and not reproduced in three reruns
+    assert statuses <= {201, 503}, ([a for a in answers if a[0] not in (201, 503)][:3], served.log_tail(6000))
     for status, body in answers:
         if status == 503:
             assert '"database_unavailable"' in body
