@@ -48,8 +48,7 @@ def _rebuild(app) -> None:
         with app.app_context():
             try:
                 if service.backend().available():
-                    service.flush_pending()  # another worker rebuilt it meanwhile; what was left since
-                    return
+                    return  # another worker rebuilt it meanwhile
                 count = service.rebuild()
                 log.warning("search index was lost and has been rebuilt from the database: %d opinions", count)
             except Exception:
