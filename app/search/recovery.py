@@ -48,7 +48,8 @@ def _rebuild(app) -> None:
         with app.app_context():
             try:
                 if service.backend().available():
-                    return  # another worker rebuilt it meanwhile
+                    service.flush_pending()  # another worker rebuilt it meanwhile; what was left since
+                    return
                 count = service.rebuild()
                 log.warning("search index was lost and has been rebuilt from the database: %d opinions", count)
             except Exception:

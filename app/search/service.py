@@ -212,10 +212,14 @@ def write_now(docs: list[SearchDocument], deleted: list[int], handled: set[int],
     if lost:
         from app.search import recovery  # cycle: recovery rebuilds through this module
 
+        # Left first, then looked again: ``lost`` was decided before the commit, and a rebuild that
+        # has committed since may have flushed the pending ids before these were among them.
         search.defer(ids)
-        recovery.rebuild_soon()
-        log.warning("search index missing: %d opinion(s) left for the automatic rebuild", len(ids))
-        return
+        if not search.exists():
+            recovery.rebuild_soon()
+            log.warning("search index missing: %d opinion(s) left for the automatic rebuild", len(ids))
+            return
+        handled = set(handled) | set(ids)  # rebuilt meanwhile: written here, and no longer pending
     try:
         search.write(docs, deleted, handled)
     except TimeoutError:

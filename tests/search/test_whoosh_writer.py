@@ -104,3 +104,30 @@ def test_searches_run_while_a_rebuild_holds_the_writer(tmp_path):
     assert ids(backend, "征地补偿") == {2, 3, 4, 5}  # CLEAR: the rebuild replaced everything
     with pytest.raises(TimeoutError), backend._writer_lock(None):
         backend.index([doc(9, "x")])  # a second writer in the same process waits, then gives up
+
+
+def test_an_opinion_left_for_a_rebuild_that_committed_meanwhile_is_written_at_once(app, whoosh, monkeypatch):
+    """The index was missing when an issue's transaction looked (before its commit) but has been
+    rebuilt by the time the commit is over: the opinion is written then, not left pending behind a
+    rebuild that has already flushed (CI once found it missing after the self-repair)."""
+    from app.search import recovery
+
+    started: list[bool] = []
+    monkeypatch.setattr(recovery, "rebuild_soon", lambda: started.append(True))
+    whoosh.write([doc(1, "区片综合地价偏低")])               # the rebuilt index
+    service.write_now([doc(2, "区片综合地价标准")], [], set(), lost=True)
+    assert ids(whoosh, "区片综合地价") == {1, 2}
+    assert whoosh.pending() == set() and not started
+
+
+def test_an_opinion_issued_while_the_index_is_missing_waits_for_the_rebuild(app, whoosh, monkeypatch):
+    from app.search import recovery
+
+    started: list[bool] = []
+    monkeypatch.setattr(recovery, "rebuild_soon", lambda: started.append(True))
+    whoosh.clear()
+    for toc in whoosh.directory.glob("*.toc"):
+        toc.unlink()                                        # the index is gone
+    assert not whoosh.exists()
+    service.write_now([doc(2, "区片综合地价标准")], [], set(), lost=True)
+    assert whoosh.pending() == {2} and started == [True]
