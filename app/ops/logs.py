@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
+from sqlalchemy import inspect as sa_inspect
 
 from app.ops import request_id
 
@@ -24,11 +25,15 @@ REQUEST_FIELDS = ("request_id", "method", "path", "status", "duration_ms", "user
 
 
 def user_id() -> int | None:
-    """The signed-in user of this request, if one was already loaded (no query just for a log)."""
+    """The signed-in user of this request, if one was already loaded. Read from the object's
+    identity, never its attributes: after a commit they are expired, and reading one is a query.
+    The access line is written after the response is made; during a database outage that query
+    raised there and turned a 503 into gunicorn's own 500 page."""
     for key in ("api_user", "_login_user"):
         user = g.get(key)
-        if user is not None and getattr(user, "is_authenticated", False):
-            return user.id
+        state = sa_inspect(user, raiseerr=False) if user is not None else None
+        if state is not None and state.identity:
+            return state.identity[0]
     return None
 
 

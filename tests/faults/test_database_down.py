@@ -10,6 +10,7 @@ import sqlite3
 import threading
 import time
 
+import pytest
 import requests
 
 from tests.faults.conftest import Api, audit_verifies, case_body, db_kind, ui_session
@@ -62,9 +63,11 @@ def test_database_outage_mid_load(served):
     assert len(confirmed) > after, "writes did not resume after the outage"
     assert page.get(f"{served.base_url}/cases", timeout=30).status_code == 200
     statuses = {status for status, _ in answers}
-    # the server's log on failure: a 500 page of gunicorn's own (an exception that left Flask) was
-    # seen once in a clean-clone run on PostgreSQL and not reproduced in three reruns
-    assert statuses <= {201, 503}, ([a for a in answers if a[0] not in (201, 503)][:3], served.log_tail(6000))
+    # on failure the server's log without its access lines: the traceback of whatever left Flask
+    # (it was the access line reading the signed-in user's expired attributes: app.ops.logs.user_id)
+    if not statuses <= {201, 503}:
+        log = [line for line in served.log_tail(1_000_000).splitlines() if '"app.access"' not in line]
+        pytest.fail(f"{[a for a in answers if a[0] not in (201, 503)][:3]}\n" + "\n".join(log[-120:]), pytrace=False)
     for status, body in answers:
         if status == 503:
             assert '"database_unavailable"' in body

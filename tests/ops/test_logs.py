@@ -93,6 +93,34 @@ def test_anonymous_requests_have_no_user_id(client, json_log):
     assert "user_id" not in line and line["status"] == 200
 
 
+def test_the_access_line_names_the_user_without_a_query(app, world, json_log):
+    """The access line is written after the response: reading the user's expired attributes there
+    is a query, which during a database outage raised and became a 500 (seen in the outage fault
+    test). The id comes from the object's identity instead."""
+    from flask import g
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    statements = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    with app.test_request_context("/cases", headers={"X-Request-ID": "expired-1"}):
+        user = db.session.get(type(world.officer_nj), world.officer_nj.id)
+        g._login_user = user
+        db.session.expire(user)  # as after the request's commit
+        event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            logs.access(200, 1.0)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", count)
+    assert statements == []
+    (line,) = [e for e in lines(json_log) if e.get("request_id") == "expired-1"]
+    assert line["user_id"] == world.officer_nj.id
+
+
 def test_records_outside_a_request_have_no_request_fields(app, json_log):
     logging.getLogger("app.notifications.outbox").warning("SMTP 服务器无法连接")
     (line,) = lines(json_log)
