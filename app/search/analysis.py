@@ -100,18 +100,21 @@ def _t2s() -> opencc.OpenCC:
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
 
 
-def _full_width_to_ascii(match: re.Match[str]) -> str:
-    char = match.group()
+def _ascii_of(char: str) -> str:
     return " " if char == "\u3000" else chr(ord(char) - 0xFEE0)
 
 
 def nfkc(text: str) -> str:
     """``unicodedata.normalize("NFKC", text)``, about four times faster on Chinese text: its
     full-width punctuation (the usual reason it is not NFKC already) is mapped first, and the full
-    normalization runs only when something else remains to change (a quick check decides)."""
+    normalization runs only when something else remains to change (a quick check decides). The
+    few distinct marks of a text are replaced one by one (C loops): twice as fast as a
+    substitution calling Python for each of its ~170 marks per 800 characters."""
     if text.isascii():
         return text
-    quick = _FULL_WIDTH.sub(_full_width_to_ascii, text)
+    quick = text
+    for char in set(_FULL_WIDTH.findall(text)):
+        quick = quick.replace(char, _ascii_of(char))
     return quick if unicodedata.is_normalized("NFKC", quick) else unicodedata.normalize("NFKC", text)
 
 
