@@ -131,3 +131,44 @@ def test_an_entry_whose_terms_are_gone_counts_as_missing(backend, opinion_ids): 
     db.session.commit()
     assert backend.search(SearchRequest("补偿")).total == 2
     assert set(backend.fingerprints()) == {docs[0].opinion_id, docs[2].opinion_id}
+
+
+def test_units_are_kept_in_the_entrys_row(backend, opinion_ids):  # noqa: F811
+    """Phrase checks read ``units`` of every candidate: migration 0014 keeps them compressed in the
+    heap row (``STORAGE MAIN``), not out of line in TOAST (a TOAST read cost ~11.5 µs each)."""
+    storage = db.session.execute(text("SELECT attstorage FROM pg_attribute WHERE attrelid = 'search_entries'::regclass "
+                                      "AND attname = 'units'")).scalar()
+    assert storage == "m"
+    text_of_a_page = "；".join(f"第{i}项：集体经济组织成员资格认定及收益分配。" for i in range(120))  # ~3,000 characters
+    backend.index([make_doc(opinion_ids[0], 0, text_of_a_page)])
+    db.session.commit()
+    stored, raw = db.session.execute(text("SELECT pg_column_size(units), octet_length(units) FROM search_entries "
+                                          "WHERE opinion_id = :i"), {"i": opinion_ids[0]}).one()
+    assert raw > 5000 and stored < raw  # compressed
+    assert backend.search(SearchRequest('"集体经济组织成员资格认定"')).total == 1
+
+
+def test_ranked_candidates_are_the_newest_holding_every_word_then_the_newest_others(backend, opinion_ids,  # noqa: F811
+                                                                                     monkeypatch):
+    """Relevance ranks ``RANK_CANDIDATES`` candidates: the newest opinions holding every word (a
+    chain of three or more units checked one by one, newest first, until enough pass), and only
+    when they are fewer, the newest of the other matches."""
+    from app.search.backends import postgres
+
+    monkeypatch.setattr(postgres, "RANK_CANDIDATES", 2)
+    texts = ["停产停业损失，补偿标准，鉴定。"] + ["停产停业损失，补偿标准。"] * 2 + [
+        "停产停业。业损失，补偿。",   # every bigram of 停产停业损失, not the chain: fails the check
+        "补偿到位。", "补偿到位。"]  # newer, one word only
+    docs = [make_doc(opinion_ids[i], i, text) for i, text in enumerate(texts)]  # issued a week apart, in order
+    backend.index(docs)
+    db.session.commit()
+    page = backend.search(SearchRequest("停产停业损失 补偿", limit=2))
+    assert page.total == 6
+    assert {h.opinion_id for h in page.hits} == {opinion_ids[1], opinion_ids[2]}  # not 3 (no chain), not 4, 5 (newer)
+    page = backend.search(SearchRequest("停产停业损失 鉴定", limit=2))
+    assert page.total == 4  # 0–3 hold a part of the chain or 鉴定
+    assert {h.opinion_id for h in page.hits} == {opinion_ids[0], opinion_ids[3]}  # the one with both, the newest other
+    first, second = (backend.search(SearchRequest("停产停业损失 鉴定", limit=2, offset=o)) for o in (0, 2))
+    assert first.hits[0].opinion_id == opinion_ids[0]  # every word: ranked double
+    pages = [h.opinion_id for h in first.hits + second.hits]  # a later page ranks enough candidates for itself
+    assert sorted(pages) == sorted(opinion_ids[:4])
