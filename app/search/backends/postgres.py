@@ -110,15 +110,17 @@ def row(doc: SearchDocument) -> dict:
 def _facet_counts(rows) -> tuple[int, dict[str, dict[str, int]]]:
     """The total and facet → value → count from the combination rows, most frequent first; a set
     of recommendations counts for each of its members."""
-    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    pairs: dict[tuple[str, str], int] = {}   # (facet, value) → count: one dict operation per value
     total = 0
     for kind, combination, n, _ in rows:
         if kind != "*":
             continue
         total += n
-        for facet, member in _members(combination):
-            found = counts[facet]
-            found[member] = found.get(member, 0) + n
+        for pair in _members(combination):
+            pairs[pair] = pairs.get(pair, 0) + n
+    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
+    for (facet, member), n in pairs.items():
+        counts[facet][member] = n
     return total, {facet: ordered_counts(found) for facet, found in counts.items()}
 
 
