@@ -449,7 +449,8 @@ class PostgresBackend:
         with db.engine.begin() as conn:
             for table in DELETE_ORDER:
                 conn.execute(text(f"DELETE FROM {table} WHERE NOT (opinion_id = ANY(:ids))"), {"ids": seen})  # noqa: S608
-            # every search scans GIN's pending list whole: merge what the batches left there
+            # every search scans GIN's pending list whole (468 pages after a bulk load: a three-word
+            # scan 5.8 instead of 4.6 ms): merge what the batches left there
             conn.execute(text("SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i JOIN pg_class c "
                               "ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
                               "WHERE i.indrelid = CAST('search_terms' AS regclass) AND a.amname = 'gin'"))
