@@ -225,6 +225,11 @@ _NEWEST = "issued_on DESC, opinion_id DESC"
 _CITED = "(opinion_id IN (SELECT opinion_id FROM search_terms WHERE tsv @@ CAST(:cited AS tsquery)))"
 
 
+def _candidate_order(cited: bool) -> str:
+    """The candidates' order: those citing a provision typed first (``cited``), then the newest."""
+    return f"cited DESC, {_NEWEST}" if cited else _NEWEST
+
+
 def newest(narrow: list[str], wide: list[str], *, cited: bool) -> str:
     """The newest ``:bound`` opinions meeting ``narrow`` (on ``search_terms``, a tsquery among them)
     and ``wide`` (on ``search_entries``), those citing ``:cited`` first: the columns ``opinion_id``,
@@ -232,7 +237,7 @@ def newest(narrow: list[str], wide: list[str], *, cited: bool) -> str:
     in that order, and ``wide`` (a phrase check reading ``units``) is tested one by one until
     ``:bound`` pass (``OFFSET 0`` keeps it a per-row test the ``LIMIT`` stops): ~200 reads instead
     of one per candidate (``专项维修资金 表决``: 14,000 candidates, 84–143 → 14 ms)."""
-    order = ", ".join([*(["cited DESC"] if cited else []), _NEWEST])
+    order = _candidate_order(cited)
     columns = f"opinion_id, issued_on, TRUE AS every{f', {_CITED} AS cited' if cited else ''}"
     found = f"FROM search_terms WHERE {' AND '.join(narrow)} ORDER BY {order}"
     if not wide:
@@ -256,7 +261,7 @@ def page_sql(source: str, *, ranked: bool, facets: bool, every: str | None = Non
     ctes = []
     if ranked:
         cited = f", {_CITED} AS cited" if laws else ""
-        order = ", ".join([*(["cited DESC"] if laws else []), _NEWEST])
+        order = _candidate_order(laws)
         if every:
             ctes.append(f"a AS MATERIALIZED ({every})")
             candidates = (f"SELECT * FROM a UNION ALL SELECT * FROM (SELECT opinion_id, issued_on, FALSE{cited} FROM m "  # noqa: S608 (names from this module)
