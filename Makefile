@@ -9,6 +9,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 WORKERS ?= 2
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+# pytest-xdist processes per database run: the suite is CPU-bound Python, and two cores halve it.
+# Each process has its own SQLite file or PostgreSQL schema (tests/conftest.py). TEST_WORKERS=0 runs serially.
+TEST_WORKERS ?= 2
 export FLASK_APP := app
 
 .PHONY: run test setup system-deps venv db demo fonts lint test-sqlite test-postgres postgres bench load clean
@@ -48,13 +51,13 @@ lint: venv
 	$(BIN)/ruff check app expert_pool tests bench
 
 test-sqlite: venv
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) tests
 
 postgres:
 	@scripts/ensure-postgres.sh
 
 test-postgres: venv postgres
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider tests
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) tests
 
 bench: setup
 	$(BIN)/python bench/pool.py
