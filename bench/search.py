@@ -248,7 +248,7 @@ def _incremental_pg(docs: int) -> float:
 
 
 def index_whoosh(docs: int) -> dict:
-    from app.search.backends.whoosh_index import WhooshBackend
+    from app.search.backends.whoosh_index import SEGMENT_DOCS, WhooshBackend
     from tests.search.documents import documents
 
     directory = whoosh_dir(docs)
@@ -265,7 +265,11 @@ def index_whoosh(docs: int) -> dict:
         backend.write([doc])
         times.append((time.perf_counter() - t) * 1000)
     backend.delete(range(docs + 1001, docs + 1011))
-    return {"docs_per_s": count / seconds, "index_mb": size / 2**20, "incremental_ms": statistics.median(times)}
+    found = {"docs_per_s": count / seconds, "index_mb": size / 2**20, "incremental_ms": statistics.median(times)}
+    if docs <= SEGMENT_DOCS:  # ``parallel.ordered_map`` forks only for a second batch
+        found["note"] = (f"one segment of ≤ {SEGMENT_DOCS} opinions: built in this process, no worker processes; "
+                         f"the indexing target is for 100,000")
+    return found
 
 
 def index_baseline(docs: int) -> dict:
@@ -393,6 +397,8 @@ def report(args, baseline: dict, results: dict[str, dict]) -> None:
             ratio = r["docs_per_s"] / baseline["docs_per_s"]
             print(f"  indexing           {r['docs_per_s']:8.1f} docs/s  ×{ratio:.2f} vs baseline "
                   f"(target ≥ ×{TARGETS['speedup']:.0f}: {'met' if ratio >= TARGETS['speedup'] else 'MISSED'})")
+            if "note" in r:
+                print(f"  ({r['note']})")
             print(f"  index size         {r['index_mb']:8.1f} MB")
             _vs_target("incremental (1 doc)", r["incremental_ms"], "incremental_ms", "ms")
         if "error" in r:
