@@ -98,6 +98,8 @@ def _t2s() -> opencc.OpenCC:
 
 # Full-width ASCII forms and the ideographic space: NFKC maps each to one ASCII character.
 _FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+# The full-width marks of nearly every opinion, most frequent first (，is 75 % of them).
+_PROSE_MARKS = "，（）；："
 
 
 def _ascii_of(char: str) -> str:
@@ -105,16 +107,22 @@ def _ascii_of(char: str) -> str:
 
 
 def nfkc(text: str) -> str:
-    """``unicodedata.normalize("NFKC", text)``, about four times faster on Chinese text: its
+    """``unicodedata.normalize("NFKC", text)``, about six times faster on Chinese text: its
     full-width punctuation (the usual reason it is not NFKC already) is mapped first, and the full
     normalization runs only when something else remains to change (a quick check decides). The
-    few distinct marks of a text are replaced one by one (C loops): twice as fast as a
-    substitution calling Python for each of its ~170 marks per 800 characters."""
+    marks of Chinese prose (``_PROSE_MARKS``) are looked for one by one, each a C search; a regex
+    lists whatever other full-width form is left (listing them all took 57 of 99 µs per opinion).
+    Replacing each distinct mark (C loops) is twice as fast as a substitution calling Python for
+    each of its ~170 marks per 800 characters."""
     if text.isascii():
         return text
     quick = text
-    for char in set(_FULL_WIDTH.findall(text)):
-        quick = quick.replace(char, _ascii_of(char))
+    for char in _PROSE_MARKS:
+        if char in quick:
+            quick = quick.replace(char, _ascii_of(char))
+    if _FULL_WIDTH.search(quick):
+        for char in set(_FULL_WIDTH.findall(quick)):
+            quick = quick.replace(char, _ascii_of(char))
     return quick if unicodedata.is_normalized("NFKC", quick) else unicodedata.normalize("NFKC", text)
 
 
