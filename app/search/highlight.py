@@ -20,6 +20,10 @@ SNIPPET_CHARS = 120
 LEAD_CHARS = 24  # context kept before the first hit
 
 
+Normalized = tuple[str, list[int] | None]   # ``normalize_with_offsets``: the text, its original offsets
+_SEPARATOR = "\x1f"   # joins the sections normalized together (not NUL: OpenCC reads C strings)
+
+
 @dataclass(frozen=True)
 class Snippet:
     html: str
@@ -55,24 +59,39 @@ def _chain_regex(chain: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?=(" + r"\s*".join(_unit_pattern(u) for u in chain) + "))")
 
 
-def find_hits(text: str, phrases: list[str]) -> list[tuple[int, int, int]]:
+def find_hits(text: str, phrases: list[str], normalized: Normalized | None = None) -> list[tuple[int, int, int]]:
     """(start, end, phrase index) of every occurrence of a phrase in ``text`` (offsets as written).
-    Regexes over the normalized text: the same hits as walking its units, at C speed (20 results
-    of 3,000 characters are highlighted in every page of results)."""
+    Regexes over the normalized text (``normalized``: ``normalize_with_offsets(text)``, when the
+    caller has it): the same hits as walking its units, at C speed (20 results of 3,000
+    characters are highlighted in every page of results)."""
     chains = _chains(phrases)
     if not chains or not text:
         return []
-    normalized, offsets = normalize_with_offsets(text)
+    normalized_text, offsets = normalized or normalize_with_offsets(text)
     hits = []
     for index, chain in enumerate(chains):
-        if chain[0] not in normalized:
+        if chain[0] not in normalized_text:
             continue
-        for match in _chain_regex(tuple(chain)).finditer(normalized):
+        for match in _chain_regex(tuple(chain)).finditer(normalized_text):
             start, end = match.start(1), match.end(1)
             if offsets is not None:
                 start, end = offsets[start], offsets[end - 1] + 1
             hits.append((start, end, index))
     return sorted(hits)
+
+
+def normalized_sections(sections: dict[str, str], names: tuple[str, ...]) -> dict[str, Normalized]:
+    """``normalize_with_offsets`` of each section named, in one pass over them all joined by a
+    separator that normalization keeps as it is and nothing spans (no NFKC composition starts at
+    it, no OpenCC phrase holds it): an opinion's 8 sections in ~175 instead of ~205 µs. A section
+    holding the separator, or whose length normalization changes (then it needs its offsets), is
+    normalized alone."""
+    texts = [sections.get(name) or "" for name in names]
+    parts = normalize(_SEPARATOR.join(texts)).split(_SEPARATOR) if not any(_SEPARATOR in t for t in texts) else []
+    if len(parts) == len(texts):
+        return {name: (part, None) if len(part) == len(text) else normalize_with_offsets(text)
+                for name, text, part in zip(names, texts, parts, strict=True)}
+    return {name: normalize_with_offsets(text) for name, text in zip(names, texts, strict=True)}
 
 
 def _merged(hits: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
@@ -119,9 +138,10 @@ def snippet(sections: dict[str, str], phrases: list[str], order: tuple[str, ...]
     without hits, the opening of the first non-empty section in ``order``."""
     best: tuple[tuple[int, int, int], str, list] | None = None
     if phrases:
+        forms = normalized_sections(sections, order) if _chains(phrases) else {}
         for rank, name in enumerate(order):
             text = sections.get(name) or ""
-            hits = find_hits(text, phrases) if text else []
+            hits = find_hits(text, phrases, forms.get(name)) if text else []
             if hits:
                 key = (len({h[2] for h in hits}), len(hits), -rank)
                 if best is None or key > best[0]:
