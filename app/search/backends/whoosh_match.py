@@ -245,6 +245,7 @@ class IndexView:
         self.live = self._concat(self._live, bool)
         self._lengths: dict[str, np.ndarray] = {}
         self._columns: dict[str, tuple[np.ndarray, list[str]]] = {}
+        self._values: dict[str, list[tuple[str, np.ndarray]]] = {}
         self._issued: np.ndarray | None = None
 
     # ------------------------------------------------------------ per-segment data
@@ -545,20 +546,24 @@ class IndexView:
                                      for n in (counts[c],) if values[c] not in ("", "-")})
         for facet in self.multi_facets:
             counts = {}
-            for btext in self._lexicon(facet):
-                ids, _ = self.term(facet, btext)
+            for value, ids in self.value_documents(facet):
                 n = int(np.count_nonzero(hit[ids]))
                 if n:
-                    counts[_text(btext)] = n
+                    counts[value] = n
             found[facet] = ordered_counts(counts)
         return found
 
-    def _lexicon(self, fieldname: str) -> list[bytes]:
-        found: set[bytes] = set()
-        for segment in self.segments:
-            if segment.count:
-                found.update(segment.reader.lexicon(fieldname))
-        return sorted(found)
+    def value_documents(self, facet: str) -> list[tuple[str, np.ndarray]]:
+        """Each value of a multi-valued facet with the documents holding it, read once per view:
+        listing the values meant reading the lexicon of every segment, 9 ms a query at 20 segments."""
+        found = self._values.get(facet)
+        if found is None:
+            btexts: set[bytes] = set()
+            for segment in self.segments:
+                btexts.update(segment.reader.lexicon(facet))
+            found = [(_text(btext), self.term(facet, btext)[0]) for btext in sorted(btexts)]
+            self._values[facet] = found
+        return found
 
 
 def _members(needles: np.ndarray, haystack: np.ndarray) -> np.ndarray:
