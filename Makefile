@@ -12,6 +12,7 @@ PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 # pytest-xdist processes per database run: the suite is CPU-bound Python, and two cores halve it.
 # Each process has its own SQLite file or PostgreSQL schema (tests/conftest.py). TEST_WORKERS=0 runs serially.
 TEST_WORKERS ?= 2
+PYTEST = $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) tests
 export FLASK_APP := app
 
 .PHONY: run test setup system-deps venv db demo fonts lint test-sqlite test-postgres postgres bench load clean
@@ -51,13 +52,13 @@ lint: venv
 	$(BIN)/ruff check app expert_pool tests bench
 
 test-sqlite: venv
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) tests
+	$(PYTEST)
 
 postgres:
 	@scripts/ensure-postgres.sh
 
 test-postgres: venv postgres
-	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) tests
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(PYTEST)
 
 bench: setup
 	$(BIN)/python bench/pool.py
