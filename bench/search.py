@@ -182,8 +182,7 @@ def index_pg(db: str, docs: int) -> dict:
         source = Timed(docs, store, generation_counts=True)
         started = time.perf_counter()
         count = PostgresBackend().rebuild(source, _progress(docs, "postgresql"))
-        with sa_db.engine.begin() as conn:
-            conn.execute(text("ANALYZE search_entries; ANALYZE search_terms"))
+        _vacuum()
         seconds = time.perf_counter() - started - source.excluded
         size = sa_db.session.execute(text("SELECT sum(pg_total_relation_size(t)) FROM unnest(CAST(:t AS regclass[])) t"),
                                      {"t": list(TABLES)}).scalar()
@@ -209,7 +208,21 @@ def replicate_pg(db: str, docs: int, copies: int) -> None:
                               f"generate_series(1, :copies) AS k WHERE opinion_id <= :n"), {"n": docs, "copies": copies})
         conn.execute(text("INSERT INTO texts SELECT opinion_id + k * :n, sections FROM texts, "
                           "generate_series(1, :copies) AS k WHERE opinion_id <= :n"), {"n": docs, "copies": copies})
-        conn.execute(text("ANALYZE search_entries; ANALYZE search_terms"))
+    with make_app(db).app_context():
+        _vacuum()
+
+
+def _vacuum() -> None:
+    """VACUUM (ANALYZE) the tables just loaded, as autovacuum does to any table that grew to this
+    size over months (this server runs with autovacuum off): searches then read pages marked
+    all-visible, as they would in production, instead of checking each row's visibility (counting
+    99,460 matches: 18 → 11 ms)."""
+    from sqlalchemy import text
+
+    from app.extensions import db as sa_db
+
+    with sa_db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM (ANALYZE) search_facet_keys, search_entries, search_terms, texts"))
 
 
 def store_texts(db: str, docs: int) -> None:

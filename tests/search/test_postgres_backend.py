@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 
 from app.extensions import db
-from app.search.backends.base import SearchRequest, SearchUnavailable
+from app.search.backends.base import Filters, SearchRequest, SearchUnavailable
 from tests.search.conftest import on_postgresql
 from tests.search.test_backends import make_doc, opinion_ids  # noqa: F401 (fixture)
 
@@ -172,6 +172,34 @@ def test_ranked_candidates_are_the_newest_holding_every_word_then_the_newest_oth
     assert first.hits[0].opinion_id == opinion_ids[0]  # every word: ranked double
     pages = [h.opinion_id for h in first.hits + second.hits]  # a later page ranks enough candidates for itself
     assert sorted(pages) == sorted(opinion_ids[:4])
+
+
+def test_candidates_holding_every_word_are_looked_for_in_the_latest_year_first(backend, opinion_ids,  # noqa: F811
+                                                                                 monkeypatch):
+    """The newest opinions holding every word come from the latest year when it holds enough of
+    them, and from all years when it does not: the candidates are the same either way."""
+    from datetime import date
+
+    from app.search.backends import postgres
+
+    monkeypatch.setattr(postgres, "RANK_CANDIDATES", 2)
+    both, one = "征地补偿标准偏低。", "补偿到位。"
+    dated = [(date(2024, 5, 1), both), (date(2024, 6, 1), both), (date(2025, 6, 1), both), (date(2026, 1, 5), both),
+             (date(2026, 2, 1), one)]
+    backend.index([make_doc(opinion_ids[i], i, text, issued_on=day) for i, (day, text) in enumerate(dated)])
+    db.session.commit()
+    page = backend.search(SearchRequest("征地 补偿", limit=2))
+    assert page.total == 5
+    # 2026 holds one opinion with both words: the other is the newest of 2025, not 2026's newer one-word
+    # opinion, nor the two of 2024 (the earliest year would hold enough)
+    assert {h.opinion_id for h in page.hits} == {opinion_ids[3], opinion_ids[2]}
+    backend.index([make_doc(opinion_ids[5], 5, both, issued_on=date(2026, 3, 1))])
+    db.session.commit()
+    page = backend.search(SearchRequest("征地 补偿", limit=2))
+    assert page.total == 6
+    assert {h.opinion_id for h in page.hits} == {opinion_ids[5], opinion_ids[3]}  # 2026 alone holds enough
+    page = backend.search(SearchRequest("征地 补偿", Filters(year=2024), limit=2))
+    assert {h.opinion_id for h in page.hits} == {opinion_ids[0], opinion_ids[1]}
 
 
 def test_a_rebuild_leaves_no_gin_pending_list(backend, opinion_ids):  # noqa: F811

@@ -23,7 +23,6 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from dataclasses import replace
 from functools import lru_cache
 
 from sqlalchemy import text
@@ -262,6 +261,22 @@ def newest(narrow: list[str], wide: list[str], *, cited: bool) -> str:
             f"OFFSET 0) ORDER BY {order} LIMIT :bound")
 
 
+# The latest year's lexeme (``_facet_lexeme``), as a tsquery: an opinion's year is its issue date's.
+_LATEST_YEAR = "(SELECT CAST(quote_literal('@year:' || max(year)) AS tsquery) FROM search_entries)"
+
+
+def newest_latest_year_first(tsquery: str, narrow: list[str], wide: list[str]) -> str:
+    """``newest`` (without ``cited``) of the opinions matching ``tsquery`` and the conditions, looked
+    for in the latest year first: when it holds ``:bound`` of them, they are the newest (every other
+    match is of an earlier year), and GIN, intersecting the words with that year's lexeme, hands
+    over an eighth of the matches to read and sort (``征地 补偿``'s 24,200 opinions with both words:
+    11 → 5 ms). Otherwise (a new year, rare words) all matches are read, as without it."""
+    recent = newest([f"tsv @@ ({tsquery} && {_LATEST_YEAR})", *narrow], wide, cited=False)
+    rest = newest(["(SELECT count(*) FROM r) < :bound", f"tsv @@ {tsquery}", *narrow], wide, cited=False)
+    return (f"WITH r AS MATERIALIZED ({recent}) SELECT * FROM r WHERE (SELECT count(*) FROM r) >= :bound "  # noqa: S608 (names from this module; values bound)
+            f"UNION ALL SELECT * FROM ({rest}) f")
+
+
 def page_sql(source: str, *, ranked: bool, facets: bool, every: str | None = None, laws: bool = False) -> str:
     """One statement for a page of results over the matches (``source``: ``matching``): the page,
     then the total or the facet counts (grouped by facet key: ``_facet_counts`` decodes them).
@@ -344,22 +359,18 @@ class PostgresBackend:
 
     def search(self, request: SearchRequest) -> SearchPage:
         params: dict = {}
-        # With words, the filters are lexemes of ``tsv`` AND-ed into the tsquery (``filter_lexemes``):
-        # one GIN scan answers words and filters together. Without words, the columns' indexes do.
+        # The filters are lexemes of ``tsv`` AND-ed into the tsquery (``filter_lexemes``): one GIN
+        # scan answers words and filters together, and without words it reads only the narrow rows
+        # (the filter columns' indexes then joined all 100,000 of them to 2,640 entries: 22 ms).
         found = match(request.q) if request.q.strip() else None
         if request.q.strip() and found is None:  # stop words or punctuation only
             return SearchPage(0, [], {name: {} for name in FACETS})
         lexical = found is not None and bool(found.tsquery)
         narrow = where(Filters(exclude_case_id=request.filters.exclude_case_id), params)
-        if lexical:
-            cited = filter_lexemes(request.filters)
-            wide = []
-        else:
-            cited = [quote(LAW + request.filters.law)] if request.filters.law else []
-            wide = where(replace(request.filters, law=None, exclude_case_id=None), params)
-        # the filters alone, before the words' conditions join them: ``every`` repeats them
-        narrow_filters, wide_filters = list(narrow), list(wide)
-        tsquery = " & ".join(([found.tsquery] if lexical else []) + cited)
+        filters = filter_lexemes(request.filters)
+        wide: list[str] = []
+        narrow_filters = list(narrow)   # before the words' conditions join them: ``every`` repeats them
+        tsquery = " & ".join(([found.tsquery] if lexical else []) + filters)
         if tsquery:
             narrow.insert(0, "tsv @@ CAST(:q AS tsquery)")
             params["q"] = tsquery
@@ -373,9 +384,12 @@ class PostgresBackend:
             params["rank"] = found.rank
             if found.every:
                 # the filters too: GIN then intersects with them instead of listing every opinion with all words
-                every = newest(["tsv @@ CAST(:every AS tsquery)", *narrow_filters],
-                               [*([found.every_check] if found.every_check else []), *wide_filters], cited=bool(found.laws))
-                params["every"] = " & ".join([found.every, *cited])
+                every_wide = [found.every_check] if found.every_check else []
+                if found.laws or request.filters.year is not None:  # citing first / one year already
+                    every = newest(["tsv @@ CAST(:every AS tsquery)", *narrow_filters], every_wide, cited=bool(found.laws))
+                else:
+                    every = newest_latest_year_first("CAST(:every AS tsquery)", narrow_filters, every_wide)
+                params["every"] = " & ".join([found.every, *filters])
             if found.laws:
                 params["laws"] = list(found.laws)
                 params["cited"] = " | ".join(quote(LAW + key) for key in found.laws)
