@@ -9,6 +9,7 @@ as a chain of consecutive units (the same rule as the index), so what is marked 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -54,9 +55,13 @@ def _unit_pattern(unit: str) -> str:
 
 @lru_cache(maxsize=256)
 def _chain_regex(chain: tuple[str, ...]) -> re.Pattern[str]:
-    """Consecutive units: only whitespace between them (punctuation takes a position). A lookahead
-    finds overlapping occurrences too, as a walk over the units would."""
-    return re.compile(r"(?=(" + r"\s*".join(_unit_pattern(u) for u in chain) + "))")
+    """Consecutive units: only whitespace between them (punctuation takes a position), the match in
+    group 1. Occurrences of a chain overlap only where its end repeats its start (信访信): then a
+    lookahead finds the overlapping ones too, as a walk over the units would. Any other chain is a
+    plain pattern, which the regex engine looks for as a literal: 8 instead of 35 µs per opinion."""
+    body = r"\s*".join(_unit_pattern(u) for u in chain)
+    overlaps = any(chain[:k] == chain[-k:] for k in range(1, len(chain)))
+    return re.compile(f"(?=({body}))" if overlaps else f"({body})")
 
 
 def find_hits(text: str, phrases: list[str], normalized: Normalized | None = None) -> list[tuple[int, int, int]]:
@@ -78,6 +83,18 @@ def find_hits(text: str, phrases: list[str], normalized: Normalized | None = Non
                 start, end = offsets[start], offsets[end - 1] + 1
             hits.append((start, end, index))
     return sorted(hits)
+
+
+def _hit_counts(normalized_text: str, chains: list[list[str]]) -> tuple[int, int]:
+    """(phrases found, hits) in a normalized section: what ``find_hits`` lists, counted by the regex
+    engine. Hits are listed (offsets, Python tuples) only for the section a snippet is cut from."""
+    found = total = 0
+    for chain in chains:
+        if chain[0] in normalized_text:
+            count = len(_chain_regex(tuple(chain)).findall(normalized_text))
+            found += count > 0
+            total += count
+    return found, total
 
 
 def normalized_sections(sections: dict[str, str], names: tuple[str, ...]) -> dict[str, Normalized]:
@@ -105,10 +122,14 @@ def _merged(hits: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
 
 
 def _window(text: str, hits: list[tuple[int, int, int]], width: int) -> tuple[int, int]:
-    """The window of ``width`` characters holding the most distinct phrases, starting a little before its first hit."""
+    """The window of ``width`` characters holding the most distinct phrases, starting a little before
+    its first hit. Only the hits starting inside a window can end inside it: the others are not
+    looked at (a common word's ~100 hits in a section took 95 µs, looking at every pair)."""
+    starts = [h[0] for h in hits]
     best, best_score = 0, (-1, -1)
     for i, (start, _, _) in enumerate(hits):
-        inside = [h for h in hits[i:] if h[1] <= start + width]
+        limit = start + width
+        inside = [h for h in hits[i:bisect_right(starts, limit)] if h[1] <= limit]
         score = (len({h[2] for h in inside}), len(inside))
         if score > best_score:
             best, best_score = start, score
@@ -136,23 +157,24 @@ def snippet(sections: dict[str, str], phrases: list[str], order: tuple[str, ...]
             width: int = SNIPPET_CHARS) -> Snippet:
     """The best passage of ``sections`` (by distinct phrases matched, then hits, then ``order``);
     without hits, the opening of the first non-empty section in ``order``."""
-    best: tuple[tuple[int, int, int], str, list] | None = None
-    if phrases:
-        forms = normalized_sections(sections, order) if _chains(phrases) else {}
+    best: tuple[tuple[int, int, int], str] | None = None
+    chains = _chains(phrases) if phrases else []
+    if chains:
+        forms = normalized_sections(sections, order)
         for rank, name in enumerate(order):
-            text = sections.get(name) or ""
-            hits = find_hits(text, phrases, forms.get(name)) if text else []
-            if hits:
-                key = (len({h[2] for h in hits}), len(hits), -rank)
+            distinct, count = _hit_counts(forms[name][0], chains) if sections.get(name) else (0, 0)
+            if count:
+                key = (distinct, count, -rank)
                 if best is None or key > best[0]:
-                    best = (key, name, hits)
+                    best = (key, name)
     if best is None:
         name = next((n for n in order if (sections.get(n) or "").strip()), None)
         if name is None:
             return Snippet("", None, 0)
         text = sections[name].strip()
         return Snippet(render(text, 0, min(len(text), width), []), name, 0)
-    _, name, hits = best
+    name = best[1]
     text = sections[name]
+    hits = find_hits(text, phrases, forms[name])
     begin, end = _window(text, hits, width)
     return Snippet(render(text, begin, end, _merged(hits)), name, len(hits))
