@@ -66,8 +66,9 @@ class SearchEntry(db.Model):
 
 class SearchFacetKey(db.Model):
     """One combination of the six facet values (category, tier, province, year, conclusion, the set of
-    recommendations) that some opinion has: a few thousand at 100,000 opinions. Never deleted (an
-    unused key costs nothing and keeps ids stable)."""
+    recommendations) that some opinion has: ~10,000 at 100,000 generated opinions. Never changed nor
+    deleted (an unused key costs nothing): each search process keeps the keys it has read
+    (``pg_facets.FacetKeys``), which holds only while an id always names the same combination."""
 
     __tablename__ = "search_facet_keys"
 

@@ -21,7 +21,7 @@ branch_labels = None
 depends_on = None
 
 TSVECTOR = sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql')
-# What app.search.backends.postgres.facet_combination writes, in SQL (for the rows already there).
+# What app.search.backends.pg_facets.facet_combination writes, in SQL (for the rows already there).
 COMBINATION = ("concat_ws(chr(31), COALESCE(category, ''), COALESCE(tier, ''), COALESCE(province_code, ''), "
                "COALESCE(year::text, ''), COALESCE(conclusion, ''), array_to_string(recommendations, ','))")
 

@@ -1,6 +1,6 @@
-"""PostgreSQL facet counts from the rows grouped by facet combination (``postgres._facet_counts``):
-each (facet, value) summed over the combinations holding it, a set of recommendations counted for
-each member, empty values left out, page rows ignored."""
+"""PostgreSQL facet counts from the matches grouped by facet combination (``pg_facets``): each
+(facet, value) summed over the combinations holding it, a set of recommendations counted for each
+member, empty values left out; and the keys a process knows, added as searches meet them."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ import random
 from collections import Counter
 
 from app.search.backends.base import FACETS
-from app.search.backends.postgres import _facet_counts
+import numpy as np
+
+from app.search.backends.pg_facets import _EMPTY, slot_matrix, summed
 
 SEP = "\x1f"
+
+
+def _facet_counts(rows) -> tuple[int, dict]:
+    combinations, counts = zip(*rows, strict=True)
+    return sum(counts), summed(slot_matrix(combinations), np.asarray(counts))
 
 
 def combination(category="", tier="", province="", year="", conclusion="", recommendations="") -> str:
@@ -20,9 +27,7 @@ def combination(category="", tier="", province="", year="", conclusion="", recom
 def expected(rows) -> tuple[int, dict[str, Counter]]:
     counts = {name: Counter() for name in FACETS}
     total = 0
-    for kind, text, n, _ in rows:
-        if kind != "*":
-            continue
+    for text, n in rows:
         total += n
         for name, value in zip(FACETS, text.split(SEP), strict=True):
             for member in value.split(",") if name == "recommendation" else [value]:
@@ -33,10 +38,9 @@ def expected(rows) -> tuple[int, dict[str, Counter]]:
 
 def test_each_value_is_summed_over_its_combinations_and_each_recommendation_counts():
     rows = [
-        ("*", combination("land_expropriation", "provincial", "320000", "2025", "claim_reasonable", "relitigate,explain"), 5, 0),
-        ("*", combination("land_expropriation", "municipal", "320000", "2024", "claim_unreasonable", "explain"), 3, 0),
-        ("*", combination("health", "municipal", "330000", "2024", "-", ""), 2, 0),
-        ("hit", "17", 1, 0.5),   # a page row, not a combination
+        (combination("land_expropriation", "provincial", "320000", "2025", "claim_reasonable", "relitigate,explain"), 5),
+        (combination("land_expropriation", "municipal", "320000", "2024", "claim_unreasonable", "explain"), 3),
+        (combination("health", "municipal", "330000", "2024", "-", ""), 2),
     ]
     total, facets = _facet_counts(rows)
     assert total == 10
@@ -60,7 +64,7 @@ def test_counts_equal_a_plain_sum_over_many_combinations_and_calls():
         for _ in range(count):
             chosen = {name: rng.choice(options) for name, options in values.items()}
             recs = ",".join(rng.sample(recommendations, rng.randint(0, 3)))
-            found.append(("*", combination(**chosen, recommendations=recs), rng.randint(1, 500), 0))
+            found.append((combination(**chosen, recommendations=recs), rng.randint(1, 500)))
         return found
 
     for count in (1, 40, 400):   # later calls meet values the earlier ones did not number
@@ -69,3 +73,19 @@ def test_counts_equal_a_plain_sum_over_many_combinations_and_calls():
         want_total, want = expected(sample)
         assert total == want_total
         assert facets == {name: dict(want[name]) for name in FACETS}
+
+
+def test_known_keys_find_their_rows_whatever_order_they_were_added_in():
+    rng = random.Random(3)
+    combos = {key: combination(category=f"c{key % 7}", year=str(2020 + key % 5), recommendations="explain" * (key % 2))
+              for key in rng.sample(range(1, 10**6), 300)}
+    known, added = _EMPTY, list(combos)
+    for start in range(0, 300, 70):   # added in batches, unsorted, as searches meet them
+        known = known.adding([(k, combos[k]) for k in added[start:start + 70]])
+    asked = [*rng.sample(added, 120), 10 ** 6 + 1, 0]
+    rows = known.rows(np.asarray(asked))
+    assert (rows[-2:] == -1).all() and (rows[:-2] >= 0).all()
+    counts = np.asarray([rng.randint(1, 50) for _ in asked[:-2]])
+    want_total, want = expected([(combos[k], n) for k, n in zip(asked[:-2], counts.tolist(), strict=True)])
+    assert int(counts.sum()) == want_total
+    assert summed(known.slots[rows[:-2]], counts) == {name: dict(want[name]) for name in FACETS}

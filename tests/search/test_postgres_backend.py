@@ -217,3 +217,31 @@ def test_a_rebuild_leaves_no_gin_pending_list(backend, opinion_ids):  # noqa: F8
     backend.rebuild(docs)
     assert pending_pages_merged() == 0
     assert backend.search(SearchRequest('"区片综合地价"')).total == 5
+
+
+def test_facet_keys_are_named_once_per_process_and_afresh_for_a_rewritten_table(backend, opinion_ids):  # noqa: F811
+    """The counts return facet keys, named from what the process has read (``FACET_KEYS``): a new
+    combination is read when it first appears, and a keys' table rewritten with the same ids for
+    other combinations (TRUNCATE … RESTART IDENTITY, as a restore or a test's clean-up may do) is
+    read afresh, never named from what the old table said."""
+    from app.search.backends.pg_facets import FACET_KEYS
+
+    def reset_keys() -> None:
+        db.session.execute(text("TRUNCATE search_terms, search_entries, search_facet_keys RESTART IDENTITY"))
+        db.session.commit()
+
+    reset_keys()
+    backend.index([make_doc(opinion_ids[0], 0, "补偿标准", category="land_expropriation")])
+    db.session.commit()
+    assert backend.search(SearchRequest("补偿")).facets["category"] == {"land_expropriation": 1}
+    backend.index([make_doc(opinion_ids[1], 1, "补偿标准", category="health")])   # a new key, named when first seen
+    db.session.commit()
+    assert backend.search(SearchRequest("补偿")).facets["category"] == {"land_expropriation": 1, "health": 1}
+
+    reset_keys()   # key 1 now names another combination
+    backend.index([make_doc(opinion_ids[2], 2, "补偿标准", category="housing")])
+    db.session.commit()
+    page = backend.search(SearchRequest("补偿"))
+    assert page.total == 1 and page.facets["category"] == {"housing": 1}
+    FACET_KEYS.clear()
+    assert backend.search(SearchRequest("补偿")).facets == page.facets

@@ -20,10 +20,8 @@ single lexemes that GIN answers without rechecking positions) and group one inte
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from functools import lru_cache
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
@@ -37,9 +35,9 @@ from app.search.backends.base import (
     SearchRequest,
     SearchUnavailable,
     SimilarRequest,
-    ordered_counts,
 )
 from app.search.backends.parallel import batches, ordered_map
+from app.search.backends.pg_facets import FACET_KEYS, facet_combination
 from app.search.backends.tsv import LAW, RANK_WEIGHTS, any_of, entry, law_lexemes, listed_law_lexemes, match, quote
 from app.search.document import SearchDocument
 
@@ -74,23 +72,14 @@ _UPSERT = text(
     "ON CONFLICT (opinion_id) DO UPDATE SET case_id = EXCLUDED.case_id, issued_on = EXCLUDED.issued_on, "
     "facet_key = EXCLUDED.facet_key, tsv = EXCLUDED.tsv"
 )
-# The facets in a combination (``facet_combination``), in order. ``recommendation`` is an opinion's
-# whole set of recommendations, whose count ``_facet_counts`` adds to each member.
-_FACET_ORDER = ("category", "tier", "province", "year", "conclusion", "recommendation")
-# The total and every facet in one pass over the matches: they are grouped by their facet key
-# (3,395 combinations in the bench's 100,000), the few groups decoded by joining the keys, the
-# facets summed here. Grouping the six columns themselves took 28 ms at 18,760 matches (they are
-# in the wide row), the key 10 ms; GROUPING SETS of each column (one pass, six hash tables) was
-# slower still, six scans slower again, and counting recommendations through ``unnest`` 130 ms.
-_COUNTS = ("SELECT '*', k.combination, g.n, 0 FROM (SELECT facet_key, count(*) AS n FROM m GROUP BY facet_key) g "
-           "JOIN search_facet_keys k ON k.id = g.facet_key")
-
-
-def facet_combination(doc: SearchDocument) -> str:
-    """The six facet values of ``doc`` as one text (migration 0013 writes the same in SQL)."""
-    values = (doc.category, doc.tier, doc.province_code, "" if doc.year is None else str(doc.year), doc.conclusion,
-              ",".join(doc.recommendations))
-    return "\x1f".join(v or "" for v in values)
+# The total and every facet in one pass over the matches: grouped by facet key, the keys and their
+# counts as two arrays in one row, named and summed by ``pg_facets``. Grouping the six columns
+# themselves took 28 ms at 18,760 matches (they are in the wide row), the key 10 ms; GROUPING SETS
+# of each column (one pass, six hash tables) was slower still, six scans slower again, and counting
+# recommendations through ``unnest`` 130 ms. The value column holds the keys' table's identity.
+_COUNTS = ("SELECT '*', (SELECT oid FROM pg_database WHERE datname = current_database())::text || ':' "
+           "|| pg_relation_filenode(CAST('search_facet_keys' AS regclass)), coalesce(sum(n), 0)::bigint, 0, "
+           "array_agg(facet_key), array_agg(n) FROM (SELECT facet_key, count(*) AS n FROM m GROUP BY facet_key) g")
 
 
 def row(doc: SearchDocument) -> dict:
@@ -105,46 +94,6 @@ def row(doc: SearchDocument) -> dict:
         "units": data.units, "tsv": _joined(data.tsv, law_lexemes(doc.laws), _facet_lexemes(doc)),
         "rank_tsv": _joined(data.rank_tsv, listed_law_lexemes(doc.texts.get("basis", ""))),
     }
-
-
-def _facet_counts(rows) -> tuple[int, dict[str, dict[str, int]]]:
-    """The total and facet → value → count from the combination rows, most frequent first; a set
-    of recommendations counts for each of its members. Each combination's values are numbered
-    slots (``_slots``), summed in a list: 3,400 combinations in 1.8–2.1 ms instead of 4.3–6.3 with
-    a dict keyed by (facet, value)."""
-    found = [(_slots(combination), n) for kind, combination, n, _ in rows if kind == "*"]
-    sums = [0] * len(_PAIRS)   # every slot of ``found`` is below: numbered before this line
-    for slots, n in found:
-        for slot in slots:
-            sums[slot] += n
-    counts: dict[str, dict[str, int]] = {name: {} for name in FACETS}
-    for slot, n in enumerate(sums):   # pairs another thread numbered since are not in ``sums``
-        if n:
-            facet, member = _PAIRS[slot]
-            counts[facet][member] = n
-    return sum(n for _, n in found), {facet: ordered_counts(values) for facet, values in counts.items()}
-
-
-# Every (facet, value) pair this process has seen, numbered in the order seen (a few hundred: the
-# values come from code lists, years and provinces), and its slot.
-_PAIRS: list[tuple[str, str]] = []
-_PAIR_SLOTS: dict[tuple[str, str], int] = {}
-_PAIRS_LOCK = threading.Lock()   # web workers search in several threads
-
-
-@lru_cache(maxsize=16384)
-def _slots(combination: str) -> tuple[int, ...]:
-    """The slots of a combination's (facet, value) pairs (``facet_combination``), each recommendation
-    of the set apart. Cached by the text itself: a broad query returns ~3,400 combinations, the
-    same ones query after query."""
-    pairs = [(facet, member) for facet, value in zip(_FACET_ORDER, combination.split("\x1f"), strict=True)
-             for member in (value.split(",") if facet == "recommendation" else (value,)) if member not in ("", "-")]
-    with _PAIRS_LOCK:
-        for pair in pairs:
-            if pair not in _PAIR_SLOTS:
-                _PAIR_SLOTS[pair] = len(_PAIRS)
-                _PAIRS.append(pair)
-        return tuple(_PAIR_SLOTS[pair] for pair in pairs)
 
 
 def _facet_lexeme(name: str, value) -> str:
@@ -279,7 +228,7 @@ def newest_latest_year_first(tsquery: str, narrow: list[str], wide: list[str]) -
 
 def page_sql(source: str, *, ranked: bool, facets: bool, every: str | None = None, laws: bool = False) -> str:
     """One statement for a page of results over the matches (``source``: ``matching``): the page,
-    then the total or the facet counts (grouped by facet key: ``_facet_counts`` decodes them).
+    then the total or the facet counts (grouped by facet key: ``pg_facets`` sums them).
 
     Relevance ranks a bounded set of ``:bound`` candidates (``ts_rank_cd`` reads each one's
     tsvector): those holding every plain word (``every``: the newest of them, ``newest``) and citing
@@ -311,9 +260,9 @@ def page_sql(source: str, *, ranked: bool, facets: bool, every: str | None = Non
     else:
         hits = "SELECT opinion_id, 0.0 AS s, issued_on FROM m"
     parts = [f"SELECT 'hit' AS facet, opinion_id::text AS value, "  # noqa: S608 (names from this module; values bound)
-             f"row_number() OVER (ORDER BY s DESC, {_NEWEST}) AS n, s "
+             f"row_number() OVER (ORDER BY s DESC, {_NEWEST}) AS n, s, NULL::integer[], NULL::bigint[] "
              f"FROM ({hits} ORDER BY s DESC, {_NEWEST} OFFSET :offset LIMIT :limit) h",
-             _COUNTS if facets else "SELECT '', '', count(*), 0 FROM m"]
+             _COUNTS if facets else "SELECT '', '', count(*), 0, NULL, NULL FROM m"]
     # ``m`` is read by the page and by the counts: materialized once, unless the page reads it only
     # to fill what ``every`` leaves (rarely: the one-time filter)
     materialized = "NOT MATERIALIZED" if ranked and every else "MATERIALIZED"
@@ -399,11 +348,10 @@ class PostgresBackend:
                        laws=ranked and bool(found.laws))
         with self._reading() as conn:
             rows = conn.execute(text(sql), params).all()
-        hits = [Hit(int(value), float(score)) for facet, value, _, score in sorted(rows, key=lambda r: r[2]) if facet == "hit"]
-        if request.facets:
-            total, facets = _facet_counts(rows)
-        else:
-            total, facets = next((n for kind, _, n, _ in rows if kind == ""), 0), {}
+            # the page's rows and one of the total (with the facets: the keys' table, the keys, their counts)
+            _, identity, total, _, keys, counts = next(r for r in rows if r[0] != "hit")
+            facets = FACET_KEYS.facets(conn, identity, keys or [], counts or []) if request.facets else {}
+        hits = [Hit(int(r[1]), float(r[3])) for r in sorted(rows, key=lambda r: r[2]) if r[0] == "hit"]
         return SearchPage(total, hits, facets)
 
     def similar(self, request: SimilarRequest) -> list[Hit]:
