@@ -158,3 +158,40 @@ def test_gunicorn_unit_sets_up_multiprocess_metrics():
     assert command[1:3] == ["--config", CHECKOUT + "/deploy/gunicorn.conf.py"]
     assert command[3] == "app:create_app()"
     assert "PROMETHEUS_MULTIPROC_DIR" not in env_example()  # only the web workers share that directory
+
+
+def postgresql_settings() -> dict[str, str]:
+    found = {}
+    for line in (DEPLOY / "postgresql" / "xinfang.conf").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, _, value = line.partition("=")
+            found[name.strip()] = value.strip()
+    return found
+
+
+def test_postgresql_settings_are_real_settings_with_valid_values():
+    """deploy/postgresql/xinfang.conf names settings this PostgreSQL knows, with values it accepts
+    (checked against a running server when the tests run on PostgreSQL)."""
+    import os
+
+    from sqlalchemy import create_engine, text
+
+    settings = postgresql_settings()
+    assert {"shared_buffers", "effective_cache_size", "autovacuum"} <= set(settings)
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip("needs TEST_DATABASE_URL=postgresql://…")
+    engine = create_engine("postgresql+psycopg://" + url.split("://", 1)[1])
+    try:
+        with engine.connect() as conn:
+            kinds = dict(conn.execute(text("SELECT name, vartype FROM pg_settings WHERE name = ANY(:n)"),
+                                      {"n": list(settings)}).all())
+            assert set(kinds) == set(settings)
+            for name, value in settings.items():
+                if kinds[name] == "integer":   # sizes: what pg_size_bytes reads, within the setting's range
+                    assert conn.execute(text("SELECT pg_size_bytes(:v) > 0"), {"v": value}).scalar()
+                elif kinds[name] == "bool":
+                    assert value in ("on", "off", "true", "false")
+    finally:
+        engine.dispose()
