@@ -407,8 +407,10 @@ def search_worker(backend_name: str, db: str, docs: int, rounds: int, copies: in
                     latencies.setdefault(key, []).append(elapsed)
                 else:
                     totals[key] = (page.total, len(ids), marked)
+        server = sa_db.session.execute(text("SELECT current_setting('server_version') || ', shared_buffers ' || "
+                                            "current_setting('shared_buffers')")).scalar()
     every = [ms for values in latencies.values() for ms in values]
-    return {"p50_ms": statistics.median(every), "p95_ms": statistics.quantiles(every, n=20)[-1],
+    return {"server": server, "p50_ms": statistics.median(every), "p95_ms": statistics.quantiles(every, n=20)[-1],
             "rss_mb": _status_mb("VmRSS"), "max_rss_mb": _status_mb("VmHWM"),
             "per_query": {k: [round(statistics.median(v), 1), round(max(v), 1), *totals[k]] for k, v in latencies.items()}}
 
@@ -452,6 +454,8 @@ def report(args, baseline: dict, results: dict[str, dict]) -> None:
             print(f"  search FAILED: {r['error']}")
             continue
         if "p50_ms" in r:
+            if name.startswith("postgresql"):   # deploy/postgresql/xinfang.conf sets shared_buffers for production
+                print(f"  (PostgreSQL {r['server']})")
             _vs_target("query p50", r["p50_ms"], "p50_ms", "ms")
             _vs_target("query p95", r["p95_ms"], "p95_ms", "ms")
             _vs_target("resident memory", r["rss_mb"], "rss_mb", "MB")
