@@ -67,7 +67,7 @@ def run(operation: Callable[[SearchBackend], object]):
     is nothing to lose), while a lost index with opinions to hold stays an error until rebuilt."""
     search = backend()
     try:
-        return operation(search)
+        return _past_commits(search, operation)
     except SearchUnavailable:
         if not hasattr(search, "clear"):
             raise
@@ -78,6 +78,27 @@ def run(operation: Callable[[SearchBackend], object]):
             raise recovery.SearchRebuilding() from None
         search.clear()
         return operation(search)
+
+
+COMMIT_RETRIES = 3
+
+
+def _past_commits(search: SearchBackend, operation: Callable[[SearchBackend], object]):
+    """``operation(search)``, again when it failed while a writer committed: a Whoosh commit deletes
+    the files of the segments it merged, which a search that had read the previous table of contents
+    may not have opened yet (the load test met it: a 503 and a needless rebuild of a sound index).
+    A failure with no commit in between is the index's own."""
+    committed = getattr(search, "committed", None)   # Whoosh only: PostgreSQL reads in its transaction
+    for attempt in range(1, COMMIT_RETRIES + 1):
+        before = committed() if committed is not None else None
+        try:
+            return operation(search)
+        except SearchUnavailable:
+            met_a_commit = committed is not None and committed() != before and search.exists()
+            if attempt == COMMIT_RETRIES or not met_a_commit:
+                raise
+            log.info("a search met a commit of the index: searching the new one")
+    return None   # not reached: the last attempt returns or raises
 
 
 def _has_searchable_opinions(besides: Iterable[int] = ()) -> bool:

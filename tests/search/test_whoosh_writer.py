@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 
 from app.search import service
-from app.search.backends.base import SearchRequest
+from app.search.backends.base import SearchRequest, SearchUnavailable
 from app.search.backends.whoosh_index import WhooshBackend
 from app.search.backends.whoosh_index import _fields as index_fields
 from app.search.document import SearchDocument
@@ -131,3 +131,37 @@ def test_an_opinion_issued_while_the_index_is_missing_waits_for_the_rebuild(app,
     assert not whoosh.exists()
     service.write_now([doc(2, "区片综合地价标准")], [], set(), lost=True)
     assert whoosh.pending() == {2} and started == [True]
+
+
+def test_a_search_that_meets_a_commit_searches_the_new_index(app, world, factory, whoosh, monkeypatch):
+    """A Whoosh commit deletes the files of the segments it merged; a search in another process that
+    had read the previous table of contents fails on them. That is not a lost index: the search runs
+    again on the new one, and no rebuild starts (the load test once met a 503 and a needless rebuild)."""
+    from app.search import recovery
+
+    started: list[bool] = []
+    monkeypatch.setattr(recovery, "rebuild_soon", lambda: started.append(True))
+    insert_issued(RECORDS[0], factory.org("某区民政局", kind="handling_agency", tier="county", region_code="320102"),
+                  world.nj)   # an opinion to hold: a lost index would be rebuilt, not recreated empty
+    whoosh.write([doc(1, "区片综合地价偏低")])
+    real_search, calls = whoosh.search, []
+
+    def search_meeting_a_commit(request):
+        calls.append(request)
+        if len(calls) == 1:
+            whoosh.write([doc(2, "区片综合地价标准")])   # another worker commits meanwhile
+            raise SearchUnavailable("检索索引读取失败：FileNotFoundError")
+        return real_search(request)
+
+    monkeypatch.setattr(whoosh, "search", search_meeting_a_commit)
+    page = service.run(lambda search: search.search(SearchRequest(q="区片综合地价", limit=50)))
+    assert {h.opinion_id for h in page.hits} == {1, 2} and len(calls) == 2
+    assert not started
+
+    def failing_without_a_commit(request):   # the index's own failure: still a lost index
+        raise SearchUnavailable("检索索引读取失败：EOFError")
+
+    monkeypatch.setattr(whoosh, "search", failing_without_a_commit)
+    with pytest.raises(recovery.SearchRebuilding):
+        service.run(lambda search: search.search(SearchRequest(q="区片综合地价", limit=50)))
+    assert started == [True]

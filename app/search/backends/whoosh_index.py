@@ -188,6 +188,11 @@ class WhooshBackend:
             self._forget_searcher()
             raise SearchUnavailable(f"检索索引读取失败：{exc.__class__.__name__}") from exc
 
+    def committed(self) -> tuple:
+        """Identifies the index last committed: a search that failed while it changed met a writer's
+        commit, not a lost index (``service.run`` then searches again)."""
+        return self._toc_stamp()
+
     def _toc_stamp(self) -> tuple:
         """Identifies the committed index: its newest table of contents' name, inode and mtime (a
         recreated index reuses generation numbers, so the name alone is not enough)."""
