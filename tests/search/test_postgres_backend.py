@@ -245,3 +245,19 @@ def test_facet_keys_are_named_once_per_process_and_afresh_for_a_rewritten_table(
     assert page.total == 1 and page.facets["category"] == {"housing": 1}
     FACET_KEYS.clear()
     assert backend.search(SearchRequest("补偿")).facets == page.facets
+
+
+def test_facets_stay_exact_when_the_kept_keys_are_forgotten(backend, opinion_ids, monkeypatch):  # noqa: F811
+    """Past its bound the process forgets a table's keys; a search that needs keys it knew and keys
+    it must read still counts every one of them."""
+    from app.search.backends.pg_facets import FACET_KEYS
+
+    monkeypatch.setattr(FACET_KEYS, "LIMIT", 1)
+    categories = ["land_expropriation", "health", "housing"]
+    backend.index([make_doc(opinion_ids[i], i, "补偿标准", category=c) for i, c in enumerate(categories[:2])])
+    db.session.commit()
+    assert backend.search(SearchRequest("补偿")).facets["category"] == {"land_expropriation": 1, "health": 1}
+    backend.index([make_doc(opinion_ids[2], 2, "补偿标准", category="housing")])
+    db.session.commit()
+    for _ in range(2):
+        assert backend.search(SearchRequest("补偿")).facets["category"] == dict.fromkeys(categories, 1)

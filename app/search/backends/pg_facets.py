@@ -111,8 +111,8 @@ class FacetKeys:
     upsert; nothing updates or deletes one but a test's clean-up or a rebuilt database) and their
     ids come from a sequence, which a DELETE does not rewind. A table emptied by TRUNCATE, restored
     or recreated, or another database, has another identity (the database's oid and the table's
-    file node, which the search returns): its keys are read afresh. Bounded: past ``LIMIT`` keys in
-    a table, or ``TABLES`` tables, it starts again."""
+    file node, which the search returns): its keys are read afresh. Bounded: past ``LIMIT`` keys a
+    table's are forgotten, past ``TABLES`` tables all of them."""
 
     LIMIT = 100_000
     TABLES = 8
@@ -134,21 +134,21 @@ class FacetKeys:
                                  {"ids": missing}).all()
             if len(named) != len(missing):   # cannot happen while keys are only added
                 raise SearchUnavailable(f"全文检索的分面键缺失 {len(missing) - len(named)} 个")
-            known = self._add(table, named)
+            known = known.adding(named)   # this search's view holds every key it needs, whatever is kept
             rows = known.rows(wanted)
+            self._keep(table, known)
         return summed(known.slots[rows], np.asarray(counts, dtype=np.int64))
 
-    def _add(self, table: tuple[str, str], named: list[tuple[int, str]]) -> _Known:
+    def _keep(self, table: tuple[str, str], known: _Known) -> None:
+        """Keep ``known`` for later searches (a concurrent search's keys kept meanwhile may be
+        replaced: they are read again when next needed)."""
         with self._lock:
-            known = self._known.get(table, _EMPTY)
-            if known.ids.size > self.LIMIT:
-                known = _EMPTY
             if table not in self._known and len(self._known) >= self.TABLES:
                 self._known.clear()
-            new = known.rows(np.asarray([i for i, _ in named], dtype=np.int64)) < 0   # another thread may have read some
-            fresh = [named[j] for j in np.flatnonzero(new)]
-            known = self._known[table] = known.adding(fresh) if fresh else known
-            return known
+            if known.ids.size > self.LIMIT:
+                self._known.pop(table, None)
+            else:
+                self._known[table] = known
 
     def clear(self) -> None:
         with self._lock:
