@@ -89,16 +89,17 @@ def _past_commits(search: SearchBackend, operation: Callable[[SearchBackend], ob
     may not have opened yet (the load test met it: a 503 and a needless rebuild of a sound index).
     A failure with no commit in between is the index's own."""
     committed = getattr(search, "committed", None)   # Whoosh only: PostgreSQL reads in its transaction
-    for attempt in range(1, COMMIT_RETRIES + 1):
-        before = committed() if committed is not None else None
+    if committed is None:
+        return operation(search)
+    for _ in range(COMMIT_RETRIES - 1):
+        before = committed()
         try:
             return operation(search)
         except SearchUnavailable:
-            met_a_commit = committed is not None and committed() != before and search.exists()
-            if attempt == COMMIT_RETRIES or not met_a_commit:
+            if committed() == before or not search.exists():
                 raise
             log.info("a search met a commit of the index: searching the new one")
-    return None   # not reached: the last attempt returns or raises
+    return operation(search)
 
 
 def _has_searchable_opinions(besides: Iterable[int] = ()) -> bool:

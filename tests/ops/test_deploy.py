@@ -170,28 +170,22 @@ def postgresql_settings() -> dict[str, str]:
     return found
 
 
-def test_postgresql_settings_are_real_settings_with_valid_values():
+def test_postgresql_settings_are_real_settings_with_valid_values(app):
     """deploy/postgresql/xinfang.conf names settings this PostgreSQL knows, with values it accepts
-    (checked against a running server when the tests run on PostgreSQL)."""
-    import os
+    (checked against the server when the tests run on PostgreSQL)."""
+    from sqlalchemy import text
 
-    from sqlalchemy import create_engine, text
+    from app.extensions import db
 
     settings = postgresql_settings()
     assert {"shared_buffers", "effective_cache_size", "autovacuum"} <= set(settings)
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
+    if db.engine.dialect.name != "postgresql":
         pytest.skip("needs TEST_DATABASE_URL=postgresql://…")
-    engine = create_engine("postgresql+psycopg://" + url.split("://", 1)[1])
-    try:
-        with engine.connect() as conn:
-            kinds = dict(conn.execute(text("SELECT name, vartype FROM pg_settings WHERE name = ANY(:n)"),
-                                      {"n": list(settings)}).all())
-            assert set(kinds) == set(settings)
-            for name, value in settings.items():
-                if kinds[name] == "integer":   # sizes: what pg_size_bytes reads, within the setting's range
-                    assert conn.execute(text("SELECT pg_size_bytes(:v) > 0"), {"v": value}).scalar()
-                elif kinds[name] == "bool":
-                    assert value in ("on", "off", "true", "false")
-    finally:
-        engine.dispose()
+    kinds = dict(db.session.execute(text("SELECT name, vartype FROM pg_settings WHERE name = ANY(:n)"),
+                                    {"n": list(settings)}).all())
+    assert set(kinds) == set(settings)
+    for name, value in settings.items():
+        if kinds[name] == "integer":   # sizes: what pg_size_bytes reads
+            assert db.session.execute(text("SELECT pg_size_bytes(:v) > 0"), {"v": value}).scalar()
+        elif kinds[name] == "bool":
+            assert value in ("on", "off", "true", "false")
